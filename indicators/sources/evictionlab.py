@@ -1,0 +1,265 @@
+"""Eviction Lab (Princeton University) data: the Eviction Tracking System and the national files.
+
+Eviction Tracking System (ETS)
+    Per-site chart files published with each city page at
+    ``https://evictionlab.org/uploads/<site>_<chart>.csv``:
+
+    * ``<site>_barchart.csv`` -- county filings per month against the same calendar month's mean over
+      the pre-pandemic baseline years (:func:`read_ets_monthly`);
+    * ``<site>_map.csv`` -- filings per ZIP code over a 12-month window (:func:`read_ets_zip`);
+    * ``<site>_linechart.csv`` -- the same window by the racial majority of the ZIP (:func:`read_ets_group`).
+
+    Cite as: Peter Hepburn, Renee Louis and Matthew Desmond, *Eviction Tracking System: Version 1.0*,
+    Princeton University, 2020, www.evictionlab.org.
+
+National estimates (2000-2016 per state, v1 release)
+    ``https://eviction-lab-data-downloads.s3.amazonaws.com/<ST>/<geography>.csv`` for the
+    geographies ``states``, ``counties``, ``cities``, ``tracts``, ``block-groups``
+    (:func:`read_national`). Rates are per 100 renter-occupied households.
+
+Every ``fetch_*`` downloads the file through :func:`indicators.http.get` and parses it with the
+matching ``read_*``, so the live and the offline build produce the same frame.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
+import requests
+
+from indicators import http
+
+log = logging.getLogger(__name__)
+
+ETS_BASE_URL = "https://evictionlab.org/uploads/"
+NATIONAL_BASE_URL = "https://eviction-lab-data-downloads.s3.amazonaws.com/"
+
+#: digits of a GEOID at each geography of the national files (the CSVs drop leading zeros)
+GEOID_WIDTH = {"states": 2, "counties": 5, "cities": 7, "tracts": 11, "block-groups": 12}
+
+NATIONAL_COLUMNS = [
+    "GEOID", "year", "name", "parent-location", "population", "poverty-rate", "renter-occupied-households",
+    "pct-renter-occupied", "median-gross-rent", "median-household-income", "median-property-value",
+    "rent-burden", "pct-white", "pct-af-am", "pct-hispanic", "pct-am-ind", "pct-asian", "pct-nh-pi",
+    "pct-multiple", "pct-other", "eviction-filings", "evictions", "eviction-rate", "eviction-filing-rate",
+    "low-flag", "imputed", "subbed",
+]
+
+Source = str | Path | IO[str]
+
+
+class EvictionLabError(RuntimeError):
+    """A download or a file that cannot be used."""
+
+
+def _read(source: Source) -> pd.DataFrame:
+    return pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def _require(frame: pd.DataFrame, columns: list[str], what: str, source: Source) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise EvictionLabError(f"{source}: not an {what} file; missing columns {missing} "
+                               f"(has {list(frame.columns)})")
+
+
+def _number(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series.str.strip().replace("", None), errors="coerce").astype("float64")
+
+
+def _month(series: pd.Series) -> pd.Series:
+    """``MM/YYYY`` -> the first day of that month."""
+    return pd.to_datetime(series.str.strip(), format="%m/%Y", errors="coerce")
+
+
+def read_ets_monthly(source: Source) -> pd.DataFrame:
+    """An ETS ``<site>_barchart.csv``: filings per month against the baseline.
+
+    Columns in the file: ``month`` (``MM/YYYY``), ``month_last_day`` (empty in the monthly files),
+    ``month_filings``, ``avg_filings`` (mean filings in that calendar month over the site's
+    baseline years), ``percentage_diff``. Despite its name ``percentage_diff`` is the ratio
+    ``month_filings / avg_filings`` (1.0 = as many filings as in the baseline), not a percent change.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``month`` (first day, datetime), ``filings`` (Int64), ``baseline_filings`` (float),
+        ``ratio_to_baseline`` (float), in file order.
+    """
+    raw = _read(source)
+    _require(raw, ["month", "month_filings", "avg_filings", "percentage_diff"], "ETS monthly", source)
+    return pd.DataFrame({
+        "month": _month(raw["month"]),
+        "filings": _number(raw["month_filings"]).astype("Int64"),
+        "baseline_filings": _number(raw["avg_filings"]),
+        "ratio_to_baseline": _number(raw["percentage_diff"]),
+    })
+
+
+def read_ets_zip(source: Source) -> pd.DataFrame:
+    """An ETS ``<site>_map.csv``: filings per ZIP code over a 12-month window.
+
+    Columns in the file: ``id`` (the ZIP code), ``month_date`` (``DD/MM/YYYY``, the first month of
+    the window), ``month_filings`` (filings in the window), ``month_rate`` (filings / renter
+    households, a fraction), ``month_rate_scale_max`` (the map's colour-scale top), ``month_diff``
+    (ratio to the baseline), ``pct_white``, ``pct_black``, ``pct_latinx`` (shares of the ZIP's
+    population). ZIPs with no renter households have a blank rate, or ``Inf`` when they still had
+    filings; both become NaN and ``attrs["notes"]`` says which ZIPs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zip`` (5-character str), ``window_start`` (datetime), ``filings`` (Int64),
+        ``filing_rate``, ``ratio_to_baseline``, ``pct_white``, ``pct_black``, ``pct_latinx`` (float).
+    """
+    raw = _read(source)
+    _require(raw, ["id", "month_date", "month_filings", "month_rate", "month_diff"], "ETS ZIP", source)
+    rate_text = raw["month_rate"].str.strip()
+    rate = _number(rate_text)
+    infinite = np.isinf(rate)
+    blank = rate_text == ""
+    zips = raw["id"].str.strip().str.zfill(5)
+    frame = pd.DataFrame({
+        "zip": zips,
+        "window_start": pd.to_datetime(raw["month_date"].str.strip(), format="%d/%m/%Y", errors="coerce"),
+        "filings": _number(raw["month_filings"]).astype("Int64"),
+        "filing_rate": rate.mask(infinite),
+        "ratio_to_baseline": _number(raw["month_diff"]),
+        **{c: _number(raw[c]) for c in ("pct_white", "pct_black", "pct_latinx") if c in raw.columns},
+    })
+    notes = []
+    if infinite.any():
+        notes.append(f"filing_rate 'Inf' (filings but no renter households counted) set to missing for ZIP "
+                     f"{', '.join(zips[infinite])}")
+    if blank.any():
+        notes.append(f"filing_rate blank (no renter households counted) for {int(blank.sum())} ZIPs")
+    for note in notes:
+        log.info(note)
+    frame.attrs["notes"] = notes
+    return frame
+
+
+def read_ets_group(source: Source) -> pd.DataFrame:
+    """An ETS ``<site>_linechart.csv``: the 12-month window's filings by racial majority of the ZIP.
+
+    Columns in the file: ``group`` (``White``, ``Black``, ``Other``, ``Latinx`` ... -- the racial
+    majority of the ZIP codes pooled), ``month`` (``MM/YYYY``, first month of the window),
+    ``month_last_day``, ``month_filings``, ``avg_filings`` (baseline), ``month_diff`` (ratio to the
+    baseline), ``month_filings_imputed``, ``baseline_share`` (the group's share of baseline filings).
+    Groups the site has no ZIPs for have blank counts (NA here); the Pittsburgh file also carries a
+    ``Female`` row with every value blank.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group``, ``window_start``, ``filings`` (Int64), ``baseline_filings``, ``ratio_to_baseline``,
+        ``filings_imputed``, ``baseline_share`` (float).
+    """
+    raw = _read(source)
+    _require(raw, ["group", "month", "month_filings", "avg_filings", "month_diff"], "ETS group", source)
+    return pd.DataFrame({
+        "group": raw["group"].str.strip(),
+        "window_start": _month(raw["month"]),
+        "filings": _number(raw["month_filings"]).astype("Int64"),
+        "baseline_filings": _number(raw["avg_filings"]),
+        "ratio_to_baseline": _number(raw["month_diff"]),
+        "filings_imputed": _number(raw.get("month_filings_imputed", pd.Series("", index=raw.index))),
+        "baseline_share": _number(raw.get("baseline_share", pd.Series("", index=raw.index))),
+    })
+
+
+def _geography_of(source: Source) -> str | None:
+    name = Path(str(getattr(source, "name", source))).stem.lower()
+    return name if name in GEOID_WIDTH else None
+
+
+def read_national(source: Source, geography: str | None = None) -> pd.DataFrame:
+    """A national Eviction Lab file (``<ST>/<geography>.csv``, one row per area and year).
+
+    Parameters
+    ----------
+    source : path or file
+        The CSV (columns :data:`NATIONAL_COLUMNS`).
+    geography : {"states", "counties", "cities", "tracts", "block-groups"}, optional
+        Restores the leading zeros the CSV drops from ``GEOID`` (``1001`` -> ``01001``); taken
+        from the file name when it is the publisher's (``tracts.csv``), required otherwise.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Column names with ``-`` replaced by ``_`` and ``GEOID`` as ``geoid`` (zero-padded str);
+        ``year`` int; ``name``, ``parent_location`` str; measures float (missing where the
+        Eviction Lab has no valid estimate); ``low_flag``, ``imputed``, ``subbed`` Int64 (the
+        publisher's quality flags). ``eviction_rate`` and ``eviction_filing_rate`` are per 100
+        renter-occupied households.
+    """
+    geography = geography or _geography_of(source)
+    if geography not in GEOID_WIDTH:
+        raise EvictionLabError(f"{source}: say which geography the file holds (one of {list(GEOID_WIDTH)})")
+    raw = _read(source)
+    _require(raw, NATIONAL_COLUMNS, "Eviction Lab national", source)
+    frame = pd.DataFrame({"geoid": raw["GEOID"].str.strip().str.replace(r"\.0$", "", regex=True)
+                          .str.zfill(GEOID_WIDTH[geography])})
+    frame["year"] = pd.to_numeric(raw["year"], errors="raise").astype("int64")
+    frame["name"] = raw["name"].str.strip()
+    frame["parent_location"] = raw["parent-location"].str.strip()
+    for column in NATIONAL_COLUMNS[4:]:
+        values = _number(raw[column])
+        frame[column.replace("-", "_")] = values.astype("Int64") if column in ("low-flag", "imputed", "subbed") \
+            else values
+    return frame
+
+
+def _download(url: str, session: requests.Session | None) -> io.StringIO:
+    resp = http.get(url, session=session)
+    if resp.status_code != 200:
+        # S3 answers with an XML <Error><Code>NoSuchKey</Code>...; the website with an HTML page
+        code = re.search(r"<Code>(.*?)</Code>", resp.text or "")
+        raise EvictionLabError(f"Eviction Lab download failed: HTTP {resp.status_code} for "
+                               f"{http.mask_secrets(resp.url or url)}{f' ({code.group(1)})' if code else ''}")
+    if resp.text.lstrip()[:1] == "<":
+        raise EvictionLabError(f"Eviction Lab download {http.mask_secrets(resp.url or url)} is a web page, "
+                               "not a CSV file")
+    return io.StringIO(resp.text)
+
+
+def ets_url(site: str, chart: str, base_url: str = ETS_BASE_URL) -> str:
+    """The URL of an ETS chart file: ``chart`` is ``barchart``, ``map`` or ``linechart``."""
+    return f"{base_url.rstrip('/')}/{site}_{chart}.csv"
+
+
+def fetch_ets_monthly(site: str, *, base_url: str = ETS_BASE_URL,
+                      session: requests.Session | None = None) -> pd.DataFrame:
+    """Download and read ``<site>_barchart.csv`` (see :func:`read_ets_monthly`)."""
+    return read_ets_monthly(_download(ets_url(site, "barchart", base_url), session))
+
+
+def fetch_ets_zip(site: str, *, base_url: str = ETS_BASE_URL,
+                  session: requests.Session | None = None) -> pd.DataFrame:
+    """Download and read ``<site>_map.csv`` (see :func:`read_ets_zip`)."""
+    return read_ets_zip(_download(ets_url(site, "map", base_url), session))
+
+
+def fetch_ets_group(site: str, *, base_url: str = ETS_BASE_URL,
+                    session: requests.Session | None = None) -> pd.DataFrame:
+    """Download and read ``<site>_linechart.csv`` (see :func:`read_ets_group`)."""
+    return read_ets_group(_download(ets_url(site, "linechart", base_url), session))
+
+
+def national_url(state_abbr: str, geography: str, base_url: str = NATIONAL_BASE_URL) -> str:
+    """The URL of a national file, e.g. ``.../PA/tracts.csv``."""
+    if geography not in GEOID_WIDTH:
+        raise ValueError(f"geography must be one of {list(GEOID_WIDTH)}, got {geography!r}")
+    return f"{base_url.rstrip('/')}/{state_abbr.upper()}/{geography}.csv"
+
+
+def fetch_national(state_abbr: str, geography: str = "tracts", *, base_url: str = NATIONAL_BASE_URL,
+                   session: requests.Session | None = None) -> pd.DataFrame:
+    """Download and read one state's national file (see :func:`read_national`)."""
+    return read_national(_download(national_url(state_abbr, geography, base_url), session), geography)
