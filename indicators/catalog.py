@@ -1,0 +1,95 @@
+"""The indicator catalog: every indicator's definition, read from ``catalog.toml`` beside this module.
+
+Each :class:`Indicator` carries what a resident, a council member and a methodologist need: a plain title and
+meaning, the right it serves, why it matters more than a growth figure, the formula, universe, unit,
+direction, sources, the geographies it exists for, and caveats.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CATALOG_FILE = Path(__file__).with_name("catalog.toml")
+
+UNITS = {"share", "per_100", "per_1000", "ratio", "dollars", "years", "index", "percent_change"}
+DIRECTIONS = {"higher_is_worse", "higher_is_better", "context"}
+LEVELS = {"tract", "neighborhood", "city", "county", "zip"}
+REQUIRED_TEXT = ("topic", "title", "meaning", "right", "framing", "formula", "universe", "unit", "direction")
+
+
+class CatalogError(ValueError):
+    """An indicator definition that lacks a required part."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    topic: str
+    title: str
+    meaning: str
+    right: str
+    framing: str
+    formula: str
+    universe: str
+    unit: str
+    direction: str
+    levels: tuple[str, ...]
+    sources: tuple[str, ...]
+    caveats: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def available(self) -> bool:
+        """False for indicators the loaders support but the current snapshot cannot serve."""
+        return bool(self.levels)
+
+    @property
+    def higher_is_worse(self) -> bool:
+        return self.direction == "higher_is_worse"
+
+
+def _parse(raw: dict) -> tuple[dict[str, str], dict[str, Indicator]]:
+    topics = dict(raw.get("topics", {}))
+    indicators = {}
+    for ind_id, spec in raw.get("indicator", {}).items():
+        for key in REQUIRED_TEXT:
+            if not str(spec.get(key, "")).strip():
+                raise CatalogError(f"indicator '{ind_id}' lacks '{key}'")
+        if not spec.get("sources"):
+            raise CatalogError(f"indicator '{ind_id}' names no source")
+        if spec["unit"] not in UNITS:
+            raise CatalogError(f"indicator '{ind_id}': unknown unit '{spec['unit']}'")
+        if spec["direction"] not in DIRECTIONS:
+            raise CatalogError(f"indicator '{ind_id}': unknown direction '{spec['direction']}'")
+        if spec["topic"] not in topics:
+            raise CatalogError(f"indicator '{ind_id}': unknown topic '{spec['topic']}'")
+        bad_levels = set(spec.get("levels", [])) - LEVELS
+        if bad_levels:
+            raise CatalogError(f"indicator '{ind_id}': unknown levels {sorted(bad_levels)}")
+        indicators[ind_id] = Indicator(
+            id=ind_id, topic=spec["topic"], title=spec["title"], meaning=spec["meaning"], right=spec["right"],
+            framing=spec["framing"], formula=spec["formula"], universe=spec["universe"], unit=spec["unit"],
+            direction=spec["direction"], levels=tuple(spec.get("levels", [])), sources=tuple(spec["sources"]),
+            caveats=tuple(spec.get("caveats", [])))
+    return topics, indicators
+
+
+def load_catalog(path: Path = CATALOG_FILE) -> tuple[dict[str, str], dict[str, Indicator]]:
+    with open(path, "rb") as fh:
+        return _parse(tomllib.load(fh))
+
+
+TOPICS, CATALOG = load_catalog()
+
+
+def get(indicator_id: str) -> Indicator:
+    try:
+        return CATALOG[indicator_id]
+    except KeyError:
+        raise KeyError(f"no indicator '{indicator_id}' in the catalog") from None
+
+
+def available(level: str | None = None) -> list[Indicator]:
+    """Indicators the snapshot can serve, optionally only those that exist at ``level``."""
+    return [i for i in CATALOG.values() if i.available and (level is None or level in i.levels)]

@@ -1,0 +1,87 @@
+"""Command line: ``python -m indicators <command>``.
+
+- ``build --city pittsburgh [--from-dir DIR] [--out DIR]``: build a city snapshot (live, or from the
+  publishers' files) and swap it in only when complete and valid.
+- ``check [--city pittsburgh | --snapshot DIR]``: open a snapshot and verify checksums and schemas.
+- ``schema``: print the documented snapshot tables.
+- ``upr ...``: the UPR tracker (import recommendations, make editor password hashes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from indicators.config import ConfigError, available_cities
+
+
+def _build(args) -> int:
+    from indicators.snapshot import build_snapshot
+
+    path = build_snapshot(args.city, from_dir=args.from_dir, out=args.out)
+    print(path)
+    return 0
+
+
+def _check(args) -> int:
+    from indicators.snapshot import open_snapshot
+
+    snap = open_snapshot(args.snapshot or args.city)
+    print(f"{snap.path}: schema {snap.manifest['schema_version']}, built {snap.manifest['built_at']} "
+          f"from {snap.manifest['built_from']}")
+    for name, info in snap.manifest["tables"].items():
+        print(f"  {name:32s} {info['rows']:>8,d} rows {info['bytes']:>10,d} bytes")
+    for source in snap.manifest["sources"]:
+        print(f"  source {source['id']}: {source['publisher']} — {source['vintage']}")
+    for gap in snap.missing:
+        print(f"  missing: {gap['what']} ({gap['why']})")
+    return 0
+
+
+def _schema(args) -> int:
+    from indicators.snapshot_schema import describe_markdown
+
+    print(describe_markdown())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m indicators", description=__doc__.splitlines()[0])
+    p.add_argument("-v", "--verbose", action="store_true", help="log HTTP requests (keys masked)")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build a city snapshot")
+    b.add_argument("--city", default="pittsburgh", help=f"city config name ({', '.join(available_cities())})")
+    b.add_argument("--from-dir", help="folder of raw files in the publishers' formats (offline build)")
+    b.add_argument("--out", help="snapshot folder to write (default: data/snapshots/<city>)")
+    b.set_defaults(func=_build)
+    c = sub.add_parser("check", help="verify a snapshot")
+    c.add_argument("--city", default="pittsburgh")
+    c.add_argument("--snapshot", help="a snapshot folder")
+    c.set_defaults(func=_check)
+    s = sub.add_parser("schema", help="print the snapshot schema")
+    s.set_defaults(func=_schema)
+    try:
+        from indicators import tracker_cli
+    except ImportError:
+        tracker_cli = None
+    if tracker_cli is not None:
+        tracker_cli.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
+    from indicators.snapshot import SnapshotError
+
+    try:
+        return int(args.func(args) or 0)
+    except (ConfigError, SnapshotError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a loader's own error: say it plainly, without a traceback for the user
+        if args.verbose:
+            raise
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

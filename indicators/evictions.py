@@ -1,0 +1,101 @@
+"""Evictions: filings per 100 renter households and filings against the pre-pandemic baseline.
+
+Eviction Lab's Eviction Tracking System publishes Pittsburgh filings by ZIP code and for the county by month.
+ZIP filings move to neighborhoods with land-area weights (counts first, rates after).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.frames import apportioned_share, measure_wide, rate, result
+from indicators.geography import apportion_counts
+
+
+def _zip_counts(evictions_zip: pd.DataFrame) -> pd.DataFrame:
+    z = evictions_zip.copy()
+    # ETS gives filings and their ratio to the baseline; the baseline count is their quotient
+    z["baseline"] = np.where(z["vs_baseline"] > 0, z["filings"] / z["vs_baseline"].where(z["vs_baseline"] > 0), np.nan)
+    return z
+
+
+def renter_households_by_neighborhood(measures: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
+    wide = measure_wide(measures, ["renter_hh", "households"], geo_level="tract", source_id="acs5_tracts")
+    values = pd.DataFrame({"tract_id": wide["area_id"], "measure": "renter_hh", "estimate": wide["renter_hh"],
+                           "moe": wide["renter_hh_moe"]})
+    moved = apportion_counts(values, weights[weights["tract_vintage"] == 2020], source_id="tract_id",
+                             target_id="neighborhood")
+    return moved.rename(columns={"neighborhood": "area_id"})[["area_id", "estimate", "moe"]]
+
+
+def eviction_filing_rate(evictions_zip: pd.DataFrame, zip_weights: pd.DataFrame, measures: pd.DataFrame,
+                         weights: pd.DataFrame, *, level: str) -> pd.DataFrame:
+    """Filings in the 12-month window ÷ renter households × 100.
+
+    ZIP level uses Eviction Lab's own published rate; neighborhoods and the city apportion ZIP filings by land
+    area and divide by renter households from the ACS (2020 tracts apportioned to neighborhoods).
+    """
+    z = _zip_counts(evictions_zip)
+    window = f"{z['window_start'].iloc[0]} to {z['window_end'].iloc[0]}" if len(z) else ""
+    if level == "zip":
+        frame = pd.DataFrame({"area_id": z["zip"], "estimate": z["filing_rate"] * 100, "numerator": z["filings"],
+                              "note": z["note"]})
+        return result(frame, geo_level=level, period=window, source_ids="eviction_lab_ets")
+    values = pd.DataFrame({"zip": z["zip"], "measure": "filings", "estimate": z["filings"], "moe": np.nan})
+    moved = apportion_counts(values, zip_weights, source_id="zip", target_id="neighborhood", moe="moe")
+    renters = renter_households_by_neighborhood(measures, weights)
+    frame = moved.rename(columns={"neighborhood": "area_id", "estimate": "numerator"})[["area_id", "numerator"]]
+    frame = frame.merge(renters.rename(columns={"estimate": "denominator", "moe": "denominator_moe"}), on="area_id",
+                        how="right")
+    frame["numerator"] = frame["numerator"].fillna(0.0)
+    if level == "city":
+        frame = pd.DataFrame({"area_id": ["city"], "numerator": [frame["numerator"].sum()],
+                              "denominator": [frame["denominator"].sum()],
+                              "denominator_moe": [np.sqrt((frame["denominator_moe"] ** 2).sum())]})
+    elif level != "neighborhood":
+        raise ValueError(f"no eviction filing rate for level '{level}'")
+    frame["estimate"] = rate(frame["numerator"], frame["denominator"], 100)
+    # filings are a count of court records (no sampling error); the renter count's MOE carries into the rate
+    frame["moe"] = frame["estimate"] * frame["denominator_moe"] / frame["denominator"]
+    return result(frame, geo_level=level, period=window, source_ids="eviction_lab_ets, acs5_tracts",
+                  note="ZIP filings apportioned to neighborhoods by land area")
+
+
+def eviction_vs_baseline(evictions_zip: pd.DataFrame, zip_weights: pd.DataFrame, evictions_monthly: pd.DataFrame,
+                         *, level: str) -> pd.DataFrame:
+    """Filings ÷ mean filings for the same months in 2016–2019."""
+    z = _zip_counts(evictions_zip)
+    window = f"{z['window_start'].iloc[0]} to {z['window_end'].iloc[0]}" if len(z) else ""
+    if level == "zip":
+        frame = pd.DataFrame({"area_id": z["zip"], "estimate": z["vs_baseline"], "numerator": z["filings"],
+                              "denominator": z["baseline"], "note": z["note"]})
+        return result(frame, geo_level=level, period=window, source_ids="eviction_lab_ets")
+    if level == "county":
+        m = evictions_monthly.sort_values("month")
+        last = m.tail(12)
+        frame = pd.DataFrame({"area_id": [m["area_id"].iloc[0]], "numerator": [last["filings"].sum()],
+                              "denominator": [last["baseline"].sum()]})
+        frame["estimate"] = frame["numerator"] / frame["denominator"]
+        return result(frame, geo_level=level, period=f"{last['month'].iloc[0]} to {last['month'].iloc[-1]}",
+                      source_ids="eviction_lab_ets")
+    if level != "neighborhood":
+        raise ValueError(f"no eviction baseline comparison for level '{level}'")
+    values = pd.concat([
+        pd.DataFrame({"zip": z["zip"], "measure": "filings", "estimate": z["filings"], "moe": np.nan}),
+        pd.DataFrame({"zip": z["zip"], "measure": "baseline", "estimate": z["baseline"], "moe": np.nan}),
+    ])
+    moved = apportion_counts(values, zip_weights, source_id="zip", target_id="neighborhood")
+    wide = moved.pivot(index="neighborhood", columns="measure", values="estimate")
+    frame = pd.DataFrame({"area_id": wide.index, "numerator": wide["filings"].to_numpy(),
+                          "denominator": wide["baseline"].to_numpy()})
+    frame["estimate"] = rate(frame["numerator"], frame["denominator"], 1)
+    return result(frame, geo_level=level, period=window, source_ids="eviction_lab_ets",
+                  note="ZIP filings and baselines apportioned to neighborhoods by land area")
+
+
+def monthly_vs_baseline(evictions_monthly: pd.DataFrame) -> pd.DataFrame:
+    """The county's monthly filings beside the 2016–2019 mean for the same month (for a time chart)."""
+    m = evictions_monthly.sort_values("month").copy()
+    m["vs_baseline"] = m["filings"] / m["baseline"]
+    return m

@@ -1,0 +1,123 @@
+"""Housing indicators: tenure, rent burden, rent against income and against HUD's Fair Market Rents.
+
+Inputs are snapshot tables: ``measures`` (long ACS measures with MOEs) and ``weights`` (tract →
+neighborhood shares). Tract and city/county values are the published estimates; neighborhood values are
+rebuilt from counts apportioned by land area (see :func:`indicators.frames.apportioned_share`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators import moe as moe_math
+from indicators.frames import apportioned_share, measure_wide, result
+
+ACS_TRACTS = "acs5_tracts"
+SERIES = {"city": "acs5_city_series", "county": "acs5_county_series"}
+
+
+def acs_share(measures: pd.DataFrame, weights: pd.DataFrame | None, *, share: str, base: str, level: str,
+              year: int | None = None, tract_vintage: int = 2020) -> pd.DataFrame:
+    """A published ACS share at ``level``; for neighborhoods, rebuilt from apportioned counts.
+
+    ``base`` names the count measure that is the share's universe (e.g. ``renter_hh`` for rent burden),
+    used to rebuild counts (``share × base``) before they are apportioned.
+    """
+    if level == "tract":
+        wide = measure_wide(measures, [share, base], geo_level="tract", year=year, source_id=ACS_TRACTS)
+        frame = pd.DataFrame({"area_id": wide["area_id"], "estimate": wide[share], "moe": wide[f"{share}_moe"],
+                              "denominator": wide[base], "denominator_moe": wide[f"{base}_moe"], "note": wide["note"]})
+        frame["numerator"] = frame["estimate"] * frame["denominator"]
+        return result(frame, geo_level=level, period=wide["period"].iloc[0] if len(wide) else "", source_ids=ACS_TRACTS)
+    if level in SERIES:
+        wide = measure_wide(measures, [share, base], geo_level=level, year=year, source_id=SERIES[level])
+        frame = pd.DataFrame({"area_id": wide["area_id"], "estimate": wide[share], "moe": wide[f"{share}_moe"],
+                              "denominator": wide[base], "denominator_moe": wide[f"{base}_moe"], "note": wide["note"]})
+        return result(frame, geo_level=level, period=wide["period"].iloc[0] if len(wide) else "", source_ids=SERIES[level])
+    if level == "neighborhood":
+        wide = measure_wide(measures, [share, base], geo_level="tract", year=year, source_id=ACS_TRACTS)
+        w = weights[weights["tract_vintage"] == tract_vintage]
+        frame = apportioned_share(wide, w, share=share, base=base)
+        return result(frame, geo_level=level, period=wide["period"].iloc[0] if len(wide) else "", source_ids=ACS_TRACTS,
+                      note=f"rebuilt from tract counts apportioned by land area")
+    raise ValueError(f"no {share} for level '{level}'")
+
+
+def renter_share(measures, weights, *, level, year=None):
+    """Renter households ÷ households (B25003_003 ÷ B25003_001)."""
+    return acs_share(measures, weights, share="renter_share", base="households", level=level, year=year)
+
+
+def owner_share(measures, weights, *, level, year=None):
+    """Owner households ÷ households (B25003_002 ÷ B25003_001), from the owner and household counts."""
+    if level == "neighborhood":
+        # the complement of the renter share, with the same MOE (a proportion and its complement share it)
+        out = renter_share(measures, weights, level=level, year=year)
+        out["numerator"] = out["denominator"] - out["numerator"]
+        out["estimate"] = 1 - out["estimate"]
+        return result(out.drop(columns=["cv", "reliability"]), geo_level=level, period=out["period"].iloc[0],
+                      source_ids=ACS_TRACTS, note="rebuilt from tract counts apportioned by land area")
+    wide = measure_wide(measures, ["owner_hh", "households"], geo_level=level, year=year,
+                        source_id=ACS_TRACTS if level == "tract" else SERIES.get(level))
+    from indicators.frames import share_from_counts
+
+    est, err = share_from_counts(wide["owner_hh"], wide["households"], wide["owner_hh_moe"], wide["households_moe"])
+    frame = pd.DataFrame({"area_id": wide["area_id"], "estimate": est, "moe": err, "numerator": wide["owner_hh"],
+                          "numerator_moe": wide["owner_hh_moe"], "denominator": wide["households"],
+                          "denominator_moe": wide["households_moe"], "note": wide["note"]})
+    return result(frame, geo_level=level, period=wide["period"].iloc[0] if len(wide) else "",
+                  source_ids=ACS_TRACTS if level == "tract" else SERIES[level])
+
+
+def rent_burden_share(measures, weights, *, level, year=None):
+    """Renters paying ≥30% of income: (B25070_007…010) ÷ B25070_001."""
+    return acs_share(measures, weights, share="rent_burden30_share", base="renter_hh", level=level, year=year)
+
+
+def severe_rent_burden_share(measures, weights, *, level, year=None):
+    """Renters paying ≥50% of income: B25070_010 ÷ B25070_001."""
+    return acs_share(measures, weights, share="rent_burden50_share", base="renter_hh", level=level, year=year)
+
+
+def poverty_rate(measures, weights, *, level, year=None):
+    """Residents below the poverty line (C17002); neighborhoods weight tract shares by population."""
+    return acs_share(measures, weights, share="poverty_share", base="pop", level=level, year=year)
+
+
+def rent_to_income(measures, weights=None, *, level, year=None):
+    """12 × median gross rent ÷ median household income, MOE by the ratio formula.
+
+    Medians do not add up, so there is no neighborhood value without distribution tables.
+    """
+    if level == "neighborhood":
+        raise ValueError("rent_to_income is not available for neighborhoods: medians cannot be combined")
+    source = ACS_TRACTS if level == "tract" else SERIES[level]
+    wide = measure_wide(measures, ["med_gross_rent", "med_hh_income"], geo_level=level, year=year, source_id=source)
+    rent = 12 * wide["med_gross_rent"]
+    rent_moe = 12 * wide["med_gross_rent_moe"]
+    income = wide["med_hh_income"]
+    est = np.where(income > 0, rent / income.where(income > 0), np.nan)
+    err = moe_math.moe_ratio(rent.to_numpy(float), income.to_numpy(float), rent_moe.to_numpy(float),
+                             wide["med_hh_income_moe"].to_numpy(float))
+    frame = pd.DataFrame({"area_id": wide["area_id"], "estimate": est, "moe": err, "numerator": rent,
+                          "numerator_moe": rent_moe, "denominator": income,
+                          "denominator_moe": wide["med_hh_income_moe"], "note": wide["note"]})
+    return result(frame, geo_level=level, period=wide["period"].iloc[0] if len(wide) else "", source_ids=source)
+
+
+def rent_vs_fair_market_rent(measures, weights=None, *, level, year=None):
+    """Median 2-bedroom gross rent (B25031_004) ÷ HUD Small Area FMR for 2 bedrooms of the tract's ZIP."""
+    if level != "tract":
+        raise ValueError("rent_vs_fair_market_rent exists for tracts only")
+    wide = measure_wide(measures, ["census_2br_rent", "safmr_2br"], geo_level="tract", year=year,
+                        source_id="tract_housing_measures")
+    rent = wide["census_2br_rent"]
+    fmr = wide["safmr_2br"]
+    est = np.where(fmr > 0, rent / fmr.where(fmr > 0), np.nan)
+    # the FMR is a published benchmark without sampling error: only the rent's MOE carries over
+    err = wide["census_2br_rent_moe"] / fmr.where(fmr > 0)
+    frame = pd.DataFrame({"area_id": wide["area_id"], "estimate": est, "moe": err, "numerator": rent,
+                          "numerator_moe": wide["census_2br_rent_moe"], "denominator": fmr, "note": wide["note"]})
+    return result(frame, geo_level=level, period=wide["period"].iloc[0] if len(wide) else "",
+                  source_ids="tract_housing_measures")

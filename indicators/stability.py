@@ -1,0 +1,59 @@
+"""Residential stability: can people stay? Years at the same address, and who stayed between censuses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.frames import result
+
+
+def avg_years_of_residence(measures: pd.DataFrame, *, level: str) -> pd.DataFrame:
+    """Average years of residence as published in the neighborhood profiles (no MOE published)."""
+    if level != "neighborhood":
+        raise ValueError("average years of residence is published for neighborhoods only")
+    rows = measures[(measures["measure"] == "avg_years_of_residence") & (measures["geo_level"] == "neighborhood")]
+    frame = pd.DataFrame({"area_id": rows["area_id"], "estimate": rows["estimate"], "note": rows["note"]})
+    return result(frame, geo_level=level, period=str(rows["period"].iloc[0]) if len(rows) else "",
+                  source_ids="neighborhood_profiles")
+
+
+def _census_counts(population: pd.DataFrame, group: str, level: str) -> pd.DataFrame:
+    rows = population[(population["source_id"] == "decennial_race_neighborhoods") & (population["group"] == group)]
+    wide = rows.pivot_table(index="area_id", columns="year", values="count", aggfunc="sum")
+    if level == "city":
+        wide = wide.sum(min_count=1).to_frame().T
+        wide.index = ["city"]
+    return wide
+
+
+def population_change(population: pd.DataFrame, *, level: str, group: str = "total",
+                      start: int = 2010, end: int = 2020) -> pd.DataFrame:
+    """(count at ``end`` − count at ``start``) ÷ count at ``start`` for a race group (``total`` for everyone).
+
+    Decennial counts have no sampling error, so no MOE; the counts are returned as numerator (change) and
+    denominator (start count) so a page can show them beside a percentage.
+    """
+    if level not in ("neighborhood", "city"):
+        raise ValueError("population change is published for neighborhoods and the city")
+    wide = _census_counts(population, group, level)
+    if start not in wide or end not in wide:
+        return result(pd.DataFrame(columns=["area_id", "estimate"]), geo_level=level, period=f"{start}–{end}",
+                      source_ids="decennial_race_neighborhoods")
+    change = wide[end] - wide[start]
+    est = np.where(wide[start] > 0, change / wide[start].where(wide[start] > 0), np.nan)
+    frame = pd.DataFrame({"area_id": wide.index.astype(str), "estimate": est, "numerator": change.to_numpy(),
+                          "denominator": wide[start].to_numpy()})
+    frame["note"] = np.where(wide[start].to_numpy() < 100, f"fewer than 100 residents in {start}: the percentage swings widely",
+                             None)
+    return result(frame, geo_level=level, period=f"{start}–{end}", source_ids="decennial_race_neighborhoods")
+
+
+def population_change_2010_2020(population, *, level):
+    """Change in all residents, 2010 → 2020 censuses."""
+    return population_change(population, level=level, group="total")
+
+
+def black_population_change_2010_2020(population, *, level):
+    """Change in Black (alone) residents, 2010 → 2020 censuses."""
+    return population_change(population, level=level, group="black")
