@@ -16,6 +16,7 @@ approximations, and they grow less reliable the more estimates are combined.
 
 from __future__ import annotations
 
+from functools import reduce
 from typing import Any, Iterable
 
 import numpy as np
@@ -120,7 +121,8 @@ def moe_sum(*moes: Any):
     if not moes:
         raise TypeError("moe_sum needs at least one margin of error")
     arrays, wrap = _prepare(*moes)
-    return wrap(np.sqrt(sum(a ** 2 for a in arrays)))
+    # hypot avoids squaring under- or overflow; it is √(a² + b²) exactly otherwise
+    return wrap(reduce(np.hypot, arrays))
 
 
 def moe_sum_of(moes: Iterable[float] | pd.Series | pd.DataFrame):
@@ -131,8 +133,8 @@ def moe_sum_of(moes: Iterable[float] | pd.Series | pd.DataFrame):
     """
     if isinstance(moes, pd.DataFrame):
         return moes.apply(moe_sum_of, axis=0)
-    values = _as_float(list(moes) if not isinstance(moes, (pd.Series, np.ndarray)) else moes)
-    return float(np.sqrt(np.sum(values ** 2)))
+    values = _as_float(list(moes) if not isinstance(moes, (pd.Series, np.ndarray)) else moes).ravel()
+    return float(np.hypot.reduce(values)) if values.size else 0.0
 
 
 def moe_difference(moe_a: Any, moe_b: Any):
@@ -154,7 +156,8 @@ def moe_weighted_sum(weights: Iterable[float] | pd.Series, moes: Iterable[float]
         m = _as_float(moes if isinstance(moes, (pd.Series, np.ndarray)) else list(moes)).ravel()
     if w.shape != m.shape:
         raise ValueError(f"weights ({w.shape}) and margins of error ({m.shape}) differ in length")
-    return float(np.sqrt(np.sum((w * m) ** 2)))
+    weighted = (w * m).ravel()
+    return float(np.hypot.reduce(weighted)) if weighted.size else 0.0
 
 
 def moe_ratio(num: Any, den: Any, moe_num: Any, moe_den: Any):
