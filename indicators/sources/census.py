@@ -14,23 +14,19 @@ Special values. The API writes numbers it cannot publish as negative codes (and,
 annotation variables, as short strings). Source: Census Bureau, "Notes on ACS Estimate and Annotation
 Values" (census.gov/data/developers/data-sets/acs-1year/notes-on-acs-estimate-and-annotation-values.html):
 
-============  ==========  ===========================================================================
-value         annotation  meaning
-============  ==========  ===========================================================================
--666666666    ``-``       estimate could not be computed: too few sample observations; or, for a
-                          median (or ratio of medians), it falls in an open-ended interval; or, for a
-                          5-year median, its margin of error is larger than the median itself
--999999999    ``N``       estimate or MOE cannot be displayed: too few sample cases in the area
--888888888    ``(X)``     estimate or MOE not applicable or not available
--222222222    ``**``      MOE could not be computed: too few sample observations
--333333333    ``***``     MOE could not be computed: the median falls in the lowest or highest
-                          interval of an open-ended distribution
--555555555    ``*****``   no MOE: the estimate is controlled to an independent population or housing
-                          estimate, so it has no sampling error and the MOE may be treated as zero
-varies        ``2,500-``  the median falls in the lowest (``-``) or highest (``+``) interval of an
-              ``250,000+`` open-ended distribution; the estimate holds that interval's bound
-null          null        no data for the requested geography
-============  ==========  ===========================================================================
+- ``-666666666`` (annotation ``-``): the estimate could not be computed: too few sample observations;
+  or, for a median (or a ratio of medians), it falls in an open-ended interval; or, for a 5-year
+  median, its margin of error is larger than the median itself.
+- ``-999999999`` (``N``): the estimate or MOE cannot be displayed: too few sample cases in the area.
+- ``-888888888`` (``(X)``): the estimate or MOE is not applicable or not available.
+- ``-222222222`` (``**``): the MOE could not be computed: too few sample observations.
+- ``-333333333`` (``***``): the MOE could not be computed: the median falls in the lowest or highest
+  interval of an open-ended distribution.
+- ``-555555555`` (``*****``): no MOE, because the estimate is controlled to an independent population
+  or housing estimate; it has no sampling error and the MOE may be treated as zero.
+- a number with annotation ``2,500-`` or ``250,000+``: the median falls in the lowest or highest
+  interval of an open-ended distribution; the estimate holds that interval's bound.
+- ``null``: no data for the requested geography.
 
 Every special value becomes ``NaN`` with its code and meaning in ``estimate_note``/``moe_note``
 (``"-666666666: estimate could not be computed (too few sample observations, ...)"``), except
@@ -665,7 +661,7 @@ def fetch_acs(variables: Sequence[str] | str | None = None, groups: Sequence[str
     key = key or os.environ.get("CENSUS_API_KEY") or None
     geo = census_geography(geography, state=state, county=county, place=place)
     base_url = f"{API_ROOT}/{int(year)}/{dataset.strip('/')}"
-    if not key:
+    if not key and not http.is_offline():
         log.warning("no Census API key (argument or CENSUS_API_KEY): the API refuses requests without one, "
                     "so only answers already in the cache can be used")
     frames = []

@@ -414,7 +414,8 @@ ERROR_ANSWERS = [
 ]
 
 
-@pytest.mark.parametrize("answer, exception, text", ERROR_ANSWERS, ids=[a[0].__name__.strip("_") for a in ERROR_ANSWERS])
+@pytest.mark.parametrize("answer, exception, text", ERROR_ANSWERS,
+                         ids=[a[0].__name__.strip("_") for a in ERROR_ANSWERS])
 @responses.activate
 def test_error_answer_raises_its_exception_without_the_key(census_session, caplog, answer, exception, text):
     answer()
