@@ -1,0 +1,367 @@
+"""Reading lists of UPR recommendations, checking them whole, and seeding an empty store.
+
+Two file formats are read:
+
+official
+    the columns of ``us_upr_cycle3_recommendations.csv`` (UN OHCHR thematic list of
+    recommendations, A/HRC/46/15 with the US positions of A/HRC/46/15/Add.1): ``cycle``,
+    ``paragraph`` (the number as printed, ``26.214``), ``rec_no``, ``recommending_state``,
+    ``us_response``, ``primary_theme``, ``text`` and document columns.
+plain
+    a spreadsheet with ``number``, ``recommending state``, ``text``, ``response``, ``theme`` (and
+    optionally ``cycle``; otherwise the cycle is given when importing).
+
+Both become the same frame (:data:`FRAME_COLUMNS`). A file is checked completely before
+anything is written; every problem is reported with its line in the file, and one problem
+rejects the whole file (:class:`~indicators.tracker.errors.ImportRejected`).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import numbers
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from indicators.tracker.errors import ImportRejected, Problem, ValidationError
+from indicators.tracker.validation import (
+    NOTE_LIMIT,
+    SHORT_TEXT_LIMIT,
+    clean_number,
+    clean_response,
+    text_problems,
+)
+
+#: the frame every reader returns and the store imports
+FRAME_COLUMNS = ["cycle", "number", "rec_no", "recommending_state", "response", "theme", "text",
+                 "wg_report", "response_doc", "review_date", "data_note"]
+#: fields of a recommendation that an import may set (cycle and number identify it)
+OFFICIAL_FIELDS = ("rec_no", "recommending_state", "response", "theme", "text", "wg_report", "response_doc",
+                   "review_date", "data_note")
+REQUIRED_FRAME_COLUMNS = ("cycle", "number", "recommending_state", "response", "theme", "text")
+
+# official column -> frame column
+OFFICIAL_COLUMNS = {
+    "cycle": "cycle",
+    "paragraph": "number",
+    "rec_no": "rec_no",
+    "recommending_state": "recommending_state",
+    "us_response": "response",
+    "primary_theme": "theme",
+    "text": "text",
+    "wg_report": "wg_report",
+    "response_doc": "response_doc",
+    "review_date": "review_date",
+    "data_note": "data_note",
+}
+OFFICIAL_REQUIRED = ("cycle", "paragraph", "rec_no", "recommending_state", "us_response", "primary_theme", "text")
+
+# normalised plain-CSV header -> frame column
+PLAIN_ALIASES = {
+    "number": "number", "recommendation_number": "number", "rec_number": "number", "paragraph": "number",
+    "recommending_state": "recommending_state", "recommending_states": "recommending_state",
+    "state": "recommending_state",
+    "text": "text", "recommendation": "text", "recommendation_text": "text",
+    "response": "response", "us_response": "response", "position": "response",
+    "theme": "theme", "primary_theme": "theme",
+    "cycle": "cycle",
+}
+PLAIN_REQUIRED = ("number", "recommending_state", "text", "response", "theme")
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5_000
+MAX_PROBLEMS = 50
+#: seconds to pause after each row written by :func:`import_bytes`, inside the transaction. Used
+#: to test that an import interrupted half-way (process killed) leaves the store as it was.
+ROW_DELAY_ENV = "HRC_TRACKER_IMPORT_ROW_DELAY"
+
+RowHook = Callable[[int, int, Mapping[str, Any]], None]
+
+
+def decode_csv_bytes(data: bytes, source: str = "file") -> str:
+    """The text of a UTF-8 CSV file (a byte-order mark is allowed); anything else is rejected."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportRejected(f"the file is {len(data) / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB",
+                             source=source)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportRejected("the file is UTF-16 text; save it as CSV UTF-8", source=source)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ImportRejected(Problem(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as CSV UTF-8", line=line),
+            source=source) from None
+    if "\x00" in text:
+        raise ImportRejected("the file holds binary data, not CSV text", source=source)
+    if not text.strip():
+        raise ImportRejected("the file is empty", source=source)
+    return text
+
+
+def _rows_with_lines(text: str, source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and data rows, each with the file line it starts on (quoted fields may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+        rows = []
+        line = reader.line_num + 1
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((line, row))
+            line = reader.line_num + 1
+            if len(rows) > MAX_ROWS:
+                raise ImportRejected(f"more than {MAX_ROWS:,} rows", source=source)
+    except csv.Error as exc:
+        raise ImportRejected(Problem(f"not valid CSV ({exc})", line=reader.line_num), source=source) from None
+    if len(header) == 1 and re.search(r"[;\t]", header[0]):
+        raise ImportRejected(Problem("columns must be separated by commas", line=1), source=source)
+    return [h.strip() for h in header], rows
+
+
+def _normalise_header(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def _table(text: str, source: str, columns: dict[str, str], required: tuple[str, ...], normalise: bool
+           ) -> list[dict[str, Any]]:
+    header, rows = _rows_with_lines(text, source)
+    names = [_normalise_header(h) if normalise else h for h in header]
+    problems = []
+    missing = [c for c in required if c not in names]
+    if missing:
+        problems.append(Problem(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                                f"(found: {', '.join(header) or 'none'})", line=1))
+    mapped = [columns.get(n) for n in names]
+    for target in {m for m in mapped if m}:
+        if mapped.count(target) > 1:
+            problems.append(Problem(f"several columns give the {target}", line=1))
+    if problems:
+        raise ImportRejected(problems, source=source)
+    if not rows:
+        raise ImportRejected(Problem("no recommendations below the header", line=2), source=source)
+    records = []
+    for line, row in rows:
+        if len(row) != len(header):
+            problems.append(Problem(f"{len(row)} fields where the header has {len(header)}", line=line))
+            continue
+        record: dict[str, Any] = {"source_line": line}
+        for target, value in zip(mapped, row, strict=True):
+            if target:
+                record[target] = value
+        records.append(record)
+    if problems:
+        raise ImportRejected(problems[:MAX_PROBLEMS], source=source)
+    return records
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _whole_number(value: Any) -> int | None:
+    if _blank(value) or isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return int(value) if float(value).is_integer() else None
+    text = str(value).strip()
+    return int(text) if re.fullmatch(r"\d{1,6}", text) else None
+
+
+def validate_recommendation_frame(frame: pd.DataFrame, *, source: str = "frame") -> list[dict[str, Any]]:
+    """Check a frame of recommendations row by row; return clean records or raise :class:`ImportRejected`.
+
+    Rows are named by ``source_line`` (the file line) when the frame has it, else by row number.
+    Checks: a whole-number cycle; a number like ``26.214`` whose part after the dot equals
+    ``rec_no`` when given; a known response; required texts present, plain text, within limits;
+    no (cycle, number) twice.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise ImportRejected("expected a table of recommendations", source=source)
+    missing = [c for c in REQUIRED_FRAME_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ImportRejected(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+                             source=source)
+    if frame.empty:
+        raise ImportRejected("no recommendations", source=source)
+    if len(frame) > MAX_ROWS:
+        raise ImportRejected(f"more than {MAX_ROWS:,} rows", source=source)
+    present = [c for c in FRAME_COLUMNS if c in frame.columns]
+    problems: list[Problem] = []
+    records: list[dict[str, Any]] = []
+    seen: dict[tuple[int, str], int] = {}
+    for position, row in enumerate(frame.to_dict("records"), start=1):
+        line = _whole_number(row.get("source_line")) or position
+        record: dict[str, Any] = {}
+        row_problems: list[Problem] = []
+        cycle = _whole_number(row["cycle"])
+        if cycle is None or cycle < 1:
+            row_problems.append(Problem(f"cycle {row['cycle']!r} is not a whole number", "cycle", line))
+        record["cycle"] = cycle
+        try:
+            record["number"] = clean_number(row["number"], "number", line)
+        except ValidationError as exc:
+            row_problems.extend(exc.problems)
+        if "rec_no" in present and not _blank(row.get("rec_no")) and str(row["rec_no"]).strip():
+            rec_no = _whole_number(row["rec_no"])
+            if rec_no is None:
+                row_problems.append(Problem(f"rec_no {row['rec_no']!r} is not a whole number", "rec_no", line))
+            elif "number" in record and int(record["number"].split(".")[1]) != rec_no:
+                row_problems.append(Problem(f"rec_no {rec_no} does not match number {record['number']}",
+                                            "rec_no", line))
+            record["rec_no"] = rec_no
+        elif "number" in record:
+            record["rec_no"] = int(record["number"].split(".")[1])
+        try:
+            record["response"] = clean_response(row["response"], "response", line)
+        except ValidationError as exc:
+            row_problems.extend(exc.problems)
+        for column, limit, required in (("recommending_state", NOTE_LIMIT, True), ("theme", SHORT_TEXT_LIMIT * 2,
+                                        False), ("text", NOTE_LIMIT, True), ("wg_report", 64, False),
+                                        ("response_doc", 64, False), ("review_date", 10, False),
+                                        ("data_note", NOTE_LIMIT, False)):
+            if column not in present:
+                continue
+            value = row.get(column)
+            value = "" if _blank(value) else str(value)
+            found = text_problems(value, column, limit=limit, required=required, line=line)
+            row_problems.extend(found)
+            record[column] = value.strip()
+        if not row_problems:
+            key = (record["cycle"], record["number"])
+            if key in seen:
+                row_problems.append(Problem(f"recommendation {record['number']} of cycle {record['cycle']} "
+                                            f"is already on line {seen[key]}", "number", line))
+            seen[key] = line
+        problems.extend(row_problems)
+        records.append(record)
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    if problems:
+        raise ImportRejected(problems[:MAX_PROBLEMS], source=source)
+    return records
+
+
+def records_to_frame(records: list[dict[str, Any]], *, fill: bool = True) -> pd.DataFrame:
+    """Checked records as a frame in :data:`FRAME_COLUMNS` order.
+
+    ``fill`` adds absent optional columns as empty text (the official format, the snapshot). A
+    plain list leaves them out, so importing it keeps what an earlier official import set.
+    """
+    frame = pd.DataFrame(records)
+    for column in FRAME_COLUMNS:
+        if column not in frame.columns and fill:
+            frame[column] = ""
+    frame = frame[[c for c in FRAME_COLUMNS if c in frame.columns]].copy()
+    for column in frame.columns:
+        if column in ("cycle", "rec_no"):
+            frame[column] = frame[column].astype("int64")
+        else:
+            frame[column] = frame[column].fillna("").astype(str)
+    return frame
+
+
+def is_official_header(text: str) -> bool:
+    first = next(csv.reader(io.StringIO(text.lstrip("\ufeff").split("\n", 1)[0])), [])
+    names = {h.strip() for h in first}
+    return {"paragraph", "us_response"} <= names
+
+
+def parse_official(text: str, source: str = "file") -> pd.DataFrame:
+    records = _table(text, source, OFFICIAL_COLUMNS, OFFICIAL_REQUIRED, normalise=False)
+    return records_to_frame(validate_recommendation_frame(pd.DataFrame(records), source=source))
+
+
+def parse_plain(text: str, source: str = "file", cycle: int | None = None) -> pd.DataFrame:
+    records = _table(text, source, PLAIN_ALIASES, PLAIN_REQUIRED, normalise=True)
+    has_cycle = "cycle" in records[0]
+    if not has_cycle:
+        if cycle is None:
+            raise ImportRejected(Problem("the file has no cycle column: give the UPR cycle when importing",
+                                         line=1), source=source)
+        for record in records:
+            record["cycle"] = cycle
+    return records_to_frame(validate_recommendation_frame(pd.DataFrame(records), source=source), fill=False)
+
+
+def parse_recommendations(data: bytes, source: str = "file", cycle: int | None = None) -> pd.DataFrame:
+    """Read either format from the bytes of a CSV file (the header decides which)."""
+    text = decode_csv_bytes(data, source)
+    if is_official_header(text):
+        return parse_official(text, source)
+    return parse_plain(text, source, cycle)
+
+
+def read_official_csv(path: str | Path) -> pd.DataFrame:
+    """The official list (format of ``us_upr_cycle3_recommendations.csv``) as a frame of :data:`FRAME_COLUMNS`.
+
+    Raises :class:`ImportRejected` naming the line and the reason of every problem.
+    """
+    path = Path(path)
+    text = decode_csv_bytes(path.read_bytes(), path.name)
+    if not is_official_header(text):
+        raise ImportRejected(Problem("not the official format: the header needs paragraph and us_response",
+                                     line=1), source=path.name)
+    return parse_official(text, path.name)
+
+
+def read_recommendations(path: str | Path, cycle: int | None = None) -> pd.DataFrame:
+    """Either format from a file path."""
+    path = Path(path)
+    return parse_recommendations(path.read_bytes(), path.name, cycle)
+
+
+def _row_delay_hook(on_row: RowHook | None) -> RowHook | None:
+    delay = os.environ.get(ROW_DELAY_ENV)
+    if not delay:
+        return on_row
+    seconds = float(delay)
+
+    def slow(done: int, total: int, record: Mapping[str, Any]) -> None:
+        if on_row is not None:
+            on_row(done, total, record)
+        print(f"import: {done}/{total} rows written, transaction open", file=sys.stderr, flush=True)
+        time.sleep(seconds)
+
+    return slow
+
+
+def import_bytes(store, data: bytes, actor, *, source: str, cycle: int | None = None, city: str | None = None,
+                 on_row: RowHook | None = None):
+    """Check a whole CSV file, then import it in one transaction; returns the store's ImportResult."""
+    frame = parse_recommendations(data, source, cycle)
+    return store.import_recommendations(frame, actor, source=source, sha256=hashlib.sha256(data).hexdigest(),
+                                        city=city, on_row=_row_delay_hook(on_row))
+
+
+def import_file(store, path: str | Path, actor, *, cycle: int | None = None, city: str | None = None,
+                on_row: RowHook | None = None):
+    path = Path(path)
+    return import_bytes(store, path.read_bytes(), actor, source=path.name, cycle=cycle, city=city, on_row=on_row)
+
+
+def seed_from_frame(store, frame: pd.DataFrame):
+    """Import a snapshot's recommendations frame as the app itself (idempotent)."""
+    from indicators.tracker.auth import SYSTEM_SEED
+
+    return store.import_recommendations(frame, SYSTEM_SEED, source="city snapshot")
+
+
+def ensure_seeded(store, parquet_path: str | Path):
+    """Seed an empty store from ``upr_recommendations.parquet``; ``None`` when not needed or not possible."""
+    parquet_path = Path(parquet_path)
+    if store.count_recommendations() > 0 or not parquet_path.exists():
+        return None
+    return seed_from_frame(store, pd.read_parquet(parquet_path))

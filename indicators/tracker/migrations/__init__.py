@@ -1,0 +1,1 @@
+"""Alembic migrations of the tracker store, run by :func:`indicators.tracker.db.migrate` on open."""

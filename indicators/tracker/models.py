@@ -1,0 +1,177 @@
+"""Database tables of the tracker (SQLAlchemy 2). The schema itself is created by the migrations.
+
+Every table holding something people edit is append-only: a change adds a row with the next
+version number, and the current state is the highest version. ``recommendations`` keeps the
+current official text for quick lookups; each imported change of it is also kept in
+``recommendation_revisions``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from indicators.tracker.validation import RESPONSES, STATUSES, TRACKS
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored with its time zone and always read back as UTC (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(dt.UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ImportRun(Base):
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    city: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    rows: Mapped[int] = mapped_column(Integer)
+    added: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_role: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class RecommendationRow(Base):
+    __tablename__ = "recommendations"
+    __table_args__ = (
+        UniqueConstraint("cycle", "number", name="uq_recommendations_cycle_number"),
+        CheckConstraint(_in("response", RESPONSES), name="ck_recommendations_response"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cycle: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(16))
+    rec_no: Mapped[int] = mapped_column(Integer)
+    recommending_state: Mapped[str] = mapped_column(Text)
+    response: Mapped[str] = mapped_column(String(32))
+    theme: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    wg_report: Mapped[str] = mapped_column(String(64), default="")
+    response_doc: Mapped[str] = mapped_column(String(64), default="")
+    review_date: Mapped[str] = mapped_column(String(10), default="")
+    data_note: Mapped[str] = mapped_column(Text, default="")
+    revision: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class RecommendationRevision(Base):
+    __tablename__ = "recommendation_revisions"
+    __table_args__ = (
+        UniqueConstraint("recommendation_id", "revision", name="uq_recommendation_revisions_version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict] = mapped_column(JSON)
+    import_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class StatusVersionRow(Base):
+    __tablename__ = "status_versions"
+    __table_args__ = (
+        UniqueConstraint("recommendation_id", "city", "track", "version", name="uq_status_versions_version"),
+        CheckConstraint(_in("status", STATUSES), name="ck_status_versions_status"),
+        CheckConstraint(_in("track", TRACKS), name="ck_status_versions_track"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
+    city: Mapped[str] = mapped_column(String(60))
+    track: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(32))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    author: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list] = mapped_column(JSON)
+    indicator_ids: Mapped[list] = mapped_column(JSON)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_role: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    restored_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class PriorityListRow(Base):
+    __tablename__ = "priority_lists"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city: Mapped[str] = mapped_column(String(60), index=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class PriorityListVersionRow(Base):
+    __tablename__ = "priority_list_versions"
+    __table_args__ = (UniqueConstraint("list_id", "version", name="uq_priority_list_versions_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("priority_lists.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    archived: Mapped[bool] = mapped_column(Boolean)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_role: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    restored_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class PriorityListItemRow(Base):
+    __tablename__ = "priority_list_items"
+    __table_args__ = (
+        UniqueConstraint("list_version_id", "position", name="uq_priority_list_items_position"),
+        UniqueConstraint("list_version_id", "recommendation_id", name="uq_priority_list_items_recommendation"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_version_id: Mapped[int] = mapped_column(ForeignKey("priority_list_versions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"))
+    rationale: Mapped[str] = mapped_column(Text)
+    responsible_body: Mapped[str] = mapped_column(String(200))
+    target_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

@@ -1,0 +1,555 @@
+"""The tracker store: every read and write the pages and the command line make.
+
+Writes take the acting :class:`~indicators.tracker.auth.Actor` and check its role here, whatever
+a page shows. Inputs are validated completely before a transaction opens; a write is one
+transaction, so it lands whole or not at all. Nothing is updated in place or deleted: a change
+appends the next version, and saving on top of a version other than the newest raises
+:class:`~indicators.tracker.errors.ConflictError` (optimistic locking).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from indicators.tracker import db
+from indicators.tracker.auth import EDIT_PRIORITIES, IMPORT, STATUS_PERMISSION, Actor, require
+from indicators.tracker.errors import ConflictError, NotFound, Problem, ValidationError
+from indicators.tracker.importer import OFFICIAL_FIELDS, validate_recommendation_frame
+from indicators.tracker.models import (
+    ImportRun,
+    PriorityListItemRow,
+    PriorityListRow,
+    PriorityListVersionRow,
+    RecommendationRevision,
+    RecommendationRow,
+    StatusVersionRow,
+    utc_now,
+)
+from indicators.tracker.records import (
+    EvidenceLink,
+    ImportResult,
+    PriorityItem,
+    PriorityList,
+    Recommendation,
+    StatusVersion,
+)
+from indicators.tracker.validation import (
+    MAX_PRIORITY_ITEMS,
+    NOTE_LIMIT,
+    SHORT_TEXT_LIMIT,
+    clean_city,
+    clean_date,
+    clean_evidence,
+    clean_indicator_ids,
+    clean_number,
+    clean_status,
+    clean_text,
+    clean_track,
+    number_sort_key,
+)
+
+_UNCHANGED: Any = object()
+
+RowHook = Callable[[int, int, Mapping[str, Any]], None]
+
+
+def _collect(problems: list[Problem], check: Callable[[], Any]) -> Any:
+    """Run one field check, adding its problems to ``problems`` instead of stopping at the first."""
+    try:
+        return check()
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _expected(version: object) -> int:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        raise ValidationError(Problem("must be the version number the edit started from", "expected_version"))
+    return version
+
+
+class Store:
+    """Open with :meth:`open`; one instance per process is enough (it holds a connection pool)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._read = sessionmaker(bind=engine, expire_on_commit=False)
+        self._write = sessionmaker(bind=db.writer(engine), expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | None = None, *, configured: str | None = None, migrate: bool = True) -> Store:
+        """Open the store at ``url`` (see :func:`indicators.tracker.db.resolve_url`) and migrate it."""
+        engine = db.create_store_engine(db.resolve_url(url, configured))
+        if migrate:
+            db.migrate(engine)
+        return cls(engine)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def describe(self) -> str:
+        """Where the store is, without any password."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ recommendations
+
+    def count_recommendations(self) -> int:
+        with self._read() as s:
+            return s.scalar(select(func.count(RecommendationRow.id))) or 0
+
+    def cycles(self) -> list[int]:
+        with self._read() as s:
+            return sorted(s.scalars(select(RecommendationRow.cycle).distinct()))
+
+    def recommendations(self, cycle: int | None = None) -> list[Recommendation]:
+        """All recommendations (of one cycle), in report order."""
+        query = select(RecommendationRow)
+        if cycle is not None:
+            query = query.where(RecommendationRow.cycle == cycle)
+        with self._read() as s:
+            rows = list(s.scalars(query))
+        rows.sort(key=lambda r: (r.cycle, number_sort_key(r.number)))
+        return [_recommendation(r) for r in rows]
+
+    def recommendation_frame(self, cycle: int | None = None) -> pd.DataFrame:
+        columns = ["cycle", "number", "rec_no", "recommending_state", "response", "theme", "text",
+                   "wg_report", "response_doc", "review_date", "data_note", "revision"]
+        return pd.DataFrame([asdict(r) for r in self.recommendations(cycle)], columns=columns)
+
+    def get_recommendation(self, number: str, cycle: int | None = None) -> Recommendation:
+        with self._read() as s:
+            return _recommendation(self._recommendation_row(s, number, cycle))
+
+    def import_runs(self) -> pd.DataFrame:
+        with self._read() as s:
+            rows = list(s.scalars(select(ImportRun).order_by(ImportRun.id)))
+        return pd.DataFrame(
+            [{"run": r.id, "source": r.source, "rows": r.rows, "added": r.added, "updated": r.updated,
+              "unchanged": r.unchanged, "recorded_by": r.recorded_by, "recorded_at": r.recorded_at}
+             for r in rows],
+            columns=["run", "source", "rows", "added", "updated", "unchanged", "recorded_by", "recorded_at"])
+
+    def recommendation_revisions(self, number: str, cycle: int | None = None) -> list[dict]:
+        """Every imported version of a recommendation's official fields, oldest first."""
+        with self._read() as s:
+            rec = self._recommendation_row(s, number, cycle)
+            rows = s.scalars(select(RecommendationRevision)
+                             .where(RecommendationRevision.recommendation_id == rec.id)
+                             .order_by(RecommendationRevision.revision))
+            return [{"revision": r.revision, "import_run": r.import_run_id, "recorded_at": r.recorded_at,
+                     **r.content} for r in rows]
+
+    def import_recommendations(self, frame: pd.DataFrame, actor: Actor, *, source: str, sha256: str = "",
+                               city: str | None = None, on_row: RowHook | None = None) -> ImportResult:
+        """Add or update recommendations matched on (cycle, number), all in one transaction.
+
+        Importing the same list again changes nothing (every row counts as unchanged); a
+        corrected official text becomes the next revision of that recommendation. ``on_row``
+        is called after each row is written inside the transaction (progress display).
+        """
+        require(actor, IMPORT)
+        records = validate_recommendation_frame(frame, source=source)
+        source = clean_text(source, "source", limit=300, multiline=False) or "upload"
+        if city is not None:
+            city = clean_city(city)
+        now = utc_now()
+        added: list[str] = []
+        updated: list[str] = []
+        with self._write() as s, s.begin():
+            existing = {(r.cycle, r.number): r for r in s.scalars(select(RecommendationRow))}
+            run = ImportRun(source=source, sha256=sha256, city=city, rows=len(records), added=0, updated=0,
+                            unchanged=0, recorded_by=actor.user_id, recorded_role=actor.role, recorded_at=now)
+            s.add(run)
+            s.flush()
+            for index, record in enumerate(records):
+                row = existing.get((record["cycle"], record["number"]))
+                if row is None:
+                    content = {f: record.get(f, "") for f in OFFICIAL_FIELDS}
+                    row = RecommendationRow(cycle=record["cycle"], number=record["number"], revision=1,
+                                            created_at=now, updated_at=now, **content)
+                    s.add(row)
+                    s.flush()
+                    added.append(record["number"])
+                else:
+                    old = _official_content(row)
+                    new = {**old, **{f: record[f] for f in OFFICIAL_FIELDS if f in record}}
+                    if new == old:
+                        content = None
+                    else:
+                        content = new
+                        for name, value in new.items():
+                            setattr(row, name, value)
+                        row.revision += 1
+                        row.updated_at = now
+                        updated.append(record["number"])
+                if content is not None:
+                    s.add(RecommendationRevision(recommendation_id=row.id, revision=row.revision,
+                                                 content=content, import_run_id=run.id, recorded_at=now))
+                    s.flush()
+                if on_row is not None:
+                    on_row(index + 1, len(records), record)
+            run.added, run.updated = len(added), len(updated)
+            run.unchanged = len(records) - len(added) - len(updated)
+            run_id = run.id
+        return ImportResult(run_id=run_id, rows=len(records), added=len(added), updated=len(updated),
+                            unchanged=len(records) - len(added) - len(updated), source=source, sha256=sha256,
+                            numbers_added=tuple(added), numbers_updated=tuple(updated))
+
+    # ------------------------------------------------------------------ statuses
+
+    def current_status(self, number: str, *, city: str, track: str, cycle: int | None = None
+                       ) -> StatusVersion | None:
+        """The newest version on one track, or ``None`` when nobody assessed it yet."""
+        with self._read() as s:
+            rec = self._recommendation_row(s, number, cycle)
+            row = s.scalars(self._versions_query(rec.id, city, track)
+                            .order_by(StatusVersionRow.version.desc()).limit(1)).first()
+            return _status(row, rec) if row else None
+
+    def status_history(self, number: str, *, city: str, track: str | None = None, cycle: int | None = None
+                       ) -> list[StatusVersion]:
+        """Every version (of one track or both), in the order they were recorded."""
+        with self._read() as s:
+            rec = self._recommendation_row(s, number, cycle)
+            rows = list(s.scalars(self._versions_query(rec.id, city, track)))
+        rows.sort(key=lambda r: (r.recorded_at, r.id))
+        return [_status(r, rec) for r in rows]
+
+    def status_version(self, number: str, *, city: str, track: str, version: int, cycle: int | None = None
+                       ) -> StatusVersion:
+        with self._read() as s:
+            rec = self._recommendation_row(s, number, cycle)
+            row = s.scalars(self._versions_query(rec.id, city, track)
+                            .where(StatusVersionRow.version == version)).first()
+            if row is None:
+                raise NotFound(f"recommendation {rec.number} has no version {version} of the {track} status")
+            return _status(row, rec)
+
+    def status_versions_frame(self, city: str) -> pd.DataFrame:
+        """Every status version of a city, one row each (for progress over time)."""
+        query = (select(StatusVersionRow, RecommendationRow.cycle, RecommendationRow.number)
+                 .join(RecommendationRow, StatusVersionRow.recommendation_id == RecommendationRow.id)
+                 .where(StatusVersionRow.city == city))
+        with self._read() as s:
+            rows = [{"cycle": cycle, "number": number, "track": v.track, "version": v.version,
+                     "status": v.status, "as_of": v.as_of, "author": v.author, "recorded_by": v.recorded_by,
+                     "recorded_at": v.recorded_at, "restored_from": v.restored_from}
+                    for v, cycle, number in s.execute(query)]
+        return pd.DataFrame(rows, columns=["cycle", "number", "track", "version", "status", "as_of", "author",
+                                           "recorded_by", "recorded_at", "restored_from"])
+
+    def current_statuses_frame(self, city: str) -> pd.DataFrame:
+        """The newest version per recommendation and track."""
+        versions = self.status_versions_frame(city)
+        if versions.empty:
+            return versions
+        newest = versions.groupby(["cycle", "number", "track"])["version"].transform("max")
+        return versions[versions["version"] == newest].reset_index(drop=True)
+
+    def set_status(self, actor: Actor, number: str, *, city: str, track: str, status: str,
+                   as_of: dt.date | str, author: str, note: str = "", evidence: Iterable = (),
+                   indicator_ids: Iterable[str] = (), expected_version: int, cycle: int | None = None
+                   ) -> StatusVersion:
+        """Record a new status version on one track (``city`` claims or ``community`` assessment).
+
+        ``expected_version`` is the version the editor saw (0 for none yet); if someone saved in
+        between, :class:`ConflictError` carries both versions and nothing is written.
+        """
+        track = clean_track(track)
+        require(actor, STATUS_PERMISSION[track])
+        problems: list[Problem] = []
+        city = _collect(problems, lambda: clean_city(city))
+        content = {
+            "status": _collect(problems, lambda: clean_status(status)),
+            "as_of": _collect(problems, lambda: clean_date(as_of, "date")),
+            "author": _collect(problems, lambda: clean_text(author, "author", limit=SHORT_TEXT_LIMIT,
+                                                            required=True, multiline=False)),
+            "note": _collect(problems, lambda: clean_text(note, "note", limit=NOTE_LIMIT)),
+            "evidence": _collect(problems, lambda: clean_evidence(evidence)),
+            "indicator_ids": _collect(problems, lambda: clean_indicator_ids(indicator_ids)),
+        }
+        expected = _collect(problems, lambda: _expected(expected_version))
+        if problems:
+            raise ValidationError(problems, title="Status not saved")
+        return self._append_status(actor, number, cycle, city, track, content, expected, restored_from=None)
+
+    def restore_status(self, actor: Actor, number: str, *, city: str, track: str, version: int,
+                       expected_version: int, cycle: int | None = None) -> StatusVersion:
+        """Make an earlier version current again, as a new version that says where it came from."""
+        track = clean_track(track)
+        require(actor, STATUS_PERMISSION[track])
+        old = self.status_version(number, city=city, track=track, version=version, cycle=cycle)
+        content = old.content()
+        return self._append_status(actor, number, cycle, city, track, content, _expected(expected_version),
+                                   restored_from=version)
+
+    def _append_status(self, actor: Actor, number: str, cycle: int | None, city: str, track: str,
+                       content: dict, expected: int, restored_from: int | None) -> StatusVersion:
+        what = f"The {track} status of recommendation {number}"
+        try:
+            with self._write() as s, s.begin():
+                rec = self._recommendation_row(s, number, cycle)
+                newest = s.scalars(self._versions_query(rec.id, city, track)
+                                   .order_by(StatusVersionRow.version.desc()).limit(1)).first()
+                newest_version = newest.version if newest else 0
+                if newest_version != expected:
+                    raise ConflictError(what, expected, _status(newest, rec) if newest else None, content)
+                row = StatusVersionRow(
+                    recommendation_id=rec.id, city=city, track=track, version=newest_version + 1,
+                    status=content["status"], as_of=content["as_of"], author=content["author"],
+                    note=content["note"], evidence=content["evidence"], indicator_ids=content["indicator_ids"],
+                    recorded_by=actor.user_id, recorded_role=actor.role, recorded_at=utc_now(),
+                    restored_from=restored_from)
+                s.add(row)
+                s.flush()
+                return _status(row, rec)
+        except IntegrityError:
+            # another saver inserted the same version number between our read and our insert
+            current = self.current_status(number, city=city, track=track, cycle=cycle)
+            raise ConflictError(what, expected, current, content) from None
+
+    # ------------------------------------------------------------------ priority lists
+
+    def priority_lists(self, city: str, *, include_archived: bool = False) -> list[PriorityList]:
+        """The current version of every priority list of a city, oldest list first."""
+        with self._read() as s:
+            ids = list(s.scalars(select(PriorityListRow.id).where(PriorityListRow.city == city)
+                                 .order_by(PriorityListRow.id)))
+            lists = [self._list_version(s, list_id, None) for list_id in ids]
+        return [pl for pl in lists if include_archived or not pl.archived]
+
+    def priority_list(self, list_id: int, version: int | None = None) -> PriorityList:
+        with self._read() as s:
+            return self._list_version(s, list_id, version)
+
+    def priority_list_history(self, list_id: int) -> list[PriorityList]:
+        with self._read() as s:
+            versions = list(s.scalars(select(PriorityListVersionRow.version)
+                                      .where(PriorityListVersionRow.list_id == list_id)
+                                      .order_by(PriorityListVersionRow.version)))
+            if not versions:
+                raise NotFound(f"no priority list {list_id}")
+            return [self._list_version(s, list_id, v) for v in versions]
+
+    def create_priority_list(self, actor: Actor, *, city: str, name: str, description: str = "",
+                             items: Iterable[PriorityItem | Mapping] = ()) -> PriorityList:
+        require(actor, EDIT_PRIORITIES)
+        problems: list[Problem] = []
+        city = _collect(problems, lambda: clean_city(city))
+        content = {
+            "name": _collect(problems, lambda: _list_name(name)),
+            "description": _collect(problems, lambda: clean_text(description, "description")),
+            "archived": False,
+            "items": _collect(problems, lambda: _clean_items(items)),
+        }
+        if problems:
+            raise ValidationError(problems, title="Priority list not saved")
+        with self._write() as s, s.begin():
+            self._check_unique_name(s, city, content["name"], None)
+            row = PriorityListRow(city=city, created_by=actor.user_id, created_at=utc_now())
+            s.add(row)
+            s.flush()
+            self._add_list_version(s, row.id, 1, content, actor, None)
+            return self._list_version(s, row.id, None)
+
+    def update_priority_list(self, actor: Actor, list_id: int, *, expected_version: int,
+                             name: str = _UNCHANGED, description: str = _UNCHANGED,
+                             items: Iterable[PriorityItem | Mapping] = _UNCHANGED,
+                             archived: bool = _UNCHANGED) -> PriorityList:
+        """Save a new version of a list; arguments left out keep their current value.
+
+        ``items`` is the whole list in its new order (see :mod:`indicators.tracker.priorities` for
+        adding, removing and moving one item). Archiving hides a list; it is never deleted.
+        """
+        require(actor, EDIT_PRIORITIES)
+        problems: list[Problem] = []
+        changes: dict[str, Any] = {}
+        if name is not _UNCHANGED:
+            changes["name"] = _collect(problems, lambda: _list_name(name))
+        if description is not _UNCHANGED:
+            changes["description"] = _collect(problems, lambda: clean_text(description, "description"))
+        if items is not _UNCHANGED:
+            changes["items"] = _collect(problems, lambda: _clean_items(items))
+        if archived is not _UNCHANGED:
+            changes["archived"] = bool(archived)
+        expected = _collect(problems, lambda: _expected(expected_version))
+        if problems:
+            raise ValidationError(problems, title="Priority list not saved")
+        current = self.priority_list(list_id)
+        content = {**current.content(), **changes}
+        return self._append_list_version(actor, current, content, expected, restored_from=None)
+
+    def restore_priority_list(self, actor: Actor, list_id: int, *, version: int, expected_version: int
+                              ) -> PriorityList:
+        require(actor, EDIT_PRIORITIES)
+        old = self.priority_list(list_id, version)
+        return self._append_list_version(actor, old, old.content(), _expected(expected_version),
+                                         restored_from=version)
+
+    def _append_list_version(self, actor: Actor, base: PriorityList, content: dict, expected: int,
+                             restored_from: int | None) -> PriorityList:
+        what = f"The priority list '{base.name}'"
+        try:
+            with self._write() as s, s.begin():
+                newest = self._list_version(s, base.list_id, None)
+                if newest.version != expected:
+                    raise ConflictError(what, expected, newest, content)
+                if not content["archived"]:
+                    self._check_unique_name(s, base.city, content["name"], base.list_id)
+                self._add_list_version(s, base.list_id, newest.version + 1, content, actor, restored_from)
+                return self._list_version(s, base.list_id, None)
+        except IntegrityError:
+            raise ConflictError(what, expected, self.priority_list(base.list_id), content) from None
+
+    def _add_list_version(self, s: Session, list_id: int, version: int, content: dict, actor: Actor,
+                          restored_from: int | None) -> None:
+        row = PriorityListVersionRow(
+            list_id=list_id, version=version, name=content["name"], description=content["description"],
+            archived=content["archived"], recorded_by=actor.user_id, recorded_role=actor.role,
+            recorded_at=utc_now(), restored_from=restored_from)
+        s.add(row)
+        s.flush()
+        problems = []
+        for position, item in enumerate(content["items"], start=1):
+            try:
+                rec = self._recommendation_row(s, item["number"], item.get("cycle"))
+            except NotFound as exc:
+                problems.append(Problem(str(exc), f"item {position}"))
+                continue
+            s.add(PriorityListItemRow(list_version_id=row.id, position=position, recommendation_id=rec.id,
+                                      rationale=item["rationale"], responsible_body=item["responsible_body"],
+                                      target_date=item["target_date"]))
+        if problems:
+            # raised inside the transaction: the version row above is rolled back with it
+            raise ValidationError(problems, title="Priority list not saved")
+        s.flush()
+
+    def _check_unique_name(self, s: Session, city: str, name: str, list_id: int | None) -> None:
+        ids = s.scalars(select(PriorityListRow.id).where(PriorityListRow.city == city))
+        for other in ids:
+            if other == list_id:
+                continue
+            current = self._list_version(s, other, None)
+            if not current.archived and current.name.casefold() == name.casefold():
+                raise ValidationError(Problem(f"a list named {name!r} already exists", "name"),
+                                      title="Priority list not saved")
+
+    def _list_version(self, s: Session, list_id: int, version: int | None) -> PriorityList:
+        head = s.get(PriorityListRow, list_id)
+        if head is None:
+            raise NotFound(f"no priority list {list_id}")
+        query = select(PriorityListVersionRow).where(PriorityListVersionRow.list_id == list_id)
+        if version is None:
+            query = query.order_by(PriorityListVersionRow.version.desc()).limit(1)
+        else:
+            query = query.where(PriorityListVersionRow.version == version)
+        row = s.scalars(query).first()
+        if row is None:
+            raise NotFound(f"priority list {list_id} has no version {version}")
+        items = s.execute(
+            select(PriorityListItemRow, RecommendationRow.number, RecommendationRow.cycle)
+            .join(RecommendationRow, PriorityListItemRow.recommendation_id == RecommendationRow.id)
+            .where(PriorityListItemRow.list_version_id == row.id)
+            .order_by(PriorityListItemRow.position))
+        return PriorityList(
+            list_id=list_id, city=head.city, version=row.version, name=row.name, description=row.description,
+            archived=row.archived,
+            items=tuple(PriorityItem(number=number, cycle=cycle, rationale=item.rationale,
+                                     responsible_body=item.responsible_body, target_date=item.target_date)
+                        for item, number, cycle in items),
+            recorded_by=row.recorded_by, recorded_role=row.recorded_role, recorded_at=row.recorded_at,
+            restored_from=row.restored_from)
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _recommendation_row(s: Session, number: str, cycle: int | None) -> RecommendationRow:
+        try:
+            number = clean_number(number)
+        except ValidationError as exc:
+            raise NotFound(str(exc.problems[0])) from None
+        query = select(RecommendationRow).where(RecommendationRow.number == number)
+        if cycle is not None:
+            query = query.where(RecommendationRow.cycle == cycle)
+        row = s.scalars(query.order_by(RecommendationRow.cycle.desc()).limit(1)).first()
+        if row is None:
+            where = f" of cycle {cycle}" if cycle is not None else ""
+            raise NotFound(f"no recommendation {number}{where}")
+        return row
+
+    @staticmethod
+    def _versions_query(recommendation_id: int, city: str, track: str | None):
+        query = select(StatusVersionRow).where(StatusVersionRow.recommendation_id == recommendation_id,
+                                               StatusVersionRow.city == city)
+        if track is not None:
+            query = query.where(StatusVersionRow.track == track)
+        return query
+
+
+def _official_content(row: RecommendationRow) -> dict:
+    return {f: getattr(row, f) for f in OFFICIAL_FIELDS}
+
+
+def _recommendation(row: RecommendationRow) -> Recommendation:
+    return Recommendation(cycle=row.cycle, number=row.number, revision=row.revision, **_official_content(row))
+
+
+def _status(row: StatusVersionRow, rec: RecommendationRow) -> StatusVersion:
+    return StatusVersion(
+        cycle=rec.cycle, number=rec.number, city=row.city, track=row.track, version=row.version,
+        status=row.status, as_of=row.as_of, author=row.author, note=row.note,
+        evidence=tuple(EvidenceLink(e["url"], e.get("label", "")) for e in row.evidence or []),
+        indicator_ids=tuple(row.indicator_ids or []), recorded_by=row.recorded_by,
+        recorded_role=row.recorded_role, recorded_at=row.recorded_at, restored_from=row.restored_from)
+
+
+def _list_name(name: object) -> str:
+    return clean_text(name, "name", limit=SHORT_TEXT_LIMIT, required=True, multiline=False)
+
+
+def _clean_items(items: Iterable[PriorityItem | Mapping]) -> list[dict]:
+    cleaned: list[dict] = []
+    problems: list[Problem] = []
+    seen: set[tuple] = set()
+    for position, item in enumerate(items or [], start=1):
+        if isinstance(item, PriorityItem):
+            item = asdict(item)
+        if not isinstance(item, Mapping):
+            problems.append(Problem("must name a recommendation", f"item {position}"))
+            continue
+        field = f"item {position}"
+        number = _collect(problems, lambda: clean_number(item.get("number"), f"{field} number"))
+        cycle = item.get("cycle")
+        if cycle is not None and (isinstance(cycle, bool) or not isinstance(cycle, int)):
+            problems.append(Problem("cycle must be a whole number", field))
+        cleaned.append({
+            "number": number,
+            "cycle": cycle,
+            "rationale": _collect(problems, lambda: clean_text(item.get("rationale"), f"{field} rationale")),
+            "responsible_body": _collect(problems, lambda: clean_text(
+                item.get("responsible_body"), f"{field} responsible body", limit=SHORT_TEXT_LIMIT,
+                multiline=False)),
+            "target_date": _collect(problems, lambda: clean_date(
+                item.get("target_date"), f"{field} target date", required=False, allow_future=True)),
+        })
+        if number is not None:
+            if (number, cycle) in seen:
+                problems.append(Problem(f"recommendation {number} is on the list twice", field))
+            seen.add((number, cycle))
+    if len(cleaned) > MAX_PRIORITY_ITEMS:
+        problems.append(Problem(f"a list holds at most {MAX_PRIORITY_ITEMS} recommendations", "items"))
+    if problems:
+        raise ValidationError(problems, title="Priority list not saved")
+    return cleaned

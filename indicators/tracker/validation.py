@@ -1,0 +1,233 @@
+"""The tracker's vocabularies and limits, and the checks every written value goes through.
+
+Everything a person types is checked here before the store opens a transaction, so a refused
+input never leaves anything half-written. Text is kept as plain text: control characters and
+HTML/script markup are refused with a message (pages show stored text as text anyway).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
+
+from indicators.tracker.errors import Problem, ValidationError
+
+#: implementation status scale, in the order it is shown
+STATUSES: dict[str, str] = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "partially_implemented": "Partially implemented",
+    "implemented": "Implemented",
+    "regressed": "Regressed",
+    "not_applicable": "Not applicable",
+}
+#: shown where a recommendation has no assessment yet on a track
+NO_ASSESSMENT = "no_assessment"
+NO_ASSESSMENT_LABEL = "No assessment yet"
+
+#: the two independent status tracks kept for every recommendation and city
+TRACKS: dict[str, str] = {
+    "city": "City government claims",
+    "community": "Community assessment",
+}
+
+#: the US position on a recommendation (A/HRC/46/15/Add.1 for the 3rd cycle)
+RESPONSES: dict[str, str] = {
+    "supported": "Supported",
+    "supported_in_part": "Supported in part",
+    "noted": "Noted",
+}
+# spellings seen in official lists and spreadsheets -> canonical response
+RESPONSE_ALIASES: dict[str, str] = {
+    "supported": "supported",
+    "accepted": "supported",
+    "supported_in_part": "supported_in_part",
+    "supported_noted": "supported_in_part",
+    "partially_supported": "supported_in_part",
+    "supported_partially": "supported_in_part",
+    "noted": "noted",
+}
+
+NOTE_LIMIT = 10_000          # notes, rationales, recommendation text
+SHORT_TEXT_LIMIT = 200       # names, authors, bodies, labels
+URL_LIMIT = 2_000
+MAX_EVIDENCE_LINKS = 20
+MAX_INDICATOR_LINKS = 20
+MAX_PRIORITY_ITEMS = 200
+
+RECOMMENDATION_NUMBER = re.compile(r"^\d{1,4}\.\d{1,4}$")
+INDICATOR_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
+# an opening or closing tag, a comment or a doctype: markup, not prose ("rent < 30%" passes)
+HTML_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|<!--")
+# C0/C1 control characters other than tab and newline (NUL is also refused by PostgreSQL)
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: object, field: str, *, limit: int = NOTE_LIMIT, required: bool = False,
+               multiline: bool = True) -> str:
+    """Return ``value`` as checked plain text, stripped; raise :class:`ValidationError` otherwise."""
+    problems = text_problems(value, field, limit=limit, required=required, multiline=multiline)
+    if problems:
+        raise ValidationError(problems)
+    return _normalise(value)
+
+
+def _normalise(value: object) -> str:
+    if value is None:
+        return ""
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def text_problems(value: object, field: str, *, limit: int = NOTE_LIMIT, required: bool = False,
+                  multiline: bool = True, line: int | None = None) -> list[Problem]:
+    """Every reason ``value`` cannot be stored as the text ``field`` (empty list when it can)."""
+    if value is not None and not isinstance(value, str):
+        return [Problem(f"must be text, got {type(value).__name__}", field, line)]
+    text = _normalise(value)
+    if required and not text:
+        return [Problem("is required", field, line)]
+    problems = []
+    if len(text) > limit:
+        problems.append(Problem(f"is {len(text):,} characters long; the limit is {limit:,}", field, line))
+    if CONTROL_CHARS.search(text):
+        problems.append(Problem("contains control characters", field, line))
+    if not multiline and "\n" in text:
+        problems.append(Problem("must be a single line", field, line))
+    markup = HTML_MARKUP.search(text)
+    if markup:
+        problems.append(Problem(
+            f"contains HTML markup ({markup.group(0)[:40]!r}); write plain text", field, line))
+    return problems
+
+
+def clean_url(value: object, field: str = "evidence link") -> str:
+    """An absolute ``http``/``https`` URL with a host, at most :data:`URL_LIMIT` characters."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(Problem("needs a URL", field))
+    url = value.strip()
+    if len(url) > URL_LIMIT:
+        raise ValidationError(Problem(f"URL is longer than {URL_LIMIT:,} characters", field))
+    if CONTROL_CHARS.search(url) or any(c.isspace() for c in url):
+        raise ValidationError(Problem("URL contains spaces or control characters", field))
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        raise ValidationError(Problem(f"{url[:80]!r} is not a valid URL", field)) from None
+    if parts.scheme.lower() not in {"http", "https"}:
+        raise ValidationError(Problem(
+            f"only http and https links are allowed, not {parts.scheme or 'a link without scheme'!r}", field))
+    if not parts.hostname:
+        raise ValidationError(Problem(f"{url[:80]!r} has no host name", field))
+    return url
+
+
+def clean_evidence(links: Iterable[Mapping[str, object] | str] | None) -> list[dict[str, str]]:
+    """Evidence links as ``[{"url": ..., "label": ...}]``; a bare string is a URL without label."""
+    cleaned: list[dict[str, str]] = []
+    problems: list[Problem] = []
+    for i, link in enumerate(links or [], start=1):
+        field = f"evidence link {i}"
+        if isinstance(link, str):
+            link = {"url": link, "label": ""}
+        if not isinstance(link, Mapping):
+            problems.append(Problem("must be a URL with an optional label", field))
+            continue
+        try:
+            url = clean_url(link.get("url"), field)
+            label = clean_text(link.get("label"), f"{field} label", limit=SHORT_TEXT_LIMIT, multiline=False)
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+            continue
+        cleaned.append({"url": url, "label": label})
+    if len(cleaned) > MAX_EVIDENCE_LINKS:
+        problems.append(Problem(f"at most {MAX_EVIDENCE_LINKS} links", "evidence"))
+    if problems:
+        raise ValidationError(problems)
+    return cleaned
+
+
+def clean_indicator_ids(ids: Iterable[object] | None) -> list[str]:
+    """Catalog indicator ids (lower-case letters, digits, ``_ . -``), duplicates dropped, order kept."""
+    cleaned: list[str] = []
+    problems = []
+    for value in ids or []:
+        text = value.strip() if isinstance(value, str) else value
+        if not isinstance(text, str) or not INDICATOR_ID.match(text):
+            problems.append(Problem(f"{str(value)[:40]!r} is not an indicator id", "indicators"))
+        elif text not in cleaned:
+            cleaned.append(text)
+    if len(cleaned) > MAX_INDICATOR_LINKS:
+        problems.append(Problem(f"at most {MAX_INDICATOR_LINKS} indicators", "indicators"))
+    if problems:
+        raise ValidationError(problems)
+    return cleaned
+
+
+def clean_status(value: object) -> str:
+    if value not in STATUSES:
+        raise ValidationError(Problem(
+            f"unknown status {str(value)[:40]!r}; use one of {', '.join(STATUSES)}", "status"))
+    return value  # type: ignore[return-value]
+
+
+def clean_track(value: object) -> str:
+    if value not in TRACKS:
+        raise ValidationError(Problem(f"unknown track {str(value)[:40]!r}; use one of {', '.join(TRACKS)}",
+                                      "track"))
+    return value  # type: ignore[return-value]
+
+
+def clean_response(value: object, field: str = "response", line: int | None = None) -> str:
+    """Canonical US response for a spelling such as ``Supported in part`` or ``supported_noted``."""
+    key = re.sub(r"[\s/-]+", "_", str(value or "").strip().lower())
+    if key not in RESPONSE_ALIASES:
+        raise ValidationError(Problem(
+            f"unknown response {str(value)[:40]!r}; use one of {', '.join(RESPONSES)}", field, line))
+    return RESPONSE_ALIASES[key]
+
+
+def clean_date(value: object, field: str, *, required: bool = True, allow_future: bool = False,
+               today: dt.date | None = None) -> dt.date | None:
+    """A calendar date (``date`` or ISO ``YYYY-MM-DD`` text); status dates may not lie in the future."""
+    if value is None or value == "":
+        if required:
+            raise ValidationError(Problem("is required", field))
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError(Problem(f"{value[:40]!r} is not a date (YYYY-MM-DD)", field)) from None
+    if not isinstance(value, dt.date):
+        raise ValidationError(Problem("must be a date", field))
+    if value.year < 1945:
+        raise ValidationError(Problem(f"{value.isoformat()} is before the United Nations existed", field))
+    if not allow_future and value > (today or dt.date.today()):
+        raise ValidationError(Problem(f"{value.isoformat()} is in the future", field))
+    return value
+
+
+def clean_city(value: object) -> str:
+    if not isinstance(value, str) or not re.match(r"^[a-z0-9_-]{1,60}$", value):
+        raise ValidationError(Problem(f"{str(value)[:40]!r} is not a city id", "city"))
+    return value
+
+
+def clean_number(value: object, field: str = "number", line: int | None = None) -> str:
+    """A recommendation number as printed in the report, e.g. ``26.214``."""
+    text = str(value if value is not None else "").strip()
+    if not RECOMMENDATION_NUMBER.match(text):
+        raise ValidationError(Problem(
+            f"{text[:40]!r} is not a recommendation number like 26.214", field, line))
+    return text
+
+
+def number_sort_key(number: str) -> tuple[int, int]:
+    """``26.9`` sorts before ``26.10``: compare the parts as integers."""
+    head, _, tail = number.partition(".")
+    return int(head), int(tail or 0)
