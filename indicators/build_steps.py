@@ -499,18 +499,21 @@ def policing(ctx: BuildContext) -> list[dict]:
     names = _canonical_neighborhoods(ctx, arrests["neighborhood"], "arrest records")
     arrests["neighborhood"] = arrests["neighborhood"].map(
         names[names["status"].isin(["matched", "alias"])].set_index("name")["canonical"])
-    by_hood = pol.aggregate_arrests(arrests, by=("neighborhood",), groups=groups)
-    by_tract = pol.aggregate_arrests(arrests, by=("tract_geoid",), groups=groups)
+    start = cfg.get("policing.arrests.records_from")
+    by_hood = pol.aggregate_arrests(arrests, by=("neighborhood",), groups=groups, start=start)
+    by_tract = pol.aggregate_arrests(arrests, by=("tract_geoid",), groups=groups, start=start)
     tract_vintage = int(cfg.get("policing.arrests.tract_vintage", 2010))
     ctx.add("arrests", _arrest_long(by_hood, "neighborhood", "neighborhood", groups, None))
     ctx.add("arrests", _arrest_long(by_tract, "tract", "tract_geoid", groups, tract_vintage))
     ctx.record_source(
         "arrest_records", title="Pittsburgh Police arrest data (aggregated by neighborhood, tract and race)",
-        publisher=cfg.get("policing.publisher"), vintage=f"arrests {by_hood['period_start'].iloc[0]} to {by_hood['period_end'].iloc[0]}",
+        publisher=cfg.get("policing.publisher"), vintage=f"arrests {pd.Timestamp(by_hood['period_start'].iloc[0]):%Y-%m-%d} to {pd.Timestamp(by_hood['period_end'].iloc[0]):%Y-%m-%d}",
         licence=cfg.get("policing.licence"), attribution=cfg.get("policing.publisher"),
         url=f"{base}/dataset/arrest-data", inputs=arrest_inputs, rows=int(len(arrests)),
         caveats=["Individual records, which carry block-level addresses, are aggregated during the build and never stored.",
-                 "Race is recorded by police."] + list(arrests.attrs.get("notes", [])))
+                 "Race is recorded by police."] + list(arrests.attrs.get("notes", []))
+                + ([f"{int(by_hood.attrs.get('outside_period', 0))} records dated before {start} are left out."]
+                   if start else []))
     del arrests
 
     if cfg.get("policing.arrests.neighborhood_year_file") and ctx.offline:

@@ -1,0 +1,154 @@
+"""Compute any catalog indicator from an opened snapshot: the one entry point pages and exports call.
+
+``compute(snapshot, "rent_burden_share", "neighborhood")`` picks the snapshot tables the indicator's pure
+function needs and returns the standard result frame (see :mod:`indicators.frames`). For the map, tract
+results on another tract vintage than the snapshot's polygons are moved onto them (:func:`on_map_tracts`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from indicators import catalog, evictions, growth, housing, policing, stability
+from indicators import moe as moe_math
+from indicators.frames import RESULT_COLUMNS, result
+from indicators.geography import apportion_counts
+from indicators.snapshot import Snapshot
+
+
+class NotAvailable(LookupError):
+    """The indicator exists in the catalog but the snapshot cannot serve it at that level; says why."""
+
+
+def _tract_deprivation(measures: pd.DataFrame, *, level: str, year: int | None = None) -> pd.DataFrame:
+    if level != "tract":
+        raise NotAvailable("the deprivation index is published for tracts only")
+    rows = measures[(measures["source_id"] == "deprivation_index") & (measures["measure"] == "dep_index")]
+    year = year or int(rows["year"].max())
+    rows = rows[rows["year"] == year]
+    frame = pd.DataFrame({"area_id": rows["area_id"], "estimate": rows["estimate"]})
+    out = result(frame, geo_level="tract", period=rows["period"].iloc[0], source_ids="deprivation_index")
+    out["tract_vintage"] = int(rows["tract_vintage"].iloc[0])
+    return out
+
+
+#: indicator id -> (tables the function takes, function); every function takes ``level=`` as keyword
+REGISTRY: dict[str, tuple[tuple[str, ...], Callable]] = {
+    "avg_years_of_residence": (("measures",), stability.avg_years_of_residence),
+    "population_change_2010_2020": (("population_by_race",), stability.population_change_2010_2020),
+    "black_population_change_2010_2020": (("population_by_race",), stability.black_population_change_2010_2020),
+    "owner_share": (("measures", "weights_tract_neighborhood"), housing.owner_share),
+    "renter_share": (("measures", "weights_tract_neighborhood"), housing.renter_share),
+    "rent_burden_share": (("measures", "weights_tract_neighborhood"), housing.rent_burden_share),
+    "severe_rent_burden_share": (("measures", "weights_tract_neighborhood"), housing.severe_rent_burden_share),
+    "rent_to_income": (("measures",), housing.rent_to_income),
+    "rent_vs_fair_market_rent": (("measures",), housing.rent_vs_fair_market_rent),
+    "poverty_rate": (("measures", "weights_tract_neighborhood"), housing.poverty_rate),
+    "eviction_filing_rate": (("evictions_zip", "weights_zip_neighborhood", "measures", "weights_tract_neighborhood"),
+                             evictions.eviction_filing_rate),
+    "eviction_vs_baseline": (("evictions_zip", "weights_zip_neighborhood", "evictions_monthly"),
+                             evictions.eviction_vs_baseline),
+    "arrest_rate": (("arrests_by_year", "population_by_race"), policing.arrest_rate),
+    "arrest_disparity_black_white": (("arrests", "population_by_race", "weights_tract_neighborhood"),
+                                     policing.arrest_disparity_black_white),
+    "firearm_seizure_rate": (("firearm_seizures", "population_by_race"), policing.firearm_seizure_rate),
+    "deprivation_index": (("measures",), _tract_deprivation),
+    "home_value_change": (("measures",), growth.home_value_change),
+    "rent_change": (("measures",), growth.rent_change),
+}
+
+#: the tract geography each tract-level indicator is computed on
+TRACT_VINTAGE = {"deprivation_index": None}  # None: read from the result
+DEFAULT_TRACT_VINTAGE = 2020
+
+
+def compute(snapshot: Snapshot, indicator_id: str, level: str, **options) -> pd.DataFrame:
+    """The indicator at ``level`` (standard result frame). Raises :class:`NotAvailable` with the reason."""
+    ind = catalog.get(indicator_id)
+    if level not in ind.levels:
+        where = ", ".join(ind.levels) or "no geography in this snapshot"
+        raise NotAvailable(f"“{ind.title}” is available for: {where}")
+    if indicator_id not in REGISTRY:
+        raise NotAvailable(f"“{ind.title}” has no computation yet")
+    tables, fn = REGISTRY[indicator_id]
+    missing = [t for t in tables if not snapshot.has(t)]
+    if missing:
+        raise NotAvailable(f"this snapshot lacks {', '.join(missing)}")
+    try:
+        out = fn(*(snapshot.table(t) for t in tables), level=level, **options)
+    except ValueError as exc:
+        raise NotAvailable(str(exc)) from None
+    if level == "tract" and "tract_vintage" not in out:
+        out["tract_vintage"] = DEFAULT_TRACT_VINTAGE
+    return out
+
+
+def on_map_tracts(result_frame: pd.DataFrame, snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
+    """Move a tract result onto the tract lines of the snapshot's polygons.
+
+    Where the result's tract vintage differs from the polygons' (2020 figures, 2010 lines), rates are rebuilt
+    from apportioned numerators and denominators (land-area shares of each 2020 tract in each 2010 tract), and
+    the note says the values are interpolated. Indicators without counts behind them (medians, indices) are
+    kept only where a 2010 tract lies at least 95% in one 2020 tract and makes up at least 95% of it.
+    """
+    tracts = snapshot.table("areas_tracts")
+    map_vintage = int(tracts["tract_vintage"].iloc[0])
+    vintage = int(result_frame["tract_vintage"].iloc[0]) if len(result_frame) else map_vintage
+    if vintage == map_vintage or not snapshot.has("crosswalk_tracts_2010_2020"):
+        return result_frame
+    cw = snapshot.table("crosswalk_tracts_2010_2020")
+    src, dst = ("tract_2020", "tract_2010") if vintage == 2020 else ("tract_2010", "tract_2020")
+    wcol = "weight_2020_to_2010" if vintage == 2020 else "weight_2010_to_2020"
+    weights = cw.rename(columns={src: "tract_id", dst: "target", wcol: "weight"})[["tract_id", "target", "weight"]]
+    period = result_frame["period"].iloc[0]
+    sources = result_frame["source_ids"].iloc[0]
+    has_counts = result_frame["denominator"].notna().any() and result_frame["numerator"].notna().any()
+    ind = catalog.get(indicator_id)
+    if has_counts and ind.unit in ("share", "per_100", "per_1000"):
+        values = pd.concat([
+            pd.DataFrame({"tract_id": result_frame["area_id"], "measure": "num", "estimate": result_frame["numerator"],
+                          "moe": result_frame["numerator_moe"]}),
+            pd.DataFrame({"tract_id": result_frame["area_id"], "measure": "den", "estimate": result_frame["denominator"],
+                          "moe": result_frame["denominator_moe"]}),
+        ])
+        moved = apportion_counts(values, weights, source_id="tract_id", target_id="target")
+        wide = moved.pivot(index="target", columns="measure", values=["estimate", "moe"])
+        num, den = wide[("estimate", "num")], wide[("estimate", "den")]
+        num_moe, den_moe = wide[("moe", "num")], wide[("moe", "den")]
+        per = {"share": 1, "per_100": 100, "per_1000": 1000}[ind.unit]
+        est = np.where(den > 0, num / den.where(den > 0), np.nan)
+        err = moe_math.moe_proportion(num.to_numpy(float), den.to_numpy(float), num_moe.to_numpy(float),
+                                      den_moe.to_numpy(float)) if ind.unit == "share" else np.full(len(num), np.nan)
+        frame = pd.DataFrame({"area_id": wide.index, "estimate": est * per, "moe": err * per, "numerator": num.to_numpy(),
+                              "numerator_moe": num_moe.to_numpy(), "denominator": den.to_numpy(),
+                              "denominator_moe": den_moe.to_numpy()})
+        out = result(frame, geo_level="tract", period=period, source_ids=sources,
+                     note=f"{vintage} tract figures moved onto {map_vintage} tract lines by land area")
+    else:
+        both = cw[(cw["weight_2010_to_2020"] >= 0.95) & (cw["weight_2020_to_2010"] >= 0.95)]
+        pairs = dict(zip(both[src], both[dst]))
+        kept = result_frame[result_frame["area_id"].isin(pairs)].copy()
+        kept["area_id"] = kept["area_id"].map(pairs)
+        kept["note"] = kept["note"].where(kept["note"].notna(), f"same tract in {vintage} and {map_vintage} lines")
+        out = kept[RESULT_COLUMNS].reset_index(drop=True)
+    out["tract_vintage"] = map_vintage
+    return out
+
+
+def city_value(snapshot: Snapshot, indicator_id: str) -> pd.Series | None:
+    """The indicator for the whole city (first row), or None where it has no city value."""
+    ind = catalog.get(indicator_id)
+    level = "city" if "city" in ind.levels else ("county" if "county" in ind.levels else None)
+    if level is None:
+        return None
+    try:
+        out = compute(snapshot, indicator_id, level)
+    except NotAvailable:
+        return None
+    if level == "city" and len(out) > 1:
+        place = snapshot.manifest["city"]["place_geoid"]
+        out = out[out["area_id"].isin([place, "city"])]
+    return out.iloc[0] if len(out) else None

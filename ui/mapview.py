@@ -1,0 +1,130 @@
+"""Choropleth maps for the pages: class breaks (mapclassify), colour-blind-safe palettes that follow the
+indicator's direction, unreliable estimates greyed, and a pydeck layer whose tooltips show only escaped text.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+
+import mapclassify
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+
+from indicators import moe as moe_math
+from indicators.catalog import Indicator
+from ui import format as fmt
+
+# ColorBrewer sequential palettes (colour-blind safe): light = low, dark = high
+WORSE_HIGH = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]   # YlOrRd: darker is worse
+CONTEXT = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"]      # PuBu: no judgement
+UNRELIABLE_GREY = "#9e9e9e"
+NO_DATA = "#f5f5f5"
+
+SCHEMES = {"quantiles": "Quantiles (equal counts)", "natural_breaks": "Natural breaks (Fisher–Jenks)"}
+
+
+def palette(ind: Indicator, k: int) -> list[str]:
+    """Colours from lowest to highest class; darker always means worse where the indicator has a direction."""
+    base = CONTEXT if ind.direction == "context" else WORSE_HIGH
+    colours = [base[round(i * (len(base) - 1) / max(k - 1, 1))] for i in range(k)]
+    return colours[::-1] if ind.direction == "higher_is_better" else colours
+
+
+def class_breaks(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> list[float]:
+    """Upper bounds of each class (the last is the maximum)."""
+    y = values.dropna().to_numpy(float)
+    if len(y) == 0:
+        return []
+    k = max(1, min(k, len(np.unique(y))))
+    if k == 1:
+        return [float(y.max())]
+    classifier = mapclassify.FisherJenks(y, k=k) if scheme == "natural_breaks" else mapclassify.Quantiles(y, k=k)
+    return [float(b) for b in classifier.bins]
+
+
+def classify(values: pd.Series, breaks: list[float]) -> pd.Series:
+    if not breaks:
+        return pd.Series(np.nan, index=values.index)
+    idx = np.searchsorted(np.asarray(breaks), values.to_numpy(float), side="left")
+    out = pd.Series(np.minimum(idx, len(breaks) - 1).astype(float), index=values.index)
+    return out.where(values.notna())
+
+
+def hex_rgba(colour: str, alpha: int = 255) -> list[int]:
+    colour = colour.lstrip("#")
+    return [int(colour[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+def map_frame(areas, result: pd.DataFrame, ind: Indicator, *, scheme: str = "quantiles", k: int = 5):
+    """Join areas and results; add class, colour, rank and the tooltip text (escaped)."""
+    frame = areas.merge(result, on="area_id", how="left")
+    # rank 1 = the area where the indicator is worst (or highest, for context indicators)
+    frame["rank"] = frame["estimate"].rank(ascending=ind.direction == "higher_is_better", method="min")
+    breaks = class_breaks(frame["estimate"], scheme, k)
+    colours = palette(ind, len(breaks))
+    frame["klass"] = classify(frame["estimate"], breaks)
+    unreliable = frame["reliability"] == moe_math.UNRELIABLE
+    frame["fill"] = [
+        hex_rgba(NO_DATA) if pd.isna(c) else hex_rgba(UNRELIABLE_GREY) if u else hex_rgba(colours[int(c)])
+        for c, u in zip(frame["klass"], unreliable)]
+    n = int(frame["estimate"].notna().sum())
+    frame["tip_name"] = frame["name"].map(fmt.escape)
+    frame["tip_value"] = [fmt.escape(fmt.value_with_margin(ind, e, m)) for e, m in zip(frame["estimate"], frame["moe"])]
+    frame["tip_rank"] = [f"rank {int(r)} of {n}" if pd.notna(r) else "" for r in frame["rank"]]
+    frame["tip_note"] = np.where(unreliable, "unreliable estimate (CV over 30%)", "")
+    return frame, breaks, colours
+
+
+def legend_rows(ind: Indicator, breaks: list[float], colours: list[str], lowest: float | None) -> list[tuple[str, str]]:
+    rows = []
+    lower = lowest
+    for b, c in zip(breaks, colours):
+        lo = fmt.value(ind, lower, with_unit=False) if lower is not None else "…"
+        rows.append((c, f"{lo} – {fmt.value(ind, b, with_unit=False)}"))
+        lower = b
+    rows.append((UNRELIABLE_GREY, "unreliable estimate (CV over 30%)"))
+    rows.append((NO_DATA, "no figure"))
+    return rows
+
+
+def legend_html(title: str, rows: list[tuple[str, str]]) -> str:
+    items = "".join(
+        f'<div style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
+        f'<span style="display:inline-block;width:1.4em;height:1em;background:{c};border:1px solid #555"></span>'
+        f'<span>{fmt.escape(label)}</span></div>' for c, label in rows)
+    return f'<div role="img" aria-label="{fmt.escape(title)}"><strong>{fmt.escape(title)}</strong>{items}</div>'
+
+
+_online_checked: tuple[float, bool] | None = None
+
+
+def basemap_reachable() -> bool:
+    """Whether the browser is likely to reach the basemap tiles (checked at most every 10 minutes)."""
+    global _online_checked
+    now = time.monotonic()
+    if _online_checked and now - _online_checked[0] < 600:
+        return _online_checked[1]
+    try:
+        with socket.create_connection(("basemaps.cartocdn.com", 443), timeout=0.5):
+            ok = True
+    except OSError:
+        ok = False
+    _online_checked = (now, ok)
+    return ok
+
+
+def deck(frame, *, opacity: float = 0.8, basemap: bool = False, layer_id: str = "areas") -> pdk.Deck:
+    columns = ["area_id", "tip_name", "tip_value", "tip_rank", "tip_note", "fill", "geometry"]
+    geo = json.loads(frame[columns].to_json(drop_id=True))
+    bounds = frame.total_bounds
+    view = pdk.ViewState(longitude=float((bounds[0] + bounds[2]) / 2), latitude=float((bounds[1] + bounds[3]) / 2),
+                         zoom=11, pitch=0)
+    layer = pdk.Layer("GeoJsonLayer", geo, id=layer_id, pickable=True, stroked=True, filled=True,
+                      get_fill_color="properties.fill", get_line_color=[60, 60, 60, 200], line_width_min_pixels=1,
+                      opacity=opacity, auto_highlight=True, highlight_color=[31, 78, 121, 120])
+    tooltip = {"text": "{tip_name}\n{tip_value}\n{tip_rank}\n{tip_note}"}
+    return pdk.Deck(layers=[layer], initial_view_state=view, tooltip=tooltip,
+                    map_style=pdk.map_styles.CARTO_LIGHT if basemap else None, map_provider="carto" if basemap else None)

@@ -1,0 +1,68 @@
+"""Shareable view state: the shared sidebar's choices live in ``st.query_params`` so a copied URL opens the
+same view. The sidebar is drawn by the entry point (so its widgets keep their values across pages) and
+writes its choices back into the URL on every run, since Streamlit clears query parameters on navigation.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators import catalog
+
+LEVELS = {"neighborhood": "Neighborhoods", "tract": "Census tracts"}
+DEFAULT_INDICATOR = "rent_burden_share"
+
+
+def param(name: str, default: str | None = None, allowed=None) -> str | None:
+    value = st.query_params.get(name, default)
+    if allowed is not None and value not in allowed:
+        return default
+    return value
+
+
+def set_param(name: str, value: str | None) -> None:
+    if value is None:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
+
+
+def _seed(key: str, value) -> None:
+    """Give a widget its first value from the URL; later runs keep what the user chose."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def sidebar(city_options: list[str]) -> dict:
+    """The shared sidebar: city, geography level and indicator. Returns and stores the choices."""
+    _seed("sb_city", param("city", city_options[0], city_options))
+    _seed("sb_level", param("level", "neighborhood", LEVELS))
+    with st.sidebar:
+        if len(city_options) > 1:
+            st.selectbox("City", city_options, key="sb_city")
+        level = st.radio("Show figures by", list(LEVELS), format_func=LEVELS.get, key="sb_level", horizontal=True)
+        options = [i.id for i in catalog.available(level)]
+        wanted = param("indicator", st.session_state.get("sb_indicator", DEFAULT_INDICATOR))
+        if st.session_state.get("sb_indicator") not in options:
+            st.session_state["sb_indicator"] = wanted if wanted in options else (
+                DEFAULT_INDICATOR if DEFAULT_INDICATOR in options else options[0])
+        indicator_id = st.selectbox(
+            "Indicator", options, key="sb_indicator",
+            format_func=lambda i: f"{catalog.get(i).title}")
+    view = {"city": st.session_state["sb_city"], "level": level, "indicator": indicator_id}
+    st.session_state["view"] = view
+    return view
+
+
+def keep_in_url(view: dict, **extra) -> None:
+    """Write the view (and page-specific values, None to drop) into the URL."""
+    set_param("city", view["city"] if st.session_state.get("sb_city_multi") else None)
+    set_param("level", view["level"])
+    set_param("indicator", view["indicator"])
+    for key, value in extra.items():
+        set_param(key, value)
+
+
+def view() -> dict:
+    return st.session_state["view"]
