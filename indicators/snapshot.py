@@ -88,6 +88,8 @@ class BuildContext:
         self.sources[source_id] = entry
 
     def add(self, table: str, frame: pd.DataFrame) -> None:
+        if frame.attrs.get("individual_records"):
+            raise SnapshotError(f"refusing to write individual records into '{table}': aggregate them first")
         if table in self.tables and not isinstance(frame, gpd.GeoDataFrame):
             frame = pd.concat([self.tables[table], frame], ignore_index=True)
         self.tables[table] = frame
