@@ -13,7 +13,7 @@ from pathlib import Path
 
 CATALOG_FILE = Path(__file__).with_name("catalog.toml")
 
-UNITS = {"share", "per_100", "per_1000", "ratio", "dollars", "years", "index", "percent_change"}
+UNITS = {"flag", "share", "per_100", "per_1000", "ratio", "dollars", "years", "index", "percent_change"}
 DIRECTIONS = {"higher_is_worse", "higher_is_better", "context"}
 LEVELS = {"tract", "neighborhood", "city", "county", "zip"}
 REQUIRED_TEXT = ("topic", "title", "meaning", "right", "framing", "formula", "universe", "unit", "direction")

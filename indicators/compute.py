@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from indicators import catalog, evictions, growth, housing, policing, stability
+from indicators import catalog, displacement, evictions, growth, housing, policing, stability
 from indicators import moe as moe_math
 from indicators.frames import RESULT_COLUMNS, result
 from indicators.geography import apportion_counts
@@ -56,6 +56,7 @@ REGISTRY: dict[str, tuple[tuple[str, ...], Callable]] = {
                                      policing.arrest_disparity_black_white),
     "firearm_seizure_rate": (("firearm_seizures", "population_by_race"), policing.firearm_seizure_rate),
     "deprivation_index": (("measures",), _tract_deprivation),
+    "displacement_vulnerability": (("measures",), displacement.displacement_vulnerability),
     "home_value_change": (("measures",), growth.home_value_change),
     "rent_change": (("measures",), growth.rent_change),
 }

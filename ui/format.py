@@ -15,8 +15,10 @@ def _missing(value) -> bool:
 def value(ind: Indicator, x, *, with_unit: bool = True) -> str:
     """A figure in the indicator's unit: ``42.1%``, ``3.2 per 100``, ``1.8×``, ``$1,234``."""
     if _missing(x):
-        return "not available"
+        return "undetermined" if ind.unit == "flag" else "not available"
     unit = ind.unit
+    if unit == "flag":
+        return "vulnerable" if x >= 0.5 else "not vulnerable"
     if unit == "share":
         return f"{x * 100:.1f}%"
     if unit == "percent_change":

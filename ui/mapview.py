@@ -63,7 +63,7 @@ def map_frame(areas, result: pd.DataFrame, ind: Indicator, *, scheme: str = "qua
     frame = areas.merge(result, on="area_id", how="left")
     # rank 1 = the area where the indicator is worst (or highest, for context indicators)
     frame["rank"] = frame["estimate"].rank(ascending=ind.direction == "higher_is_better", method="min")
-    breaks = class_breaks(frame["estimate"], scheme, k)
+    breaks = [0.0, 1.0] if ind.unit == "flag" else class_breaks(frame["estimate"], scheme, k)
     colours = palette(ind, len(breaks))
     frame["klass"] = classify(frame["estimate"], breaks)
     unreliable = frame["reliability"] == moe_math.UNRELIABLE
@@ -79,6 +79,8 @@ def map_frame(areas, result: pd.DataFrame, ind: Indicator, *, scheme: str = "qua
 
 
 def legend_rows(ind: Indicator, breaks: list[float], colours: list[str], lowest: float | None) -> list[tuple[str, str]]:
+    if ind.unit == "flag":
+        return [(colours[0], "not vulnerable"), (colours[-1], "vulnerable"), (NO_DATA, "undetermined")]
     rows = []
     lower = lowest
     for b, c in zip(breaks, colours):
