@@ -145,7 +145,13 @@ def load_text(text: str, source: str = "config") -> CityConfig:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML ({exc})") from None
+        # the parser names a position, not a key: quote the offending line, which starts with its key
+        position = re.search(r"at line (\d+)", str(exc))
+        lines = text.splitlines()
+        quoted = ""
+        if position and 0 < int(position.group(1)) <= len(lines):
+            quoted = f": {lines[int(position.group(1)) - 1].strip()!r}"
+        raise ConfigError(f"{source}: not valid TOML ({exc}){quoted}") from None
     return validate(raw, source)
 
 

@@ -1,0 +1,38 @@
+"""Fixtures shared by the library tests: where the real publishers' files are, and the committed snapshot.
+
+The real data sit in a folder ``shared/data`` beside the repository (see its README and PROVENANCE files);
+tests that read it skip when it is absent. The committed Pittsburgh snapshot is opened once per session.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO / ".." / "shared" / "data"
+PITTSBURGH_RAW = SHARED_DATA / "pittsburgh"
+COMMITTED_SNAPSHOT = REPO / "data" / "snapshots" / "pittsburgh"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The folder of real publishers' files (``shared/data`` beside the repository); skip when absent."""
+    if not PITTSBURGH_RAW.is_dir():
+        pytest.skip("the real data folder shared/data/pittsburgh beside the repository is not here")
+    return SHARED_DATA.resolve()
+
+
+@pytest.fixture(scope="session")
+def pittsburgh_raw(shared_data) -> Path:
+    """The Pittsburgh folder of publishers' files, laid out as ``build --from-dir`` expects."""
+    return shared_data / "pittsburgh"
+
+
+@pytest.fixture(scope="session")
+def snapshot():
+    """The committed Pittsburgh snapshot, opened (and verified) once per session."""
+    from indicators.snapshot import open_snapshot
+
+    return open_snapshot(COMMITTED_SNAPSHOT)
