@@ -3,11 +3,16 @@
 All network access in the library goes through :func:`get_session`: a requests-cache session on a
 SQLite file, with retry and backoff on 429 and 5xx answers. Secrets passed as query parameters
 (the Census ``key``, HUD and Socrata tokens) are never part of the cache key nor stored in cached
-responses, and are masked in anything this module logs.
+responses.
+
+Secrets never reach the logs: importing this module installs :class:`SecretMaskingFilter` for the
+records of the ``indicators``, ``requests_cache`` and ``urllib3`` loggers (and their children), which
+at DEBUG level log full request URLs such as "Skipping cache write for URL: ...&key=...".
 
 Offline mode (``HRC_OFFLINE=1`` or ``set_offline(True)``) answers only from the cache and raises
 :class:`OfflineError` for anything not cached, so a build on a laptop without a network fails
-clearly instead of hanging.
+clearly instead of hanging. An answer fetched with a key is found again by the same request made
+without one (see :func:`cache_key`), as happens offline where no key is configured.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import requests
 import requests_cache
 from requests.adapters import HTTPAdapter
+from requests_cache.cache_keys import create_key
 from urllib3.util.retry import Retry
 
 log = logging.getLogger(__name__)
@@ -58,6 +66,109 @@ def mask_secrets(text: str) -> str:
     return text
 
 
+#: loggers whose records (and those of their children) have their secrets masked
+MASKED_LOGGERS = ("indicators", "requests_cache", "urllib3")
+
+
+def _mask_value(value):
+    """A log argument with its secrets masked; values without any are returned unchanged."""
+    if isinstance(value, str):
+        return mask_secrets(value)
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    try:
+        text = str(value)
+    except Exception:  # an object that cannot print itself cannot leak through %s either
+        return value
+    masked = mask_secrets(text)
+    # replaced only when it held a secret, so %d and %r of harmless values keep working
+    return masked if masked != text else value
+
+
+class SecretMaskingFilter(logging.Filter):
+    """Mask credential parameters (:data:`SECRET_PARAMS`) in a log record.
+
+    The message, its arguments (a tuple or a mapping) and the text of an attached traceback are
+    passed through :func:`mask_secrets`, so ``...&key=abc`` is logged as ``...&key=***``. The record
+    is always kept. It can also be added to a handler of an application's own.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = mask_secrets(record.msg)
+        if isinstance(record.args, Mapping):
+            record.args = {k: _mask_value(v) for k, v in record.args.items()}
+        elif isinstance(record.args, tuple):
+            record.args = tuple(_mask_value(v) for v in record.args)
+        if record.exc_info and not record.exc_text:
+            text = logging.Formatter().formatException(record.exc_info)
+            masked = mask_secrets(text)
+            if masked != text:
+                record.exc_text = masked
+        return True
+
+
+_SECRET_FILTER = SecretMaskingFilter()
+
+
+def _masked_logger(name: str) -> bool:
+    return any(name == root or name.startswith(root + ".") for root in MASKED_LOGGERS)
+
+
+def install_log_masking() -> None:
+    """Mask secrets in every record of the :data:`MASKED_LOGGERS` and their children (idempotent).
+
+    A filter added to a logger only sees the records made by that very logger, not those of its
+    children (``urllib3.connectionpool``, ``requests_cache.session``, loggers of modules imported
+    later), so the filter is applied where records are made: in the log record factory, wrapped
+    around whichever factory is in place.
+    """
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "masks_secrets", False):
+        return
+
+    def factory(*args, **kwargs):
+        record = previous(*args, **kwargs)
+        if _masked_logger(record.name):
+            _SECRET_FILTER.filter(record)
+        return record
+
+    factory.masks_secrets = True
+    logging.setLogRecordFactory(factory)
+
+
+install_log_masking()
+
+
+def _without_secret_params(url: str) -> str:
+    """The URL with every secret query parameter removed (other parameters left byte for byte)."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    kept = [piece for piece in parts.query.split("&")
+            if unquote_plus(piece.split("=", 1)[0]) not in SECRET_PARAMS]
+    return urlunsplit(parts._replace(query="&".join(kept)))
+
+
+def cache_key(request, ignored_parameters=None, match_headers=False, serializer=None, **kwargs) -> str:
+    """Cache key of a request, the same whether or not it carries a secret parameter.
+
+    requests-cache replaces an ignored parameter's value by ``REDACTED`` in the key but keeps the
+    parameter, so ``?get=x&key=abc`` and ``?get=x`` got different keys, and an offline build (which
+    has no key to send) missed answers cached by an online one. Secret parameters are therefore
+    dropped from the URL before requests-cache makes its key; URLs without secrets keep the key
+    they always had. An answer cached before this change under a key with ``REDACTED`` is fetched
+    once more when next online.
+    """
+    if isinstance(request, requests.Request):
+        request = requests.Session().prepare_request(request)
+    else:
+        request = request.copy()
+    request.url = _without_secret_params(request.url or "")
+    return create_key(request, ignored_parameters=ignored_parameters, match_headers=match_headers,
+                      serializer=serializer, **kwargs)
+
+
 def _retry() -> Retry:
     return Retry(
         total=4,
@@ -81,6 +192,7 @@ def new_session(cache_path: str | Path | None = None, *, expire_after: int = 7 *
         ignored_parameters=list(SECRET_PARAMS) + list(SECRET_HEADERS),
         match_headers=False,
         stale_if_error=True,
+        key_fn=cache_key,
     )
     adapter = HTTPAdapter(max_retries=_retry())
     session.mount("https://", adapter)
