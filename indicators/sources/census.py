@@ -28,6 +28,10 @@ Values" (census.gov/data/developers/data-sets/acs-1year/notes-on-acs-estimate-an
   interval of an open-ended distribution; the estimate holds that interval's bound.
 - ``null``: no data for the requested geography.
 
+The meanings are those of :data:`indicators.moe.SENTINELS`, shared with the readers of published
+tables, except two that this loader words after the Census notes: ``-666666666`` also covers the
+5-year median whose MOE exceeds it, and ``-555555555`` says that the MOE was set to 0.
+
 Every special value becomes ``NaN`` with its code and meaning in ``estimate_note``/``moe_note``
 (``"-666666666: estimate could not be computed (too few sample observations, ...)"``), except
 ``-555555555`` on a margin of error, which becomes ``0`` with its note, and a top- or bottom-coded
@@ -52,7 +56,7 @@ import numpy as np
 import pandas as pd
 import requests
 
-from indicators import http
+from indicators import http, moe
 
 log = logging.getLogger(__name__)
 
@@ -79,16 +83,17 @@ META_COLUMNS = {"NAME", "GEO_ID", "ucgid"}
 
 GEOGRAPHIES = ("tract", "block group", "county", "place")
 
-#: numeric special values and what they mean (Census "Notes on ACS Estimate and Annotation Values")
+CONTROLLED = moe.CONTROLLED_ESTIMATE
+
+#: numeric special values and what they mean (Census "Notes on ACS Estimate and Annotation Values"):
+#: the library's table (:data:`indicators.moe.SENTINELS`) with two meanings put as this loader needs them
 SPECIAL_VALUES: dict[int, str] = {
+    **moe.SENTINELS,
+    # the Census notes list a third case that the shared table leaves out
     -666666666: "estimate could not be computed (too few sample observations, or a median in an "
                 "open-ended interval, or a 5-year median whose margin of error exceeds it)",
-    -999999999: "cannot be displayed: too few sample cases in this geographic area",
-    -888888888: "not applicable or not available",
-    -222222222: "margin of error could not be computed (too few sample observations)",
-    -333333333: "margin of error could not be computed (the median falls in the lowest or highest "
-                "interval of an open-ended distribution)",
-    -555555555: "estimate is controlled to an independent population or housing estimate: no sampling "
+    # what this loader does with it: the MOE column holds 0, and the note says why
+    CONTROLLED: "estimate is controlled to an independent population or housing estimate: no sampling "
                 "error, margin of error taken as 0",
 }
 #: the annotation strings (``EA``/``MA`` variables) that stand for the numeric codes above
@@ -100,7 +105,6 @@ ANNOTATION_CODES: dict[str, int] = {
     "***": -333333333,
     "*****": -555555555,
 }
-CONTROLLED = -555555555
 NO_DATA_NOTE = "null: no data for the requested geography"
 
 # a nine-digit run of one digit, negative: the shape of every Census special value
@@ -335,6 +339,33 @@ def _variable_columns(columns: Iterable[str]) -> dict[str, dict[str, str]]:
     return {base: kinds for base, kinds in found.items() if "E" in kinds or "M" in kinds}
 
 
+def decode_column(cells: pd.Series, annotations: pd.Series | None = None, *,
+                  is_moe: bool = False) -> tuple[np.ndarray, list[str | None]]:
+    """A whole column of an answer as ``(numbers, notes)``, as :func:`decode_value` reads each cell.
+
+    Plain numbers and the known special values are decoded at once with
+    :func:`indicators.moe.clean_sentinels` (``-555555555`` becomes 0 on a margin of error); cells
+    with an annotation, a top- or bottom-coded median, an unrecognised special value, text or null
+    go through :func:`decode_value`.
+    """
+    numbers = pd.to_numeric(cells.astype(object), errors="coerce").astype("float64")
+    clean, reasons = moe.clean_sentinels(numbers, controlled_moe_as_zero=is_moe)
+    special = reasons.notna().to_numpy()
+    annotated = (np.zeros(len(cells), dtype=bool) if annotations is None
+                 else ~annotations.map(_is_missing).to_numpy(dtype=bool))
+    # every special value is a run of nine equal digits below zero; ones the table does not know
+    # (such as -111111111) are named by decode_value
+    unknown_code = (numbers <= -111111111).to_numpy() & ~special
+    by_cell = numbers.isna().to_numpy() | annotated | unknown_code
+    values = clean.to_numpy(dtype="float64", copy=True)
+    notes: list[str | None] = [_special_note(int(n)) if s else None for n, s in zip(numbers, special)]
+    ann = annotations.to_numpy() if annotations is not None else None
+    cell_values = cells.to_numpy()
+    for i in np.flatnonzero(by_cell):
+        values[i], notes[i] = decode_value(cell_values[i], None if ann is None else ann[i], is_moe=is_moe)
+    return values, notes
+
+
 def tidy_frame(raw: pd.DataFrame) -> pd.DataFrame:
     """Long tidy frame from a wide answer frame (header row as columns, cells untouched)."""
     geoid = _geoids(raw)
@@ -343,23 +374,22 @@ def tidy_frame(raw: pd.DataFrame) -> pd.DataFrame:
     pieces = []
     for base, kinds in _variable_columns(raw.columns).items():
         est_cells = raw[kinds["E"]] if "E" in kinds else pd.Series([None] * len(raw), index=raw.index)
-        est_ann = raw[kinds["EA"]] if "EA" in kinds else pd.Series([None] * len(raw), index=raw.index)
-        est = [decode_value(v, a) for v, a in zip(est_cells, est_ann)]
+        est, est_notes = decode_column(est_cells, raw[kinds["EA"]] if "EA" in kinds else None)
         if "M" in kinds:
-            moe_ann = raw[kinds["MA"]] if "MA" in kinds else pd.Series([None] * len(raw), index=raw.index)
-            moe = [decode_value(v, a, is_moe=True) for v, a in zip(raw[kinds["M"]], moe_ann)]
+            moe_values, moe_notes = decode_column(raw[kinds["M"]], raw[kinds["MA"]] if "MA" in kinds else None,
+                                                  is_moe=True)
         else:
             # the dataset publishes no margin of error for this variable (decennial counts, some
             # subject-table answers saved without their M columns)
-            moe = [(np.nan, None)] * len(raw)
+            moe_values, moe_notes = np.full(len(raw), np.nan), [None] * len(raw)
         pieces.append(pd.DataFrame({
             "GEOID": geoid.to_numpy(),
             "NAME": names.to_numpy(),
             "variable": base,
-            "estimate": np.array([e[0] for e in est], dtype="float64"),
-            "moe": np.array([m[0] for m in moe], dtype="float64"),
-            "estimate_note": [e[1] for e in est],
-            "moe_note": [m[1] for m in moe],
+            "estimate": est,
+            "moe": moe_values,
+            "estimate_note": pd.Series(est_notes, dtype=object).to_numpy(),
+            "moe_note": pd.Series(moe_notes, dtype=object).to_numpy(),
         }))
     if not pieces:
         return _empty_tidy()
