@@ -88,14 +88,14 @@ def _mask_value(value):
 class SecretMaskingFilter(logging.Filter):
     """Mask credential parameters (:data:`SECRET_PARAMS`) in a log record.
 
-    The message, its arguments (a tuple or a mapping) and the text of an attached traceback are
-    passed through :func:`mask_secrets`, so ``...&key=abc`` is logged as ``...&key=***``. The record
-    is always kept. It can also be added to a handler of an application's own.
+    The message (text, or an object such as an exception), its arguments (a tuple or a mapping) and
+    the text of an attached traceback are passed through :func:`mask_secrets`, so ``...&key=abc`` is
+    logged as ``...&key=***``. The record is always kept. It can also be added to a handler of an
+    application's own.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = mask_secrets(record.msg)
+        record.msg = _mask_value(record.msg)
         if isinstance(record.args, Mapping):
             record.args = {k: _mask_value(v) for k, v in record.args.items()}
         elif isinstance(record.args, tuple):

@@ -68,11 +68,14 @@ def test_secret_in_arguments_mapping_and_traceback_is_masked(caplog):
     log.debug("GET %(url)s", {"url": url})
     try:
         raise requests.ConnectionError(f"Max retries exceeded with url: {url}")
-    except requests.ConnectionError:
+    except requests.ConnectionError as exc:
         log.exception("failed")
+        log.warning(exc)
     assert SECRET not in _all_log_text(caplog.records)
     assert caplog.records[0].getMessage().endswith("&key=***")
+    assert caplog.records[1].getMessage().endswith("&key=***")
     assert "key=***" in caplog.records[2].exc_text
+    assert caplog.records[3].getMessage().endswith("&key=***")
 
 
 def test_other_loggers_and_harmless_arguments_are_left_alone(caplog):
