@@ -117,6 +117,11 @@ def boundaries(ctx: BuildContext) -> list[dict]:
                                                      "weight_2020_to_2010"]])
         w20 = geography.compose_weights(inverse, "tract_2020", "tract_2010",
                                         weights10.rename(columns={"GEOID": "tract_2010"}), "neighborhood")
+        # the same rule as for the 2010 tracts: a 2020 tract covered at least WHOLLY_INSIDE_SHARE lies wholly
+        # inside; its small pieces in 2010 tracts outside the city come from line work redrawn between censuses
+        total = w20.groupby("tract_2020")["weight"].transform("sum")
+        inside = total >= geography.WHOLLY_INSIDE_SHARE
+        w20.loc[inside, "weight"] = w20.loc[inside, "weight"] / total[inside]
         weights.append(pd.DataFrame({"tract_id": w20["tract_2020"], "tract_vintage": 2020,
                                      "neighborhood": w20["neighborhood"], "weight": w20["weight"].clip(upper=1.0)}))
         ctx.record_source(
