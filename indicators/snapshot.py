@@ -240,6 +240,9 @@ def build_snapshot(city: str | CityConfig = "pittsburgh", *, from_dir: str | Pat
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
+        # mkdtemp makes the folder private (0700); a snapshot holds public figures the app, perhaps running as
+        # another user, must read
+        tmp.chmod(0o755)
         missing: list[dict] = []
         for step in build_steps.STEPS:
             started = time.perf_counter()

@@ -101,6 +101,11 @@ def test_offline_build_lists_every_table_with_rows_and_checksum(fresh_build):
         assert info["rows"] == len(fresh_build.table(name)) > 0
 
 
+def test_built_snapshot_is_readable_by_other_users(fresh_build):
+    mode = fresh_build.path.stat().st_mode & 0o777
+    assert mode & 0o055 == 0o055, f"snapshot folder mode {mode:o}: the app may run as another user"
+
+
 def test_every_source_id_in_a_table_is_in_the_manifest(fresh_build):
     named = set()
     for name in fresh_build.manifest["tables"]:
