@@ -58,19 +58,24 @@ def _parse(raw: dict) -> tuple[dict[str, str], dict[str, Indicator]]:
                 raise CatalogError(f"indicator '{ind_id}' lacks '{key}'")
         if not spec.get("sources"):
             raise CatalogError(f"indicator '{ind_id}' names no source")
+        if not isinstance(spec["sources"], list):
+            raise CatalogError(f"indicator '{ind_id}': 'sources' should be a list of source ids")
+        # an empty list says the snapshot cannot serve it; a missing one is a forgotten part of the definition
+        if not isinstance(spec.get("levels"), list):
+            raise CatalogError(f"indicator '{ind_id}' lacks 'levels' (a list, empty when not available)")
         if spec["unit"] not in UNITS:
             raise CatalogError(f"indicator '{ind_id}': unknown unit '{spec['unit']}'")
         if spec["direction"] not in DIRECTIONS:
             raise CatalogError(f"indicator '{ind_id}': unknown direction '{spec['direction']}'")
         if spec["topic"] not in topics:
             raise CatalogError(f"indicator '{ind_id}': unknown topic '{spec['topic']}'")
-        bad_levels = set(spec.get("levels", [])) - LEVELS
+        bad_levels = set(spec["levels"]) - LEVELS
         if bad_levels:
             raise CatalogError(f"indicator '{ind_id}': unknown levels {sorted(bad_levels)}")
         indicators[ind_id] = Indicator(
             id=ind_id, topic=spec["topic"], title=spec["title"], meaning=spec["meaning"], right=spec["right"],
             framing=spec["framing"], formula=spec["formula"], universe=spec["universe"], unit=spec["unit"],
-            direction=spec["direction"], levels=tuple(spec.get("levels", [])), sources=tuple(spec["sources"]),
+            direction=spec["direction"], levels=tuple(spec["levels"]), sources=tuple(spec["sources"]),
             caveats=tuple(spec.get("caveats", [])))
     return topics, indicators
 

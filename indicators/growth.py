@@ -31,7 +31,7 @@ def change_between_periods(measures: pd.DataFrame, measure: str, *, level: str, 
     start_year = start_year or next((y for y in years if y <= end_year - 5), years[0])
     a = rows[rows["year"] == start_year].set_index("area_id")
     b = rows[rows["year"] == end_year].set_index("area_id")
-    both = a[["estimate", "moe"]].join(b[["estimate", "moe"]], lsuffix="_start", rsuffix="_end", how="inner")
+    both = a[["estimate", "moe"]].add_suffix("_start").join(b[["estimate", "moe"]].add_suffix("_end"), how="inner")
     diff = both["estimate_end"] - both["estimate_start"]
     diff_moe = moe_math.moe_difference(both["moe_start"], both["moe_end"])
     est = diff / both["estimate_start"]

@@ -1,0 +1,139 @@
+"""The catalog is the one place an indicator is described: every definition is complete, a broken one is
+refused, the catalog and the computations name the same indicators, every source it names is in the snapshot,
+and every (indicator, level) it promises can be computed from the committed snapshot.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+
+import numpy as np
+import pytest
+
+from indicators import catalog
+from indicators.catalog import DIRECTIONS, LEVELS, UNITS, CatalogError
+from indicators.compute import REGISTRY, NotAvailable, compute
+from indicators.frames import RESULT_COLUMNS
+
+TEXT_PARTS = ("title", "meaning", "right", "framing", "formula", "universe")
+REQUIRED_PARTS = ("topic", *TEXT_PARTS, "unit", "direction", "sources", "levels")
+PAIRS = [(ind.id, level) for ind in catalog.CATALOG.values() for level in ind.levels]
+#: shown as a percentage but a ratio of two medians, not a part of a whole: twelve months of the median rent can
+#: exceed the median income (tracts of students, whose household incomes are low)
+SHARES_THAT_MAY_EXCEED_ONE = {"rent_to_income"}
+
+
+@pytest.fixture(scope="module")
+def raw_catalog() -> dict:
+    with open(catalog.CATALOG_FILE, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def test_catalog_is_not_empty_and_covers_every_topic():
+    assert len(catalog.CATALOG) >= 15
+    assert {ind.topic for ind in catalog.CATALOG.values()} == set(catalog.TOPICS)
+
+
+@pytest.mark.parametrize("indicator_id", sorted(catalog.CATALOG))
+def test_every_indicator_has_every_part(indicator_id):
+    ind = catalog.get(indicator_id)
+    for part in TEXT_PARTS:
+        assert getattr(ind, part).strip(), f"{indicator_id} lacks {part}"
+    assert ind.topic in catalog.TOPICS
+    assert ind.unit in UNITS
+    assert ind.direction in DIRECTIONS
+    assert ind.sources and all(isinstance(s, str) and s.strip() for s in ind.sources)
+    assert isinstance(ind.levels, tuple) and set(ind.levels) <= LEVELS
+    if not ind.available:
+        assert ind.caveats, f"{indicator_id} is not available: a caveat must say why"
+
+
+@pytest.mark.parametrize("part", REQUIRED_PARTS)
+def test_definition_lacking_a_part_is_refused(raw_catalog, part):
+    broken = copy.deepcopy(raw_catalog)
+    victim = next(iter(broken["indicator"]))
+    del broken["indicator"][victim][part]
+    with pytest.raises(CatalogError, match=rf"indicator '{victim}'.*(lacks '{part}'|names no source)"):
+        catalog._parse(broken)
+
+
+@pytest.mark.parametrize("part", TEXT_PARTS)
+def test_definition_with_a_blank_part_is_refused(raw_catalog, part):
+    broken = copy.deepcopy(raw_catalog)
+    victim = next(iter(broken["indicator"]))
+    broken["indicator"][victim][part] = "   "
+    with pytest.raises(CatalogError, match=rf"lacks '{part}'"):
+        catalog._parse(broken)
+
+
+@pytest.mark.parametrize("part, value, message", [
+    ("unit", "furlongs", "unknown unit 'furlongs'"),
+    ("direction", "up", "unknown direction 'up'"),
+    ("topic", "weather", "unknown topic 'weather'"),
+    ("levels", ["tract", "planet"], r"unknown levels \['planet'\]"),
+    ("levels", "tract", "lacks 'levels'"),
+    ("sources", [], "names no source"),
+    ("sources", "acs5_tracts", "'sources' should be a list"),
+])
+def test_definition_with_a_wrong_value_is_refused(raw_catalog, part, value, message):
+    broken = copy.deepcopy(raw_catalog)
+    victim = next(iter(broken["indicator"]))
+    broken["indicator"][victim][part] = value
+    with pytest.raises(CatalogError, match=message):
+        catalog._parse(broken)
+
+
+def test_the_unbroken_catalog_parses_to_the_loaded_one(raw_catalog):
+    topics, indicators = catalog._parse(copy.deepcopy(raw_catalog))
+    assert topics == catalog.TOPICS and indicators == catalog.CATALOG
+
+
+def test_every_computation_is_in_the_catalog():
+    assert set(REGISTRY) <= set(catalog.CATALOG), set(REGISTRY) - set(catalog.CATALOG)
+
+
+def test_every_available_indicator_has_a_computation():
+    available = {ind.id for ind in catalog.available()}
+    assert available <= set(REGISTRY), available - set(REGISTRY)
+
+
+def test_every_source_of_an_available_indicator_is_in_the_snapshot_manifest(snapshot):
+    in_manifest = set(snapshot.sources)
+    for ind in catalog.CATALOG.values():
+        if ind.available:
+            assert set(ind.sources) <= in_manifest, f"{ind.id}: {set(ind.sources) - in_manifest} not in the manifest"
+
+
+def test_unavailable_indicators_say_so_when_asked(snapshot):
+    unavailable = [ind for ind in catalog.CATALOG.values() if not ind.available]
+    assert {"same_house_1yr_share", "long_tenure_share"} <= {ind.id for ind in unavailable}
+    for ind in unavailable:
+        with pytest.raises(NotAvailable, match="no geography in this snapshot"):
+            compute(snapshot, ind.id, "tract")
+
+
+def test_asking_for_a_level_the_catalog_does_not_promise_names_the_levels(snapshot):
+    with pytest.raises(NotAvailable, match=r"available for: tract"):
+        compute(snapshot, "deprivation_index", "neighborhood")
+
+
+@pytest.mark.parametrize("indicator_id, level", PAIRS)
+def test_every_catalog_pair_computes_on_the_snapshot(snapshot, indicator_id, level):
+    ind = catalog.get(indicator_id)
+    out = compute(snapshot, indicator_id, level)
+    assert list(out.columns[: len(RESULT_COLUMNS)]) == RESULT_COLUMNS
+    assert len(out) > 0
+    assert (out["geo_level"] == level).all()
+    assert out["area_id"].notna().all() and not out["area_id"].duplicated().any()
+    estimates = out["estimate"].to_numpy(float)
+    assert np.isfinite(estimates).any(), "no value at all"
+    named = {s.strip() for s in str(out["source_ids"].iloc[0]).split(",")}
+    assert named <= set(ind.sources), f"result names sources the catalog does not: {named - set(ind.sources)}"
+    finite = estimates[np.isfinite(estimates)]
+    if ind.unit == "share" and indicator_id not in SHARES_THAT_MAY_EXCEED_ONE:
+        assert ((finite >= 0) & (finite <= 1)).all()
+    if ind.unit in ("per_100", "per_1000", "ratio", "dollars", "years", "index"):
+        assert (finite >= 0).all()
+    moes = out["moe"].to_numpy(float)
+    assert (moes[np.isfinite(moes)] >= 0).all()
