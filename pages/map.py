@@ -27,11 +27,11 @@ cols = st.columns([1, 1, 2])
 if headline:
     cols[0].metric(f"Whole city ({headline['period']})", fmt.value(ind, headline["estimate"]),
                    help="90% margin of error: " + (fmt.margin(ind, headline["moe"]) or "none published"))
-cols[1].metric("Areas with a figure", f"{int(result['estimate'].notna().sum())} of {len(result)}")
 cols[2].caption(f"**Right:** {fmt.escape_markdown(ind.right)}  \n**Why it matters:** {fmt.escape_markdown(ind.framing)}")
 
 areas = data.areas(city, level)
 frame, breaks, colours = mapview.map_frame(areas, result, ind, scheme=scheme)
+cols[1].metric("Areas with a figure", f"{int(frame['estimate'].notna().sum())} of {len(frame)}")
 
 left, right = st.columns([4, 1])
 with right:
@@ -54,11 +54,13 @@ with left:
     event = st.pydeck_chart(mapview.deck(frame, opacity=opacity, basemap=basemap), on_select="rerun",
                             selection_mode="single-object", key=f"map_{level}", height=560)
     st.caption(("Select a neighborhood to open its profile. " if level == "neighborhood" else "")
-               + f"Sources: {fmt.escape_markdown(result['source_ids'].iloc[0] if len(result) else '')} — see Methods and sources.")
+               + "Sources: " + fmt.escape_markdown(data.source_titles(city, result["source_ids"].iloc[0] if len(result) else ""))
+               + " — see Methods and sources.")
 
-selected = (event.selection.get("objects", {}) or {}).get("areas", []) if event else []
-if selected and level == "neighborhood":
-    st.switch_page("pages/profile.py", query_params={"hood": selected[0]["area_id"], "indicator": ind.id})
+# the selection gives the clicked feature's position in the layer's data, which is `frame` in order
+picked = (event.selection.get("indices", {}) or {}).get("areas", []) if event else []
+if picked and level == "neighborhood":
+    st.switch_page("pages/profile.py", query_params={"hood": frame.iloc[picked[0]]["area_id"], "indicator": ind.id})
 
 st.subheader("The same figures as a table")
 shown = frame[["name", "estimate", "moe", "reliability", "rank", "period", "note"]].sort_values("rank")

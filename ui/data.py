@@ -95,3 +95,177 @@ def open_or_explain(city: str) -> Snapshot | None:
 
 def indicators_for(level: str):
     return catalog.available(level)
+
+
+def source_titles(city: str, source_ids: str) -> str:
+    """Readable names (publisher, vintage) for a comma-separated list of snapshot source ids."""
+    sources = snapshot(city).sources
+    names = []
+    for sid in (s.strip() for s in source_ids.split(",") if s.strip()):
+        src = sources.get(sid)
+        names.append(f"{src['publisher']}, {src['vintage']}" if src else sid)
+    return "; ".join(names)
+
+
+# ---------------------------------------------------------------- profile, compare, growth and methods pages
+@st.cache_data(show_spinner=False, max_entries=128)
+def ranked(city: str, indicator_id: str, level: str = "neighborhood") -> pd.DataFrame:
+    """Every area of ``level`` with its name, the indicator and its rank among the ``n`` areas with a figure.
+
+    Rank 1 is the worst area (the highest value for context indicators), as on the map. Areas the result
+    leaves out keep a row with a note. Raises NotAvailable.
+    """
+    ind = catalog.get(indicator_id)
+    result = indicator(city, indicator_id, level)
+    names = pd.DataFrame(areas(city, level)[["area_id", "name"]])
+    frame = names.merge(result, on="area_id", how="left")
+    frame["rank"] = frame["estimate"].rank(ascending=ind.direction == "higher_is_better", method="min")
+    frame["n"] = int(frame["estimate"].notna().sum())
+    no_row = ~frame["area_id"].isin(result["area_id"])
+    frame.loc[no_row, "note"] = "no figure for this area in the snapshot"
+    return frame.sort_values(["rank", "name"], na_position="last").reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False)
+def series(city: str, measure: str, level: str) -> pd.DataFrame:
+    """Every ACS release of a city or county measure (:func:`indicators.growth.series`)."""
+    from indicators import growth
+
+    return growth.series(snapshot(city).table("measures"), measure, level=level)
+
+
+@st.cache_data(show_spinner=False)
+def change(city: str, measure: str, level: str) -> pd.DataFrame:
+    """Change of a city or county measure between non-overlapping ACS periods, with its significance
+    (:func:`indicators.growth.change_between_periods`)."""
+    from indicators import growth
+
+    return growth.change_between_periods(snapshot(city).table("measures"), measure, level=level)
+
+
+RACE_GROUPS = {"total": "Everyone", "white": "White alone", "black": "Black alone", "asian": "Asian alone",
+               "native": "American Indian and Alaska Native alone", "pacific_islander": "Pacific Islander alone",
+               "other": "Some other race alone", "two_or_more": "Two or more races", "hispanic": "Hispanic or Latino"}
+
+
+@st.cache_data(show_spinner=False)
+def population_change_by_group(city: str, level: str = "neighborhood") -> pd.DataFrame:
+    """Decennial residents 2010 and 2020 per area and race group, with the change
+    (:func:`indicators.stability.population_change`): ``area_id, group, label, count_2010, count_2020,
+    change, change_share, note``."""
+    from indicators import stability
+
+    population = snapshot(city).table("population_by_race")
+    frames = []
+    for group, label in RACE_GROUPS.items():
+        out = stability.population_change(population, level=level, group=group)
+        frames.append(pd.DataFrame({
+            "area_id": out["area_id"], "group": group, "label": label, "count_2010": out["denominator"],
+            "count_2020": out["denominator"] + out["numerator"], "change": out["numerator"],
+            "change_share": out["estimate"], "note": out["note"]}))
+    return pd.concat(frames, ignore_index=True)
+
+
+ARREST_GROUPS = {"black": "Black", "white": "White", "hispanic": "Hispanic", "asian": "Asian",
+                 "native": "American Indian", "other": "Other", "unknown": "Not recorded", "total": "All arrests"}
+CITY_ROW = "City (all neighborhoods)"
+
+
+@st.cache_data(show_spinner=False)
+def arrests_by_race(city: str) -> pd.DataFrame:
+    """Arrests per neighborhood and race group as counted in the ``arrests`` table, one column per group,
+    with a last row summing every neighborhood and the ``period`` covered."""
+    arrests = snapshot(city).table("arrests")
+    rows = arrests[arrests["geo_level"] == "neighborhood"]
+    wide = rows.pivot_table(index="area_id", columns="group", values="count", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(columns=[g for g in ARREST_GROUPS if g in wide.columns])
+    wide.loc[CITY_ROW] = wide.sum()
+    wide = wide.rename(columns=ARREST_GROUPS).reset_index(names="area")
+    wide["period"] = f"{rows['period_start'].min()} to {rows['period_end'].max()}" if len(rows) else ""
+    return wide
+
+
+@st.cache_data(show_spinner=False)
+def evictions_by_group(city: str) -> pd.DataFrame:
+    """Eviction filings over the ZIP window by the racial majority of the ZIP code, the 2016–2019 baseline for
+    the same months and their ratio (filings ÷ baseline, as Eviction Lab compares them)."""
+    from indicators.frames import rate
+
+    frame = table(city, "evictions_by_group")[["group", "filings", "baseline"]].copy()
+    frame["vs_baseline"] = rate(frame["filings"], frame["baseline"], 1)
+    return frame
+
+
+@st.cache_data(show_spinner=False)
+def low_income_renter_burden(city: str) -> pd.DataFrame:
+    """Renters with incomes at or below 50% of HUD's area median family income (HAMFI) and those among them
+    paying over 30% of income for housing (HUD CHAS 2018–2022), per city tract (2020 lines), with the share
+    burdened (proportion MOE formula) and the neighborhoods holding at least 5% of the tract's land; the
+    last row sums the tracts (MOE √Σ MOE²)."""
+    from indicators import moe as moe_math
+    from indicators.frames import measure_wide, share_from_counts
+
+    snap = snapshot(city)
+    names = ["chas_renters_le50_hamfi_burden30", "chas_renters_le50_hamfi"]
+    wide = measure_wide(snap.table("measures"), names, geo_level="tract", source_id="tract_housing_measures")
+    total = pd.DataFrame({"area_id": ["All city tracts"], "neighborhoods": [""]})
+    for n in names:
+        total[n] = wide[n].sum()
+        total[f"{n}_moe"] = moe_math.moe_sum_of(wide[f"{n}_moe"])
+    weights = snap.table("weights_tract_neighborhood")
+    # slivers along a boundary (under 5% of the tract's land) do not make a tract part of a neighborhood
+    weights = weights[(weights["tract_vintage"] == 2020) & (weights["weight"] >= 0.05)]
+    hoods = weights.groupby("tract_id")["neighborhood"].agg(lambda s: ", ".join(sorted(s)))
+    wide["neighborhoods"] = wide["area_id"].map(hoods).fillna("")
+    frame = pd.concat([wide, total], ignore_index=True)
+    num, den = frame[names[0]], frame[names[1]]
+    frame["share"], frame["share_moe"] = share_from_counts(num, den, frame[f"{names[0]}_moe"], frame[f"{names[1]}_moe"])
+    return frame[["area_id", "neighborhoods", *names, *(f"{n}_moe" for n in names), "share", "share_moe"]]
+
+
+@st.cache_data(show_spinner=False)
+def table_csv(city: str, name: str) -> bytes:
+    """A snapshot table as CSV, safe to open in a spreadsheet."""
+    from ui import format as fmt
+
+    return fmt.csv_safe(table(city, name)).to_csv(index=False).encode("utf-8")
+
+
+#: the UPR themes (primary theme of the OHCHR list) that speak to each catalog topic
+UPR_THEMES_BY_TOPIC = {
+    "stability": ("Right to adequate housing", "Right to an adequate standard of living", "Racial discrimination"),
+    "housing": ("Right to adequate housing", "Right to an adequate standard of living", "Human rights & poverty"),
+    "evictions": ("Right to adequate housing", "Right to an adequate standard of living"),
+    "policing": ("Administration of justice & fair trial", "Racial discrimination", "Equality & non-discrimination",
+                 "Right to life"),
+    "living": ("Human rights & poverty", "Right to an adequate standard of living", "Right to health"),
+    "growth": ("Right to adequate housing", "Human rights & poverty"),
+}
+
+
+def _tracker_url_setting() -> str | None:
+    if not st.secrets.load_if_toml_exists():
+        return None
+    return (st.secrets.get("tracker") or {}).get("url")
+
+
+@st.cache_resource(show_spinner=False)
+def tracker_store(city: str):
+    """The UPR tracker store, opened once per process and seeded from the snapshot's list when empty."""
+    from indicators.tracker.importer import ensure_seeded
+    from indicators.tracker.store import Store
+
+    store = Store.open(configured=_tracker_url_setting())
+    ensure_seeded(store, os.path.join(snapshot_path(city), "upr_recommendations.parquet"))
+    return store
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def upr_on_themes(city: str, themes: tuple[str, ...]) -> pd.DataFrame:
+    """The recommendations whose theme is one of ``themes``, with the city's two current statuses
+    (:func:`indicators.tracker.progress.overview_table`)."""
+    from indicators.tracker.progress import overview_table
+
+    store = tracker_store(city)
+    table = overview_table(store.recommendation_frame(), store.current_statuses_frame(city))
+    return table[table["theme"].isin(themes)].reset_index(drop=True)

@@ -1,0 +1,118 @@
+"""The dashboard in a real browser: every page opens without an exception, the indicator can be changed, a
+neighborhood clicked on the map opens its profile, and a shared URL reopens the same view.
+
+Screenshots are saved under ``screenshots/`` (not committed) so a person can look at them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from indicators.snapshot import open_snapshot
+from tests.browser.helpers import (CHROMIUM, CHROMIUM_ARGS, assert_no_exception, require_chromium, running_app,
+                                   screenshot, wait_rendered)
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["", "profile?hood=Bloomfield", "compare", "growth", "methods", "recommendations", "progress",
+         "priorities", "edit"]
+
+
+@pytest.fixture(scope="module")
+def browser_page(tmp_path_factory):
+    require_chromium()
+    playwright = pytest.importorskip("playwright.sync_api")
+    store = tmp_path_factory.mktemp("store") / "tracker.sqlite"
+    with running_app({"HRC_TRACKER_URL": f"sqlite:///{store}"}) as url:
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.base_url = url
+            # the first request runs the entry point, as a visitor's first visit would
+            page.goto(url)
+            wait_rendered(page)
+            yield page
+            browser.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_opens_without_an_exception(browser_page, path):
+    page = browser_page
+    page.goto(f"{page.base_url}/{path}")
+    wait_rendered(page, 1500)
+    assert_no_exception(page)
+    assert page.locator("h1").count() >= 1
+    screenshot(page, "page_" + (path.split("?")[0] or "map"))
+
+
+def test_map_shows_a_legend_and_the_city_figure(browser_page):
+    page = browser_page
+    page.goto(f"{page.base_url}/?indicator=rent_burden_share&level=neighborhood")
+    wait_rendered(page, 2500)
+    assert_no_exception(page)
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Renters paying 30% or more of income on rent (2020–2024)" in text  # the legend title
+    assert "unreliable estimate (CV over 30%)" in text
+    assert "Whole city (2020–2024)" in text
+    assert page.locator('[data-testid="stDeckGlJsonChart"] canvas').count() >= 1
+    screenshot(page, "map_rent_burden")
+
+
+def test_changing_the_indicator_redraws_the_map_and_keeps_it_in_the_url(browser_page):
+    page = browser_page
+    page.goto(page.base_url)
+    wait_rendered(page)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').last.click()
+    page.get_by_role("option", name="Residents below the poverty line").click()
+    wait_rendered(page, 1500)
+    assert_no_exception(page)
+    assert "Residents below the poverty line" in page.locator("h1").first.inner_text()
+    assert "indicator=poverty_rate" in page.url
+
+
+def test_a_shared_url_opens_the_same_view(browser_page):
+    page = browser_page
+    page.goto(f"{page.base_url}/?indicator=eviction_filing_rate&level=neighborhood")
+    wait_rendered(page, 1500)
+    assert "Eviction filings per 100 renter households" in page.locator("h1").first.inner_text()
+    page.goto(f"{page.base_url}/profile?hood=Homewood%20South")
+    wait_rendered(page, 1500)
+    assert_no_exception(page)
+    assert "Homewood South" in page.locator('[data-testid="stMain"]').inner_text()
+
+
+def _pixel(lon, lat, center_lon, center_lat, zoom, width, height):
+    """Web Mercator position of a point on a deck.gl canvas (512-pixel world at zoom 0)."""
+    scale = 512 * 2 ** zoom
+
+    def project(lo, la):
+        x = (lo + 180) / 360 * scale
+        y = (1 - math.log(math.tan(math.radians(la)) + 1 / math.cos(math.radians(la))) / math.pi) / 2 * scale
+        return x, y
+
+    x, y = project(lon, lat)
+    cx, cy = project(center_lon, center_lat)
+    return width / 2 + (x - cx), height / 2 + (y - cy)
+
+
+def test_clicking_a_neighborhood_on_the_map_opens_its_profile(browser_page):
+    page = browser_page
+    page.goto(f"{page.base_url}/?indicator=renter_share&level=neighborhood")
+    wait_rendered(page, 3000)
+    hoods = open_snapshot("pittsburgh").table("areas_neighborhoods")
+    target = hoods[hoods["area_id"] == "Squirrel Hill South"].geometry.iloc[0].representative_point()
+    minx, miny, maxx, maxy = hoods.total_bounds  # the map view is centred on the areas' bounds at zoom 11
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"]').first
+    box = canvas.bounding_box()
+    x, y = _pixel(target.x, target.y, (minx + maxx) / 2, (miny + maxy) / 2, 11, box["width"], box["height"])
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.wait_for_timeout(500)
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    # Streamlit changes pages in the same document: watch the address, not a page load
+    page.wait_for_function("() => location.pathname.endsWith('/profile')", timeout=30000)
+    wait_rendered(page, 1500)
+    assert_no_exception(page)
+    assert "Squirrel Hill South" in page.locator('[data-testid="stMain"]').inner_text()
+    screenshot(page, "profile_after_map_click")
