@@ -334,12 +334,19 @@ def neighborhood_profiles(ctx: BuildContext) -> list[dict]:
         names = _canonical_neighborhoods(ctx, race["area_name"], "decennial counts")
         race = race.merge(names.rename(columns={"name": "area_name"}), on="area_name")
         combined = race[race["status"] == "combined"]
+        # the whole city counts every row of the file, the neighborhoods published only combined included
+        city = race[race["status"] != "outside"].groupby(["year", "group"], as_index=False)["count"].sum(min_count=1)
         race = race[race["status"].isin(["matched", "alias"])]
         ctx.add("population_by_race", pd.DataFrame({
             "geo_level": "neighborhood", "area_id": race["canonical"],
             "tract_vintage": pd.array([pd.NA] * len(race), dtype="Int64"), "year": race["year"].astype(int),
             "group": race["group"], "count": race["count"].astype(float), "source_id": "decennial_race_neighborhoods",
             "note": None}))
+        ctx.add("population_by_race", pd.DataFrame({
+            "geo_level": "city", "area_id": ctx.city.place_geoid,
+            "tract_vintage": pd.array([pd.NA] * len(city), dtype="Int64"), "year": city["year"].astype(int),
+            "group": city["group"], "count": city["count"].astype(float), "source_id": "decennial_race_neighborhoods",
+            "note": "sum of every neighborhood row, those published only combined included"}))
         for name in combined["area_name"].unique():
             missing.append({"what": f"decennial population by race for {combined.loc[combined.area_name == name, 'canonical'].iloc[0]}",
                             "why": f"published only combined, as '{name}'"})

@@ -50,9 +50,13 @@ def eviction_filing_rate(evictions_zip: pd.DataFrame, zip_weights: pd.DataFrame,
                         how="right")
     frame["numerator"] = frame["numerator"].fillna(0.0)
     if level == "city":
+        # a tract split between neighborhoods is one estimate whose pieces' errors do not cancel: the city's MOE
+        # comes from each tract's whole in-city share, √Σ (share·MOE)², not from the neighborhoods' MOEs
+        in_city = (weights[weights["tract_vintage"] == 2020].groupby(["tract_id", "tract_vintage"], as_index=False)
+                   ["weight"].sum().assign(neighborhood="city"))
+        city = renter_households_by_neighborhood(measures, in_city)
         frame = pd.DataFrame({"area_id": ["city"], "numerator": [frame["numerator"].sum()],
-                              "denominator": [frame["denominator"].sum()],
-                              "denominator_moe": [np.sqrt((frame["denominator_moe"] ** 2).sum())]})
+                              "denominator": city["estimate"].to_numpy(), "denominator_moe": city["moe"].to_numpy()})
     elif level != "neighborhood":
         raise ValueError(f"no eviction filing rate for level '{level}'")
     frame["estimate"] = rate(frame["numerator"], frame["denominator"], 100)

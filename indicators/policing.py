@@ -14,10 +14,11 @@ from indicators.frames import rate, result
 from indicators.geography import apportion_counts
 
 
-def residents(population: pd.DataFrame, *, year: int = 2020, group: str = "total") -> pd.Series:
-    """Decennial residents per neighborhood (index: neighborhood name)."""
+def residents(population: pd.DataFrame, *, year: int = 2020, group: str = "total",
+              level: str = "neighborhood") -> pd.Series:
+    """Decennial residents per neighborhood (index: neighborhood name), or of the whole city (``level="city"``)."""
     rows = population[(population["source_id"] == "decennial_race_neighborhoods") & (population["year"] == year)
-                      & (population["group"] == group)]
+                      & (population["group"] == group) & (population["geo_level"] == level)]
     return rows.groupby("area_id")["count"].sum()
 
 
@@ -27,7 +28,9 @@ def _per_resident(counts: pd.Series, population: pd.DataFrame, *, level: str, pe
     frame = pd.DataFrame({"area_id": pop.index, "denominator": pop.to_numpy()})
     frame["numerator"] = frame["area_id"].map(counts).fillna(0).astype(float)
     if level == "city":
-        frame = pd.DataFrame({"area_id": ["city"], "numerator": [counts.sum()], "denominator": [pop.sum()]})
+        # the city's own count: neighborhoods published only combined are not in ``pop``
+        city = residents(population, year=pop_year, level="city")
+        frame = pd.DataFrame({"area_id": ["city"], "numerator": [counts.sum()], "denominator": [city.sum(min_count=1)]})
     elif level != "neighborhood":
         raise ValueError(f"no rate per resident for level '{level}'")
     frame["estimate"] = rate(frame["numerator"], frame["denominator"], per)

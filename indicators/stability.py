@@ -19,11 +19,12 @@ def avg_years_of_residence(measures: pd.DataFrame, *, level: str) -> pd.DataFram
 
 
 def _census_counts(population: pd.DataFrame, group: str, level: str) -> pd.DataFrame:
-    rows = population[(population["source_id"] == "decennial_race_neighborhoods") & (population["group"] == group)]
+    # the city's own rows, not the sum of its neighborhoods: some neighborhoods are published only combined
+    rows = population[(population["source_id"] == "decennial_race_neighborhoods") & (population["group"] == group)
+                      & (population["geo_level"] == level)]
     wide = rows.pivot_table(index="area_id", columns="year", values="count", aggfunc="sum")
     if level == "city":
-        wide = wide.sum(min_count=1).to_frame().T
-        wide.index = ["city"]
+        wide.index = ["city"] * len(wide)
     return wide
 
 
