@@ -1,0 +1,294 @@
+"""The tracker pages run headless (Streamlit AppTest) against a temporary store and secrets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from indicators.tracker.auth import hash_password
+from indicators.tracker.store import Store
+
+from .conftest import CITY, EDITOR, REPO
+
+PGH = "pittsburgh"
+PAGES = REPO / "pages"
+ENTRY = '''
+import sys
+import streamlit as st
+sys.path.insert(0, {root!r})
+def home():
+    st.title("Home")
+st.navigation([st.Page(home, title="Home", default=True),
+               st.Page({pages!r} + "/upr_recommendations.py", url_path="recommendations"),
+               st.Page({pages!r} + "/upr_progress.py", url_path="progress"),
+               st.Page({pages!r} + "/upr_priorities.py", url_path="priorities"),
+               st.Page({pages!r} + "/upr_edit.py", url_path="edit")]).run()
+'''
+PASSWORDS = {"alice": "alice's long password", "carl": "carl's long password"}
+
+
+@pytest.fixture(scope="module")
+def users_secrets() -> dict:
+    return {
+        "alice": {"name": "Alice Organizer", "role": "editor",
+                  "password_hash": hash_password(PASSWORDS["alice"], rounds=4)},
+        "carl": {"name": "Carl City", "role": "city", "password_hash": hash_password(PASSWORDS["carl"], rounds=4)},
+    }
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch, official_frame) -> Store:
+    """A seeded SQLite store that the pages open through ``HRC_TRACKER_URL``."""
+    url = f"sqlite:///{tmp_path / 'tracker.sqlite'}"
+    monkeypatch.setenv("HRC_TRACKER_URL", url)
+    st.cache_resource.clear()   # the store and the sign-in limiter are per process
+    opened = Store.open(url)
+    opened.import_recommendations(official_frame, EDITOR, source="us_upr_cycle3_recommendations.csv")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def entry(tmp_path) -> Path:
+    """An entry script with ``st.navigation`` over the four tracker pages, as the dashboard lists them."""
+    path = tmp_path / "entry.py"
+    path.write_text(ENTRY.format(root=str(REPO), pages=str(PAGES)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def app_for(entry, users_secrets):
+    def make(page: str, **query) -> AppTest:
+        at = AppTest.from_file(str(entry), default_timeout=60)
+        at.secrets["tracker"] = {"users": users_secrets}
+        at.run()
+        at.switch_page(str(PAGES / page))
+        for key, value in query.items():
+            at.query_params[key] = value
+        return at.run()
+
+    return make
+
+
+def markdown_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+
+
+def sign_in(at: AppTest, user: str, password: str | None = None) -> AppTest:
+    inputs = {t.label: t for t in at.text_input}
+    inputs["User name"].input(user)
+    inputs["Password"].input(password or PASSWORDS[user])
+    next(b for b in at.button if b.label == "Sign in").click()
+    return at.run()
+
+
+def successes(at: AppTest) -> list[str]:
+    """Success messages without the backslashes that keep typed text from becoming markdown."""
+    return [s.value.replace("\\", "") for s in at.success]
+
+
+def widget(elements, label: str):
+    return next(e for e in elements if e.label == label)
+
+
+def test_list_page_shows_every_recommendation_and_filters_by_search(store, app_for):
+    at = app_for("upr_recommendations.py")
+    assert not at.exception
+    assert at.title[0].value == "UPR recommendations"
+    assert "**347** of 347 recommendations" in markdown_text(at)
+    assert len(at.dataframe[0].value) == 347
+    widget(at.text_input, "Search number, State, theme or text").input("gunshow").run()
+    assert "**1** of 347 recommendations" in markdown_text(at)
+    assert at.dataframe[0].value["link"].tolist() == ["?rec=26.214"]
+
+
+def test_recommendation_page_shows_statuses_evidence_and_timeline_as_text(store, app_for):
+    store.set_status(CITY, "26.214", city=PGH, track="city", status="implemented", as_of="2022-06-30",
+                     author="Office of the Mayor", note="Says **done** [x](javascript:alert(1)) & <3",
+                     evidence=[{"url": "https://example.org/a_(b)", "label": "Report *2022*"}],
+                     indicator_ids=["firearm_seizure_rate"], expected_version=0)
+    at = app_for("upr_recommendations.py", rec="26.214")
+    assert not at.exception
+    assert at.title[0].value == "Recommendation 26.214"
+    # the note goes through st.text: shown exactly as typed
+    assert "Says **done** [x](javascript:alert(1)) & <3" in [t.value for t in at.text]
+    markdown = markdown_text(at)
+    # labels are escaped, the link target has its parentheses encoded
+    assert "[Report \\*2022\\*](https://example.org/a_%28b%29)" in markdown
+    assert "according to Office of the Mayor" in markdown
+    timeline = at.dataframe[0].value
+    assert timeline["status"].tolist() == ["Implemented"] and timeline["recorded by"].tolist() == ["carl (city)"]
+    assert not at.text_area and not at.text_input
+
+
+def test_unknown_recommendation_says_so(store, app_for):
+    at = app_for("upr_recommendations.py", rec="99.9")
+    assert not at.exception
+    assert "There is no recommendation 99\\.9." in [e.value for e in at.error]
+
+
+def test_visitor_on_the_edit_page_gets_only_the_sign_in_form(store, app_for):
+    at = app_for("upr_edit.py")
+    assert not at.exception
+    assert at.info[0].value.startswith("Sign in to edit.")
+    assert [t.label for t in at.text_input] == ["User name", "Password"]
+    assert not at.text_area and not at.tabs and not at.selectbox
+
+
+def test_wrong_passwords_are_rate_limited(store, app_for):
+    at = app_for("upr_edit.py")
+    for _ in range(4):
+        at = sign_in(at, "alice", "wrong password")
+        assert at.error[0].value == "Unknown user name or wrong password."
+    at = sign_in(at, "alice", "wrong password")
+    assert at.error[0].value.startswith("Too many failed sign-in attempts.")
+    at = sign_in(at, "alice")   # even the right password waits now
+    assert at.error[0].value.startswith("Too many failed sign-in attempts.")
+    assert not at.text_area
+
+
+def test_editor_saves_both_tracks_and_the_store_records_who(store, app_for):
+    at = sign_in(app_for("upr_edit.py", rec="26.214"), "alice")
+    assert not at.exception
+    assert "Signed in as **Alice Organizer** · role: **editor**" in markdown_text(at)
+    assert [t.label for t in at.tabs] == ["Status and evidence", "History and restore", "Priority lists",
+                                          "Import recommendations"]
+    widget(at.selectbox, "Status").set_value("in_progress")
+    widget(at.text_input, "According to (who makes this claim)").input("Office of the Mayor")
+    widget(at.text_area, "Note").input("Budget line adopted")
+    widget(at.text_area, "Evidence links, one per line (a URL, then an optional label)").input(
+        "https://example.org/budget.pdf Budget 2024")
+    widget(at.button, "Save the city government claims").click()
+    at.run()
+    assert not at.exception
+    assert "Saved version 1 of the city government claims for 26.214." in successes(at)
+    saved = store.current_status("26.214", city=PGH, track="city")
+    assert (saved.status, saved.author, saved.recorded_by, saved.evidence[0].label) == (
+        "in_progress", "Office of the Mayor", "alice", "Budget 2024")
+
+    widget(at.radio, "Track").set_value("community").run()
+    widget(at.selectbox, "Status").set_value("partially_implemented")
+    widget(at.button, "Save the community assessment").click()
+    at.run()
+    assert store.current_status("26.214", city=PGH, track="community").author == "Alice Organizer"
+
+
+def test_refused_input_is_explained_and_nothing_is_saved(store, app_for):
+    at = sign_in(app_for("upr_edit.py", rec="26.214"), "alice")
+    widget(at.text_input, "According to (who makes this claim)").input("Mayor")
+    widget(at.text_area, "Note").input("<script>alert(1)</script>")
+    widget(at.text_area, "Evidence links, one per line (a URL, then an optional label)").input("ftp://x.org/a")
+    widget(at.button, "Save the city government claims").click()
+    at.run()
+    assert at.error[0].value == "Status not saved"
+    problems = markdown_text(at)
+    assert "note: contains HTML markup ('<script>'); write plain text" in problems.replace("\\", "")
+    assert "only http and https links are allowed, not 'ftp'" in problems.replace("\\", "")
+    assert store.current_status("26.214", city=PGH, track="city") is None
+
+
+def test_second_editor_gets_a_conflict_with_both_versions(store, app_for):
+    at = sign_in(app_for("upr_edit.py", rec="26.214"), "alice")
+    assert "No version yet: this is the first." in markdown_text(at)
+    # meanwhile the city liaison records a claim
+    store.set_status(CITY, "26.214", city=PGH, track="city", status="implemented", as_of="2023-01-01",
+                     author="Mayor", note="Carl's claim", expected_version=0)
+    widget(at.text_input, "According to (who makes this claim)").input("Coalition reading of the claim")
+    widget(at.text_area, "Note").input("Alice's note")
+    widget(at.button, "Save the city government claims").click()
+    at.run()
+    assert "was changed by carl (now version 1) after you opened version 0" in at.error[0].value.replace("\\", "")
+    both = at.dataframe[0].value.set_index("field")
+    assert both.loc["note", "saved by carl (version 1)"] == "Carl's claim"
+    assert both.loc["note", "yours (not saved)"] == "Alice's note"
+    assert [v.note for v in store.status_history("26.214", city=PGH)] == ["Carl's claim"]
+
+
+def test_city_role_sees_only_the_city_track(store, app_for):
+    at = sign_in(app_for("upr_edit.py"), "carl")
+    assert not at.exception
+    assert [t.label for t in at.tabs] == ["Status and evidence", "History and restore"]
+    assert widget(at.radio, "Track").options == ["City government claims"]
+
+
+def test_editor_restores_an_earlier_version(store, app_for):
+    for version, note in enumerate(["first", "second"]):
+        store.set_status(EDITOR, "26.214", city=PGH, track="city", status="in_progress", as_of="2022-01-01",
+                         author="Mayor", note=note, expected_version=version)
+    at = sign_in(app_for("upr_edit.py", rec="26.214"), "alice")
+    widget(at.button, "Restore version 1 (saved as a new version)").click()
+    at.run()
+    assert not at.exception
+    assert "Version 1 restored as version 3." in successes(at)
+    assert store.current_status("26.214", city=PGH, track="city").note == "first"
+
+
+def test_editor_creates_a_priority_list_and_adds_a_recommendation(store, app_for):
+    at = sign_in(app_for("upr_edit.py", rec="26.214"), "alice")
+    widget(at.text_input, "Name").input("Housing campaign")
+    widget(at.button, "Create the list").click()
+    at.run()
+    assert "Created the list Housing campaign." in successes(at)
+    plist = store.priority_lists(PGH)[0]
+    selects = [s for s in at.selectbox if s.label == "Recommendation"]
+    selects[-1].set_value("26.214")
+    widget(at.text_input, "Local body responsible").input("City Council")
+    widget(at.date_input, "Target date").set_value(dt.date(2027, 1, 31))
+    widget(at.button, "Add to the list").click()
+    at.run()
+    assert not at.exception
+    saved = store.priority_list(plist.list_id)
+    assert (saved.version, [i.number for i in saved.items], saved.items[0].target_date) == (
+        2, ["26.214"], dt.date(2027, 1, 31))
+
+
+def test_openid_users_get_their_role_from_the_secrets(store, entry):
+    secrets = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                        "client_id": "id", "client_secret": "secret",
+                        "server_metadata_url": "https://id.example.org/.well-known/openid-configuration"},
+               "tracker": {"roles": {"ed@example.org": "editor"}}}
+
+    def run_as(user: dict) -> AppTest:
+        at = AppTest.from_file(str(entry), default_timeout=60)
+        at.secrets.update(secrets)
+        at.user = user
+        at.run()
+        at.switch_page(str(PAGES / "upr_edit.py"))
+        return at.run()
+
+    signed_out = run_as({"is_logged_in": False})
+    assert [b.label for b in signed_out.button] == ["Sign in"] and not signed_out.text_input
+    editor = run_as({"is_logged_in": True, "email": "ed@example.org", "name": "Ed"})
+    assert "Signed in as **Ed** · role: **editor**" in markdown_text(editor)
+    viewer = run_as({"is_logged_in": True, "email": "someone@example.org", "name": "Someone"})
+    assert viewer.info[0].value.startswith("Your account can read the tracker but not edit it.")
+    assert not viewer.tabs
+
+
+def test_progress_and_priorities_pages_show_counts(store, app_for):
+    store.set_status(EDITOR, "26.214", city=PGH, track="community", status="implemented", as_of="2022-01-01",
+                     author="Coalition", expected_version=0)
+    store.create_priority_list(EDITOR, city=PGH, name="Safety", items=[{"number": "26.214",
+                                                                        "rationale": "Gun violence"}])
+    progress = app_for("upr_progress.py")
+    assert not progress.exception
+    metrics = {m.label: m.value for m in progress.metric}
+    assert metrics["Implemented"] == "1" and metrics["No assessment yet"] == "346"
+    per_list = progress.dataframe[-1].value.set_index("priority_list")
+    assert per_list.loc["Safety", "implemented"] == 1
+    priorities = app_for("upr_priorities.py")
+    assert not priorities.exception
+    table = priorities.dataframe[0].value
+    assert table["rationale"].tolist() == ["Gun violence"] and table["community"].tolist() == ["Implemented"]
+
+
+def test_the_tracker_library_never_imports_streamlit():
+    sources = [*(REPO / "indicators" / "tracker").rglob("*.py"), REPO / "indicators" / "tracker_cli.py"]
+    assert len(sources) > 10
+    for path in sources:
+        source = path.read_text(encoding="utf-8")
+        assert "import streamlit" not in source and "from streamlit" not in source, path
