@@ -1,0 +1,142 @@
+"""Plotly charts and tables for the pages: every chart comes with the same figures as a table, series are told
+apart by marker shape or bar pattern as well as colour, and every text from the data is HTML-escaped before
+Plotly renders it (Plotly reads a few HTML tags in labels and hover text).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from indicators.catalog import Indicator
+from ui import format as fmt
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies
+COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+PATTERNS = ["", "/", ".", "x", "-", "\\", "+"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star"]
+CITY_LINE = "#444444"
+
+#: d3 tick formats for each catalog unit (shares are stored as 0–1)
+TICK_FORMATS = {"share": ".0%", "percent_change": "+.0%", "ratio": ".1f", "dollars": "$,.0f", "per_100": ".1f",
+                "per_1000": ".1f", "years": ".0f", "index": ".2f"}
+
+
+def _layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: str = "", height: int = 420) -> go.Figure:
+    # the title sits at the top of the figure and the legend between it and the plot, never over either
+    fig.update_layout(title={"text": fmt.escape(title), "font": {"size": 15}, "yref": "container", "y": 0.98,
+                             "yanchor": "top"}, height=height,
+                      margin={"l": 10, "r": 10, "t": 90, "b": 10}, plot_bgcolor="white",
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+                      xaxis_title=fmt.escape(x_title), yaxis_title=fmt.escape(y_title), hoverlabel={"align": "left"})
+    fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5", zerolinecolor="#888")
+    fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5", zerolinecolor="#888")
+    return fig
+
+
+def grouped_bars(frame: pd.DataFrame, *, category: str, value: str, series: str, title: str, value_title: str,
+                 hover: str | None = None, horizontal: bool = False) -> go.Figure:
+    """Bars of ``value`` per ``category``, one bar per ``series`` value side by side (each series has its own
+    colour and fill pattern), each labelled with its value. ``hover`` names a column of ready-made hover text;
+    ``horizontal`` lays the categories down the side, where long names stay readable."""
+    fig = go.Figure()
+    for i, (name, rows) in enumerate(frame.groupby(series, sort=False)):
+        labels, values = rows[category].map(fmt.escape), rows[value]
+        fig.add_bar(x=values if horizontal else labels, y=labels if horizontal else values,
+                    orientation="h" if horizontal else "v", name=fmt.escape(name),
+                    text=[f"{v:,.0f}" for v in values], textposition="outside", cliponaxis=False,
+                    marker={"color": COLOURS[i % len(COLOURS)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]},
+                            "line": {"color": "#333", "width": 0.5}},
+                    hovertext=rows[hover].map(fmt.escape) if hover else None, hoverinfo="text" if hover else None)
+    fig.update_layout(barmode="group")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")
+        return _layout(fig, title=title, x_title=value_title, height=max(300, 90 + 44 * frame[category].nunique()))
+    return _layout(fig, title=title, y_title=value_title)
+
+
+def dot_whisker(frame: pd.DataFrame, ind: Indicator, *, title: str, city_estimate: float | None = None) -> go.Figure:
+    """One dot per area (``name``, ``estimate``, ``moe``) with its 90% margin of error as a whisker, and the
+    city figure as a dashed line."""
+    shown = frame.dropna(subset=["estimate"]).iloc[::-1]
+    labels = [fmt.escape(n) for n in shown["name"]]
+    hover = [fmt.escape(f"{n}: {fmt.value_with_margin(ind, e, m)}") for n, e, m in
+             zip(shown["name"], shown["estimate"], shown["moe"])]
+    fig = go.Figure(go.Scatter(
+        x=shown["estimate"], y=labels, mode="markers", marker={"size": 11, "color": COLOURS[0], "symbol": "circle"},
+        error_x={"type": "data", "array": shown["moe"].fillna(0), "visible": True, "color": COLOURS[0], "thickness": 2},
+        hovertext=hover, hoverinfo="text", name="Neighborhood (± 90% margin of error)"))
+    if city_estimate is not None and pd.notna(city_estimate):
+        fig.add_vline(x=city_estimate, line_dash="dash", line_color=CITY_LINE,
+                      annotation_text=fmt.escape(f"City: {fmt.value(ind, city_estimate)}"),
+                      annotation_position="top")
+    fig.update_xaxes(tickformat=TICK_FORMATS.get(ind.unit, ""))
+    return _layout(fig, title=title, x_title=ind.title, height=max(260, 60 + 38 * len(shown)))
+
+
+def series_lines(frame: pd.DataFrame, *, x: str, y: str, moe: str, series: str, title: str, unit: str,
+                 y_title: str = "") -> go.Figure:
+    """Lines over time, one per ``series`` value, each with its own marker shape, and MOE error bars."""
+    fig = go.Figure()
+    for i, (name, rows) in enumerate(frame.groupby(series, sort=False)):
+        fig.add_scatter(x=rows[x].map(fmt.escape), y=rows[y], name=fmt.escape(name), mode="lines+markers",
+                        marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 9, "color": COLOURS[i % len(COLOURS)]},
+                        line={"color": COLOURS[i % len(COLOURS)], "dash": "solid" if i == 0 else "dot"},
+                        error_y={"type": "data", "array": rows[moe].fillna(0), "visible": True})
+    fig.update_yaxes(tickformat=TICK_FORMATS.get(unit, ""))
+    return _layout(fig, title=title, y_title=y_title)
+
+
+def scatter(frame: pd.DataFrame, *, x_ind: Indicator, y_ind: Indicator, title: str,
+            city: tuple[float | None, float | None] = (None, None)) -> go.Figure:
+    """Areas placed by two indicators (columns ``name``, ``x``, ``x_moe``, ``y``, ``y_moe``), hover naming each
+    area and its two figures; dashed lines at the city figures. Unreliable points are hollow."""
+    both = frame.dropna(subset=["x", "y"])
+    hover = [fmt.escape(f"{n}\n{x_ind.title}: {fmt.value_with_margin(x_ind, a, am)}\n"
+                        f"{y_ind.title}: {fmt.value_with_margin(y_ind, b, bm)}").replace("\n", "<br>")
+             for n, a, am, b, bm in zip(both["name"], both["x"], both["x_moe"], both["y"], both["y_moe"])]
+    hollow = both.get("unreliable", pd.Series(False, index=both.index)).fillna(False).astype(bool)
+    fig = go.Figure()
+    for flag, label, symbol in ((False, "Neighborhood", "circle"), (True, "Neighborhood, figure to read with care", "circle-open")):
+        rows = both[hollow == flag]
+        if rows.empty:
+            continue
+        fig.add_scatter(x=rows["x"], y=rows["y"], mode="markers", name=label,
+                        marker={"size": 9, "symbol": symbol, "color": COLOURS[0] if not flag else COLOURS[5],
+                                "line": {"width": 1.5, "color": COLOURS[0] if not flag else COLOURS[5]}},
+                        hovertext=[h for h, keep in zip(hover, hollow == flag) if keep], hoverinfo="text")
+    for value, add in ((city[0], fig.add_vline), (city[1], fig.add_hline)):
+        if value is not None and pd.notna(value):
+            add(value, line_dash="dash", line_color=CITY_LINE)
+    fig.update_xaxes(tickformat=TICK_FORMATS.get(x_ind.unit, ""))
+    fig.update_yaxes(tickformat=TICK_FORMATS.get(y_ind.unit, ""))
+    return _layout(fig, title=title, x_title=x_ind.title, y_title=y_ind.title, height=480)
+
+
+def show(fig: go.Figure, table: pd.DataFrame, *, alt: str, key: str, column_config: dict | None = None,
+         table_label: str = "The same figures as a table") -> None:
+    """Draw a chart with a text alternative for screen readers and its data in an expander below."""
+    st.plotly_chart(fig, key=key, alt=alt, config={"displaylogo": False, "displayModeBar": False})
+    with st.expander(table_label):
+        st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+
+
+def percent_points(ind: Indicator, values: pd.Series) -> pd.Series:
+    """Shares and percent changes as percentages (×100) for tables; other units unchanged."""
+    return values * 100 if ind.unit in ("share", "percent_change") else values
+
+
+def number_column(ind: Indicator, label: str | None = None):
+    """A table column formatted like the indicator's figures (after :func:`percent_points`)."""
+    formats = {"share": "%.1f%%", "percent_change": "%+.1f%%", "dollars": "dollar", "ratio": "%.2f",
+               "years": "%.0f", "index": "%.2f"}
+    return st.column_config.NumberColumn(label, format=formats.get(ind.unit, "%.1f"))
+
+
+def text_table(frame: pd.DataFrame) -> None:
+    """A static table whose long texts wrap (``st.table``, which reads Markdown: every cell and heading is
+    escaped first)."""
+    shown = frame.map(lambda v: fmt.escape_markdown(v) if isinstance(v, str) else v)
+    shown.columns = [fmt.escape_markdown(c) for c in shown.columns]
+    st.table(shown, hide_index=True)
