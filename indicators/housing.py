@@ -28,7 +28,13 @@ def acs_share(measures: pd.DataFrame, weights: pd.DataFrame | None, *, share: st
         wide = measure_wide(measures, [share, base], geo_level="tract", year=year, source_id=ACS_TRACTS)
         frame = pd.DataFrame({"area_id": wide["area_id"], "estimate": wide[share], "moe": wide[f"{share}_moe"],
                               "denominator": wide[base], "denominator_moe": wide[f"{base}_moe"], "note": wide["note"]})
+        # the counts behind the share (moved onto other tract lines for the map): rebuilt as in
+        # frames.apportioned_share, and a tract with no households adds nothing rather than a missing value
         frame["numerator"] = frame["estimate"] * frame["denominator"]
+        frame["numerator_moe"] = moe_math.moe_product(wide[share].to_numpy(float), wide[base].to_numpy(float),
+                                                      wide[f"{share}_moe"].to_numpy(float),
+                                                      wide[f"{base}_moe"].to_numpy(float))
+        frame.loc[frame["denominator"] == 0, ["numerator", "numerator_moe"]] = 0.0
         return result(frame, geo_level=level, period=wide["period"].iloc[0] if len(wide) else "", source_ids=ACS_TRACTS)
     if level in SERIES:
         wide = measure_wide(measures, [share, base], geo_level=level, year=year, source_id=SERIES[level])

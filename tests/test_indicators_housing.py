@@ -226,3 +226,47 @@ def test_city_and_county_rent_burden_are_the_published_2024_rows(snapshot, city_
     assert row["period"] == "2020–2024"
     county = compute(snapshot, "rent_burden_share", "county").iloc[0]
     assert county["area_id"] == "42003"
+
+
+
+def _on_map(snapshot, indicator_id: str) -> pd.DataFrame:
+    from indicators.compute import on_map_tracts
+
+    return on_map_tracts(compute(snapshot, indicator_id, "tract"), snapshot, indicator_id)
+
+
+def test_tract_shares_move_onto_the_map_tracts_by_their_counts(snapshot, tracts):
+    """The map has 2010 tract lines: each 2020 tract's households and renters are shared among 2010 tracts by
+    land, then divided again. The county's totals stay (only 2020 land lying in 2010 tracts of neighbouring
+    counties, which have no polygon here, is left out: under 0.1%)."""
+    out = _on_map(snapshot, "renter_share")
+    assert (out["tract_vintage"] == 2010).all()
+    assert out["denominator"].sum() == pytest.approx(tracts["households"].sum(), rel=1e-3)
+    assert out["numerator"].sum() == pytest.approx((tracts["renter_share"] * tracts["households"]).sum(), rel=1e-3)
+    assert out["estimate"].dropna().between(0, 1).all()
+    assert out["note"].str.contains("2020 tract figures moved onto 2010 tract lines").all()
+
+
+def test_an_empty_2020_tract_does_not_blank_the_2010_tracts_it_touches(snapshot, tracts):
+    """2020 tract 42003010301 has no households (no renter share) and lies in 2010 tract 42003010300 (Bluff), whose
+    other part, 2020 tract 42003010302, has 329 households: the map must still show 010300's renter share."""
+    assert tracts.loc["42003010301", "households"] == 0
+    out = _on_map(snapshot, "renter_share").set_index("area_id")
+    assert not np.isnan(out.loc["42003010300", "estimate"])
+    # on the county's map polygons, only 2010 tracts with no households at all lack a value
+    out = out[out.index.isin(snapshot.table("areas_tracts")["area_id"])]
+    assert (out.loc[out["estimate"].isna(), "denominator"] < 1).all()
+
+
+def test_a_tract_unchanged_between_censuses_keeps_its_published_share_and_moe_on_the_map(snapshot, tracts):
+    """A 2010 tract that is exactly one 2020 tract: renters rebuilt as p·Y with MOE √(p²·MOE_Y² + Y²·MOE_p²), and
+    the proportion formula gives back √(p²·MOE_Y² + Y²·MOE_p² − p²·MOE_Y²) / Y = MOE_p, the published MOE."""
+    cw = snapshot.table("crosswalk_tracts_2010_2020")
+    same = cw[(cw["weight_2010_to_2020"] == 1) & (cw["weight_2020_to_2010"] == 1) & (cw["tract_2010"] == cw["tract_2020"])]
+    same = same[same["tract_2020"].map(tracts["households"]) > 0]
+    assert len(same) > 100
+    out = _on_map(snapshot, "rent_burden_share").set_index("area_id")
+    published = tracts.loc[same["tract_2020"]]
+    moved = out.loc[same["tract_2010"]]
+    np.testing.assert_allclose(moved["estimate"], published["rent_burden30_share"], rtol=1e-9)
+    np.testing.assert_allclose(moved["moe"], published["rent_burden30_share_moe"], rtol=1e-6, atol=1e-9)
