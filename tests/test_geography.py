@@ -197,6 +197,16 @@ def test_apportioned_target_with_a_missing_piece_is_missing_not_understated():
     assert out.loc["M", "estimate"] == pytest.approx(50.0)
 
 
+def test_apportioned_counts_without_margins_of_error_have_an_unknown_one_not_zero():
+    # court filings and decennial counts carry no MOE: their sums' MOE is missing, never a claimed 0
+    values = pd.DataFrame({"zip": ["z1", "z2"], "measure": "filings", "estimate": [600.0, 300.0],
+                           "moe": [np.nan, np.nan]})
+    weights = pd.DataFrame({"zip": ["z1", "z2"], "hood": ["N", "N"], "weight": [0.4, 0.5]})
+    out = geography.apportion_counts(values, weights, source_id="zip", target_id="hood").iloc[0]
+    assert out["estimate"] == pytest.approx(0.4 * 600 + 0.5 * 300)
+    assert np.isnan(out["moe"])
+
+
 def test_apportion_counts_keeps_measures_apart():
     values = pd.DataFrame({"tract_id": ["t1", "t1"], "measure": ["renters", "households"],
                            "estimate": [40.0, 100.0], "moe": [8.0, 10.0]})
