@@ -54,7 +54,7 @@ else:
                     key="compare_dots", alt=f"{ind.title} in the chosen neighborhoods, each with its margin of "
                                             "error, and the city figure as a dashed line; the table below has the figures.",
                     column_config={"Estimate": charts.number_column(ind),
-                                   "Margin of error (90%)": charts.number_column(ind)})
+                                   "Margin of error (90%)": charts.margin_column(ind)})
     else:
         st.info(f"“{ind.title}” has no neighborhood figures; choose another indicator in the sidebar to chart it.")
 
@@ -74,7 +74,7 @@ else:
     st.dataframe(ranking, hide_index=True, width="stretch",
                  column_config={"Rank": st.column_config.NumberColumn(format="%d"),
                                 "Estimate": charts.number_column(ind),
-                                "Margin of error (90%)": charts.number_column(ind)})
+                                "Margin of error (90%)": charts.margin_column(ind)})
     st.download_button("Download the ranking (CSV)", fmt.csv_safe(ranking).to_csv(index=False).encode("utf-8"),
                        file_name=f"{city}_{ind.id}_neighborhood_ranking.csv", mime="text/csv")
 

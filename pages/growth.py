@@ -111,7 +111,7 @@ charts.show(charts.scatter(points, x_ind=x_ind, y_ind=y_ind, title=f"{x_ind.titl
             key="growth_scatter", alt=f"Scatter plot of neighborhoods: {x_ind.title} across, {y_ind.title} up; "
                                       "the table below has every neighborhood's figures.",
             column_config={x_ind.title: charts.number_column(x_ind), y_ind.title: charts.number_column(y_ind),
-                           "Margin of error (90%)": charts.number_column(y_ind)})
+                           "Margin of error (90%)": charts.margin_column(y_ind)})
 st.caption("Dashed lines: the city figures. Hollow circles: figures to read with care (fewer than 100 residents of "
            "the group in 2010, or a margin of error too large for the estimate). Hover a point for its neighborhood.")
 

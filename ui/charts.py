@@ -140,3 +140,10 @@ def text_table(frame: pd.DataFrame) -> None:
     shown = frame.map(lambda v: fmt.escape_markdown(v) if isinstance(v, str) else v)
     shown.columns = [fmt.escape_markdown(c) for c in shown.columns]
     st.table(shown, hide_index=True)
+
+
+def margin_column(ind: Indicator, label: str | None = None):
+    """A margin-of-error column (after :func:`percent_points`): shares in percentage points, not percent."""
+    points = ind.unit in ("share", "percent_change")
+    return st.column_config.NumberColumn(label, format="± %.0f" if ind.unit == "dollars" else "± %.1f",
+                                         help="90% margin of error" + (", in percentage points" if points else ""))
