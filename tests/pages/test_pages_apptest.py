@@ -15,6 +15,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from indicators import catalog, compute
+from indicators.tracker.auth import Actor
+from indicators.tracker.importer import ensure_seeded
+from indicators.tracker.store import Store
+from tests.conftest import COMMITTED_SNAPSHOT
 from ui import format as fmt
 
 DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
@@ -115,6 +119,21 @@ def test_profile_lists_the_upr_recommendations_on_the_theme_with_both_statuses(o
     assert housing["Recommending State"] == "Ethiopia"
     assert housing["City government claims"] == housing["Community assessment"] == "No assessment yet"
     assert {fmt.escape_markdown(n) for n in ("26.283", "26.284", "26.285", "26.287")} <= set(recs)
+
+
+def test_profile_shows_the_recorded_city_and_community_statuses(open_page, tmp_path):
+    store = Store.open(f"sqlite:///{tmp_path / 'tracker.sqlite'}")
+    ensure_seeded(store, COMMITTED_SNAPSHOT / "upr_recommendations.parquet")
+    store.set_status(Actor("city-office", "city", "City office"), "26.286", city="pittsburgh", track="city",
+                     status="in_progress", as_of="2024-05-01", author="Mayor's office", expected_version=0)
+    store.set_status(Actor("coalition", "community", "Coalition"), "26.286", city="pittsburgh",
+                     track="community", status="not_started", as_of="2024-06-01", author="Coalition",
+                     expected_version=0)
+    store.close()
+    at = open_page("pages/profile.py", hood=HOOD)
+    housing = table_rows(at, "Number")[fmt.escape_markdown("26.286")]
+    assert housing["City government claims"] == "In progress"
+    assert housing["Community assessment"] == "Not started"
 
 
 def test_profile_explains_the_recommendations_when_the_tracker_cannot_be_read(open_page, monkeypatch):
