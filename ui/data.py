@@ -6,7 +6,6 @@ or ``st.cache_data`` (computed frames, keyed by their arguments).
 
 from __future__ import annotations
 
-import json
 import os
 
 import pandas as pd
