@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.frames import apportioned_share, measure_wide, rate, result
+from indicators.frames import measure_wide, rate, result
 from indicators.geography import apportion_counts
 
 

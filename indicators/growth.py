@@ -45,6 +45,9 @@ def change_between_periods(measures: pd.DataFrame, measure: str, *, level: str, 
     out["significant"] = moe_math.significant_difference(both["estimate_start"].to_numpy(), both["moe_start"].to_numpy(),
                                                          both["estimate_end"].to_numpy(), both["moe_end"].to_numpy())
     out["overlap"] = moe_math.periods_overlap(start_year, end_year)
+    if out["overlap"].any():
+        # overlapping 5-year periods share their samples: the test does not apply
+        out["significant"] = None
     return out
 
 

@@ -46,7 +46,7 @@ def acs_share(measures: pd.DataFrame, weights: pd.DataFrame | None, *, share: st
         w = weights[weights["tract_vintage"] == tract_vintage]
         frame = apportioned_share(wide, w, share=share, base=base)
         return result(frame, geo_level=level, period=wide["period"].iloc[0] if len(wide) else "", source_ids=ACS_TRACTS,
-                      note=f"rebuilt from tract counts apportioned by land area")
+                      note="rebuilt from tract counts apportioned by land area")
     raise ValueError(f"no {share} for level '{level}'")
 
 

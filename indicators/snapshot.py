@@ -27,7 +27,6 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from indicators import geography
 from indicators.config import PROJECT_ROOT, CityConfig, load_city
 from indicators.snapshot_schema import SCHEMA_VERSION, TABLES
 
