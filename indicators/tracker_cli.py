@@ -23,6 +23,14 @@ from pathlib import Path
 from indicators.config import DEFAULT_CITY, PROJECT_ROOT, ConfigError, load_city
 
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+DESCRIPTION = """The UPR recommendation tracker.
+
+  upr import FILE     check a list of recommendations (official or plain CSV) and import it in one
+                      transaction; a file with any problem is rejected whole, with line and reason
+  upr hash-password   print a bcrypt hash (and with --user a secrets snippet) for a password account
+
+The store is the dashboard's: --db, else $HRC_TRACKER_URL, else [tracker] url in
+.streamlit/secrets.toml, else data/store/tracker.sqlite."""
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -32,7 +40,7 @@ EXIT_USAGE = 2
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``upr`` command group to an ``argparse`` subparsers object."""
     upr = subparsers.add_parser("upr", help="UPR recommendation tracker: import lists, make password hashes",
-                                description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                                description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = upr.add_subparsers(dest="upr_command", metavar="COMMAND", required=True)
 
     imp = commands.add_parser("import", help="import a list of recommendations (CSV)")

@@ -24,7 +24,8 @@ if not lists:
     st.stop()
 
 names = {pl.list_id: pl.name + (" (archived)" if pl.archived else "") for pl in lists}
-list_id = st.radio("List", list(names), format_func=names.get, horizontal=True)
+# radio labels are rendered as markdown: list names are escaped like any typed text
+list_id = st.radio("List", list(names), format_func=lambda i: ut.md_escape(names[i]), horizontal=True)
 plist = next(pl for pl in lists if pl.list_id == list_id)
 
 st.header(ut.md_escape(plist.name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 import plotly.express as px
@@ -59,17 +60,21 @@ else:
     over_time = counts_over_time(versions, len(table), track, period_ends(start, dt.date.today()), scope=scope)
     # the recommendations nobody assessed yet would dwarf the others: they are counted in the CSV
     chart = over_time[over_time["status"] != NO_ASSESSMENT]
-    chart = chart.assign(status_label=chart["status"].map(labels), date=pd.to_datetime(chart["date"]))
+    # quarter ends as categories: one bar per quarter however few there are
+    chart = chart.assign(status_label=chart["status"].map(labels),
+                         date=pd.to_datetime(chart["date"]).dt.strftime("%Y-%m-%d"))
     figure = px.bar(chart, x="date", y="count", color="status_label",
                     category_orders={"status_label": [labels[s] for s in STATUSES]},
                     color_discrete_map={labels[s]: ut.STATUS_COLORS[s] for s in STATUSES},
-                    labels={"date": "End of quarter", "count": "Recommendations assessed",
+                    labels={"date": "End of quarter (last: today)", "count": "Recommendations assessed",
                             "status_label": "Status"})
     figure.update_layout(bargap=0.15, legend_traceorder="normal", margin=dict(t=10, b=10), height=360)
-    figure.update_xaxes(dtick="M3", tickformat="%b %Y")
+    figure.update_xaxes(type="category")
+    tallest = int(chart.groupby("date")["count"].sum().max() or 1)
+    figure.update_yaxes(dtick=max(1, math.ceil(tallest / 5)), rangemode="tozero")
     st.plotly_chart(figure, width="stretch")
-    st.caption("Bars count the recommendations with a status in force at the end of each quarter (the last bar "
-               "is today); the others have no assessment yet.")
+    st.caption("Bars count the recommendations with a status in force at the end of each quarter; the others "
+               "have no assessment yet.")
 
 st.subheader("By theme")
 by_theme = counts_by(table, "theme", track)
@@ -90,7 +95,8 @@ if per_list.empty:
 else:
     st.dataframe(per_list, hide_index=True, width="stretch",
                  column_config={"priority_list": st.column_config.TextColumn("Priority list"),
-                                **{s: st.column_config.NumberColumn(labels[s]) for s in STATUS_ORDER}})
+                                **{s: st.column_config.NumberColumn(labels[s]) for s in STATUS_ORDER},
+                                "total": st.column_config.NumberColumn("Total")})
 
 st.subheader("Download")
 c1, c2, c3 = st.columns(3)

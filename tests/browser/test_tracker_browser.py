@@ -254,9 +254,9 @@ def test_editor_sets_both_statuses_with_evidence_and_the_public_page_shows_them(
     assert visitor.locator('[data-testid="stMain"] strong', has_text="not bold").count() == 0
     link = visitor.get_by_role("link", name="City Council record")
     assert link.get_attribute("href") == "https://pittsburgh.legistar.com/"
-    assert visitor.get_by_role("link", name="Community report 2024").count() == 1
+    expect(visitor.get_by_role("link", name="Community report 2024")).to_have_count(1)
     assert visitor.get_by_role("link", name="Click me").count() == 0
-    assert visitor.locator('[data-testid="stDataFrame"]').count() == 1   # the timeline
+    expect(visitor.locator('[data-testid="stDataFrame"]')).to_have_count(1)   # the timeline
     assert visitor.locator("textarea").count() == 0
     assert_no_exception(visitor)
     shot(visitor, "visitor_recommendation_with_statuses")

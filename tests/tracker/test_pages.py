@@ -292,3 +292,19 @@ def test_the_tracker_library_never_imports_streamlit():
     for path in sources:
         source = path.read_text(encoding="utf-8")
         assert "import streamlit" not in source and "from streamlit" not in source, path
+
+
+def test_an_empty_store_is_seeded_from_the_city_snapshot(tmp_path, monkeypatch, official_frame, app_for):
+    snapshot = tmp_path / "snapshot"
+    snapshot.mkdir()
+    official_frame.to_parquet(snapshot / "upr_recommendations.parquet")
+    monkeypatch.setenv("HRC_SNAPSHOT_DIR", str(snapshot))
+    url = f"sqlite:///{tmp_path / 'fresh' / 'tracker.sqlite'}"
+    monkeypatch.setenv("HRC_TRACKER_URL", url)
+    st.cache_resource.clear()
+    at = app_for("upr_recommendations.py")
+    assert not at.exception
+    assert "**347** of 347 recommendations" in markdown_text(at)
+    store = Store.open(url)
+    assert store.import_runs()["recorded_by"].tolist() == ["system:snapshot-seed"]
+    store.close()
