@@ -13,19 +13,19 @@ st.set_page_config(page_title="Human rights city dashboard", page_icon="⚖️",
 
 pages = {
     "Evidence": [
-        st.Page(HERE / "pages/map.py", title="Map", url_path="map", default=True),
-        st.Page(HERE / "pages/profile.py", title="Neighborhood profile", url_path="profile"),
-        st.Page(HERE / "pages/compare.py", title="Compare and rank", url_path="compare"),
-        st.Page(HERE / "pages/growth.py", title="Growth vs people", url_path="growth"),
+        st.Page(HERE / "app_pages/map.py", title="Map", url_path="map", default=True),
+        st.Page(HERE / "app_pages/profile.py", title="Neighborhood profile", url_path="profile"),
+        st.Page(HERE / "app_pages/compare.py", title="Compare and rank", url_path="compare"),
+        st.Page(HERE / "app_pages/growth.py", title="Growth vs people", url_path="growth"),
     ],
     "UPR tracker": [
-        st.Page(HERE / "pages/upr_recommendations.py", title="Recommendations", url_path="recommendations"),
-        st.Page(HERE / "pages/upr_progress.py", title="Progress", url_path="progress"),
-        st.Page(HERE / "pages/upr_priorities.py", title="Local priorities", url_path="priorities"),
-        st.Page(HERE / "pages/upr_edit.py", title="Edit (sign in)", url_path="edit"),
+        st.Page(HERE / "app_pages/upr_recommendations.py", title="Recommendations", url_path="recommendations"),
+        st.Page(HERE / "app_pages/upr_progress.py", title="Progress", url_path="progress"),
+        st.Page(HERE / "app_pages/upr_priorities.py", title="Local priorities", url_path="priorities"),
+        st.Page(HERE / "app_pages/upr_edit.py", title="Edit (sign in)", url_path="edit"),
     ],
     "About": [
-        st.Page(HERE / "pages/methods.py", title="Methods and sources", url_path="methods"),
+        st.Page(HERE / "app_pages/methods.py", title="Methods and sources", url_path="methods"),
     ],
 }
 navigation = st.navigation(pages)

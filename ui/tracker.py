@@ -26,7 +26,7 @@ from indicators.tracker.records import Recommendation, StatusVersion
 from indicators.tracker.store import Store
 from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, STATUSES, TRACKS
 
-PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent.parent / "app_pages"
 SNAPSHOT_FILE = "upr_recommendations.parquet"
 
 # badge colours and material icons of the status scale (no emoji: not every system has the fonts)

@@ -38,10 +38,10 @@ sys.path.insert(0, str(ROOT))
 def home():
     st.title("Home")
 st.navigation({{"Home": [st.Page(home, title="Home", default=True)], "UPR tracker": [
-    st.Page(ROOT / "pages/upr_recommendations.py", title="Recommendations", url_path="recommendations"),
-    st.Page(ROOT / "pages/upr_progress.py", title="Progress", url_path="progress"),
-    st.Page(ROOT / "pages/upr_priorities.py", title="Local priorities", url_path="priorities"),
-    st.Page(ROOT / "pages/upr_edit.py", title="Edit (sign in)", url_path="edit"),
+    st.Page(ROOT / "app_pages/upr_recommendations.py", title="Recommendations", url_path="recommendations"),
+    st.Page(ROOT / "app_pages/upr_progress.py", title="Progress", url_path="progress"),
+    st.Page(ROOT / "app_pages/upr_priorities.py", title="Local priorities", url_path="priorities"),
+    st.Page(ROOT / "app_pages/upr_edit.py", title="Edit (sign in)", url_path="edit"),
 ]}}).run()
 '''
 
@@ -54,7 +54,7 @@ def free_port() -> int:
 
 def entry_script(tmp: Path) -> Path:
     dashboard = ROOT / "dashboard.py"
-    if dashboard.exists() and all(f"pages/{p}" in dashboard.read_text(encoding="utf-8") for p in TRACKER_PAGES):
+    if dashboard.exists() and all(f"app_pages/{p}" in dashboard.read_text(encoding="utf-8") for p in TRACKER_PAGES):
         return dashboard
     entry = tmp / "tracker_entry.py"
     entry.write_text(ENTRY.format(root=str(ROOT)), encoding="utf-8")

@@ -66,7 +66,7 @@ def headings(at: AppTest) -> list[str]:
 
 
 def test_profile_shows_the_neighborhood_renter_share_as_the_snapshot_computes_it(open_page, snapshot):
-    at = open_page("pages/profile.py", hood=HOOD)
+    at = open_page("app_pages/profile.py", hood=HOOD)
     assert at.selectbox(key="profile_hood").value == HOOD
     ind = catalog.get("renter_share")
     row = compute.compute(snapshot, ind.id, "neighborhood").set_index("area_id").loc[HOOD]
@@ -81,7 +81,7 @@ def test_profile_shows_the_neighborhood_renter_share_as_the_snapshot_computes_it
 
 
 def test_profile_groups_indicators_by_topic_with_one_title(open_page):
-    at = open_page("pages/profile.py", hood=HOOD)
+    at = open_page("app_pages/profile.py", hood=HOOD)
     assert len(at.title) == 1
     found = headings(at)
     for question in ("Can people stay?", "Can people afford their homes?", "Are people policed fairly?"):
@@ -91,7 +91,7 @@ def test_profile_groups_indicators_by_topic_with_one_title(open_page):
 
 
 def test_profile_shows_bloomfield_residents_by_race_from_the_census_counts(open_page):
-    at = open_page("pages/profile.py", hood=HOOD)
+    at = open_page("app_pages/profile.py", hood=HOOD)
     # CensusCounts_neighborhood_2010_2020.csv, row Bloomfield: total 8,442 (2010) and 8,665 (2020),
     # +223 / 8,442 = +2.6%; White alone 6,886 -> 6,763; Black alone 739 -> 520, -219 / 739 = -29.6%
     assert any("**8,442** residents in 2010 and **8,665** in 2020 (+2.6%)" in m.value for m in at.markdown)
@@ -103,7 +103,7 @@ def test_profile_shows_bloomfield_residents_by_race_from_the_census_counts(open_
 
 
 def test_profile_lists_indicators_without_neighborhood_figures_with_the_reason(open_page):
-    at = open_page("pages/profile.py", hood=HOOD)
+    at = open_page("app_pages/profile.py", hood=HOOD)
     listed = "\n".join(m.value for m in at.markdown)
     # growth measures are medians: the snapshot has them for the city and county only
     assert fmt.escape_markdown("“Change in median home value” is available for: city, county") in listed
@@ -112,7 +112,7 @@ def test_profile_lists_indicators_without_neighborhood_figures_with_the_reason(o
 
 def test_profile_lists_the_upr_recommendations_on_the_theme_with_both_statuses(open_page):
     # the sidebar's default indicator (rent burden) is a housing indicator
-    at = open_page("pages/profile.py", hood=HOOD)
+    at = open_page("app_pages/profile.py", hood=HOOD)
     recs = table_rows(at, "Number")
     # us_upr_cycle3_recommendations.csv: 26.286 (Ethiopia, supported) is the one "Right to adequate housing"
     housing = recs[fmt.escape_markdown("26.286")]
@@ -130,7 +130,7 @@ def test_profile_shows_the_recorded_city_and_community_statuses(open_page, tmp_p
                      track="community", status="not_started", as_of="2024-06-01", author="Coalition",
                      expected_version=0)
     store.close()
-    at = open_page("pages/profile.py", hood=HOOD)
+    at = open_page("app_pages/profile.py", hood=HOOD)
     housing = table_rows(at, "Number")[fmt.escape_markdown("26.286")]
     assert housing["City government claims"] == "In progress"
     assert housing["Community assessment"] == "Not started"
@@ -138,20 +138,20 @@ def test_profile_shows_the_recorded_city_and_community_statuses(open_page, tmp_p
 
 def test_profile_explains_the_recommendations_when_the_tracker_cannot_be_read(open_page, monkeypatch):
     monkeypatch.setenv("HRC_TRACKER_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
-    at = open_page("pages/profile.py", hood=HOOD)
+    at = open_page("app_pages/profile.py", hood=HOOD)
     assert any("Here will appear the UPR recommendations on this theme" in i.value for i in at.info)
     assert "Can people stay?" in headings(at)
 
 
 def test_profile_without_a_known_neighborhood_asks_for_one(open_page):
-    at = open_page("pages/profile.py", hood="<b>Nowhere</b>")
+    at = open_page("app_pages/profile.py", hood="<b>Nowhere</b>")
     assert at.selectbox(key="profile_hood").value is None
     assert any("Choose a neighborhood" in i.value for i in at.info)
     assert not at.table
 
 
 def test_compare_sets_the_chosen_neighborhoods_side_by_side(open_page, snapshot):
-    at = open_page("pages/compare.py", hoods="Bloomfield|Hazelwood|Not a place")
+    at = open_page("app_pages/compare.py", hoods="Bloomfield|Hazelwood|Not a place")
     assert at.multiselect(key="compare_hoods").value == ["Bloomfield", "Hazelwood"]
     side = table_rows(at)
     ind = catalog.get("rent_burden_share")
@@ -165,7 +165,7 @@ def test_compare_sets_the_chosen_neighborhoods_side_by_side(open_page, snapshot)
 
 
 def test_compare_ranks_every_neighborhood_on_the_sidebar_indicator(open_page):
-    at = open_page("pages/compare.py")
+    at = open_page("app_pages/compare.py")
     ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
     assert len(ranking) == 90
     assert ranking["Rank"].iloc[0] == 1
@@ -174,7 +174,7 @@ def test_compare_ranks_every_neighborhood_on_the_sidebar_indicator(open_page):
 
 
 def test_compare_shows_arrests_by_race_and_the_evictions_by_zip_majority(open_page):
-    at = open_page("pages/compare.py", hoods="Bloomfield")
+    at = open_page("app_pages/compare.py", hoods="Bloomfield")
     arrests = next(d.value for d in at.dataframe if "All arrests" in d.value.columns).set_index("Area")
     # ArrestData_2016-08_to_2017-03.csv, INCIDENTNEIGHBORHOOD = Bloomfield, ARRESTTIME from 2016-08-01:
     # RACE W 57, B 46, U 2, A 2, H 1 = 108 arrests
@@ -187,7 +187,7 @@ def test_compare_shows_arrests_by_race_and_the_evictions_by_zip_majority(open_pa
 
 
 def test_compare_says_plainly_that_rent_burden_exists_by_income_not_by_race(open_page):
-    at = open_page("pages/compare.py")
+    at = open_page("app_pages/compare.py")
     text = "\n".join(m.value for m in at.markdown)
     assert "no rent burden by race or ethnicity" in text
     # place_measures_city_tracts2020_chas2018-22: over the 128 city tracts, le30_burden30 + b30_50_burden30 sum to
@@ -196,7 +196,7 @@ def test_compare_says_plainly_that_rent_burden_exists_by_income_not_by_race(open
 
 
 def test_growth_sets_growth_beside_people_with_significance(open_page):
-    at = open_page("pages/growth.py")
+    at = open_page("app_pages/growth.py")
     metrics = {m.label: m.value for m in at.metric}
     # pittsburgh_city_timeseries: med_home_value 91,500 (2010–14) -> 205,800 (2020–24): +114,300 / 91,500 = +124.9%
     assert metrics["Home values, city"] == "+124.9%"
@@ -214,7 +214,7 @@ def test_growth_sets_growth_beside_people_with_significance(open_page):
 
 
 def test_growth_says_what_the_snapshot_cannot_show_for_neighborhoods(open_page):
-    at = open_page("pages/growth.py")
+    at = open_page("app_pages/growth.py")
     assert "What this snapshot cannot show" in headings(at)
     text = "\n".join(m.value for m in at.markdown)
     assert "medians cannot be combined into a neighborhood median" in text
@@ -222,7 +222,7 @@ def test_growth_says_what_the_snapshot_cannot_show_for_neighborhoods(open_page):
 
 
 def test_methods_documents_every_indicator_and_offers_every_table(open_page, snapshot):
-    at = open_page("pages/methods.py")
+    at = open_page("app_pages/methods.py")
     labels = [e.proto.label for e in at.expander]
     for ind in catalog.CATALOG.values():
         assert ind.title in labels

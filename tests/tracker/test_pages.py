@@ -15,7 +15,7 @@ from indicators.tracker.store import Store
 from .conftest import CITY, EDITOR, REPO
 
 PGH = "pittsburgh"
-PAGES = REPO / "pages"
+PAGES = REPO / "app_pages"
 ENTRY = '''
 import sys
 import streamlit as st

@@ -60,7 +60,7 @@ with left:
 # the selection gives the clicked feature's position in the layer's data, which is `frame` in order
 picked = (event.selection.get("indices", {}) or {}).get("areas", []) if event else []
 if picked and level == "neighborhood":
-    st.switch_page("pages/profile.py", query_params={"hood": frame.iloc[picked[0]]["area_id"], "indicator": ind.id})
+    st.switch_page("app_pages/profile.py", query_params={"hood": frame.iloc[picked[0]]["area_id"], "indicator": ind.id})
 
 st.subheader("The same figures as a table")
 shown = frame[["name", "estimate", "moe", "reliability", "rank", "period", "note"]].sort_values("rank")

@@ -121,7 +121,7 @@ if recs is not None:
         **{TRACKS[t]: recs[f"{t}_status"].map(lambda s: STATUSES.get(s, NO_ASSESSMENT_LABEL)) for t in TRACKS},
         "Recommendation": recs["text"]})
     charts.text_table(shown)
-    st.page_link("pages/upr_recommendations.py", label="All recommendations and their statuses")
+    st.page_link("app_pages/upr_recommendations.py", label="All recommendations and their statuses")
 
 if unavailable:
     st.header("Not available for neighborhoods")
