@@ -116,3 +116,14 @@ def test_clicking_a_neighborhood_on_the_map_opens_its_profile(browser_page):
     assert_no_exception(page)
     assert "Squirrel Hill South" in page.locator('[data-testid="stMain"]').inner_text()
     screenshot(page, "profile_after_map_click")
+
+
+def test_a_shared_link_works_as_the_first_visit_after_a_restart(browser_page, tmp_path):
+    # a second, freshly started app whose very first request is a deep link
+    with running_app({"HRC_TRACKER_URL": f"sqlite:///{tmp_path / 'tracker.sqlite'}"}) as url:
+        page = browser_page.context.browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/profile?hood=Bloomfield")
+        wait_rendered(page, 1500)
+        assert_no_exception(page)
+        assert "Every figure the snapshot has for Bloomfield" in page.locator('[data-testid="stMain"]').inner_text()
+        page.close()
