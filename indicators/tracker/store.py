@@ -57,6 +57,7 @@ from indicators.tracker.validation import (
 )
 
 _UNCHANGED: Any = object()
+IMPORT_LOCK_KEY = 4_815_162_343
 
 RowHook = Callable[[int, int, Mapping[str, Any]], None]
 
@@ -168,6 +169,10 @@ class Store:
         added: list[str] = []
         updated: list[str] = []
         with self._write() as s, s.begin():
+            if self.backend == "postgresql":
+                # imports queue one behind the other (SQLite's BEGIN IMMEDIATE does the same): a second
+                # import, or two sessions seeding a new store, then finds the first one's rows
+                s.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK_KEY)))
             existing = {(r.cycle, r.number): r for r in s.scalars(select(RecommendationRow))}
             run = ImportRun(source=source, sha256=sha256, city=city, rows=len(records), added=0, updated=0,
                             unchanged=0, recorded_by=actor.user_id, recorded_role=actor.role, recorded_at=now)

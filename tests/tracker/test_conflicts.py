@@ -83,3 +83,24 @@ def test_priority_list_saved_by_two_editors_conflicts(seeded_store):
         seeded_store.update_priority_list(EDITOR, plist.list_id, description="Tenants", expected_version=1)
     assert info.value.current.name == "Housing first"
     assert seeded_store.priority_list(plist.list_id).description == ""
+
+
+def test_two_imports_at_once_both_succeed_and_add_each_recommendation_once(store, store_url, official_frame):
+    """Two sessions seeding a new store at the same moment: the second finds the first one's rows."""
+    stores = [Store.open(store_url) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def run(s: Store) -> None:
+        barrier.wait()
+        results.append(s.import_recommendations(official_frame, EDITOR, source="same file"))
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    for s in stores:
+        s.close()
+    assert sorted((r.added, r.unchanged) for r in results) == [(0, 347), (347, 0)]
+    assert store.count_recommendations() == 347
