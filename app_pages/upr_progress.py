@@ -68,7 +68,9 @@ else:
                     color_discrete_map={labels[s]: ut.STATUS_COLORS[s] for s in STATUSES},
                     labels={"date": "End of quarter (last: today)", "count": "Recommendations assessed",
                             "status_label": "Status"})
-    figure.update_layout(bargap=0.15, legend_traceorder="normal", margin=dict(t=10, b=10), height=360)
+    quarters = chart["date"].nunique()
+    figure.update_layout(bargap=0.15 if quarters > 4 else 0.75, legend_traceorder="normal",
+                         margin=dict(t=10, b=10), height=360)
     figure.update_xaxes(type="category")
     tallest = int(chart.groupby("date")["count"].sum().max() or 1)
     figure.update_yaxes(dtick=max(1, math.ceil(tallest / 5)), rangemode="tozero")
