@@ -17,12 +17,12 @@ st.title(f"{data.city_name(city)}: {ind.title}")
 st.markdown(fmt.escape_markdown(ind.meaning))
 
 try:
-    result = data.indicator(city, ind.id, level)
+    result = data.indicator(city, ind.id, level, view.get("year"))
 except NotAvailable as exc:
     st.warning(str(exc))
     st.stop()
 
-headline = data.city_value(city, ind.id)
+headline = data.city_value(city, ind.id, view.get("year"))
 cols = st.columns([1, 1, 2])
 if headline:
     cols[0].metric(f"Whole city ({headline['period']})", fmt.value(ind, headline["estimate"]),

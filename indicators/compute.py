@@ -87,6 +87,31 @@ def compute(snapshot: Snapshot, indicator_id: str, level: str, **options) -> pd.
     return out
 
 
+def vintages(snapshot: Snapshot, indicator_id: str, level: str) -> list[int]:
+    """The years (end years of ACS periods, calendar years of counts) the snapshot has for an indicator at a
+    level, newest first. An empty list means one vintage only, chosen by the indicator function."""
+    if indicator_id == "deprivation_index" and level == "tract":
+        m = snapshot.table("measures")
+        years = m.loc[m["source_id"] == "deprivation_index", "year"].unique()
+    elif indicator_id == "arrest_rate":
+        years = snapshot.table("arrests_by_year")["year"].unique()
+    elif indicator_id == "firearm_seizure_rate":
+        f = snapshot.table("firearm_seizures")
+        years = f.loc[f["geo_level"] == "neighborhood", "year"].unique()
+    elif indicator_id in YEARLY_ACS and level in ("city", "county"):
+        m = snapshot.table("measures")
+        years = m.loc[m["geo_level"] == level, "year"].unique()
+    else:
+        return []
+    years = sorted((int(y) for y in years), reverse=True)
+    return years if len(years) > 1 else []
+
+
+#: indicators whose function takes ``year=`` for the ACS release (city and county series)
+YEARLY_ACS = {"owner_share", "renter_share", "rent_burden_share", "severe_rent_burden_share", "rent_to_income",
+              "poverty_rate"}
+
+
 def on_map_tracts(result_frame: pd.DataFrame, snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
     """Move a tract result onto the tract lines of the snapshot's polygons.
 
@@ -139,14 +164,16 @@ def on_map_tracts(result_frame: pd.DataFrame, snapshot: Snapshot, indicator_id: 
     return out
 
 
-def city_value(snapshot: Snapshot, indicator_id: str) -> pd.Series | None:
-    """The indicator for the whole city (first row), or None where it has no city value."""
+def city_value(snapshot: Snapshot, indicator_id: str, year: int | None = None) -> pd.Series | None:
+    """The indicator for the whole city (first row), or None where it has no city value. ``year`` is used
+    where the city figure exists for that year."""
     ind = catalog.get(indicator_id)
     level = "city" if "city" in ind.levels else ("county" if "county" in ind.levels else None)
     if level is None:
         return None
+    options = {"year": year} if year and year in vintages(snapshot, indicator_id, level) else {}
     try:
-        out = compute(snapshot, indicator_id, level)
+        out = compute(snapshot, indicator_id, level, **options)
     except NotAvailable:
         return None
     if level == "city" and len(out) > 1:

@@ -30,18 +30,19 @@ def cities() -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def indicator(city: str, indicator_id: str, level: str) -> pd.DataFrame:
-    """The indicator at ``level``; on the map's tract lines for tracts. Raises NotAvailable."""
+def indicator(city: str, indicator_id: str, level: str, year: int | None = None) -> pd.DataFrame:
+    """The indicator at ``level`` (for ``year`` where it has several); on the map's tract lines for tracts.
+    Raises NotAvailable."""
     snap = snapshot(city)
-    out = compute.compute(snap, indicator_id, level)
+    out = compute.compute(snap, indicator_id, level, **({"year": year} if year else {}))
     if level == "tract":
         out = compute.on_map_tracts(out, snap, indicator_id)
     return out
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def city_value(city: str, indicator_id: str):
-    value = compute.city_value(snapshot(city), indicator_id)
+def city_value(city: str, indicator_id: str, year: int | None = None):
+    value = compute.city_value(snapshot(city), indicator_id, year)
     return None if value is None else value.to_dict()
 
 
@@ -268,3 +269,8 @@ def upr_on_themes(city: str, themes: tuple[str, ...]) -> pd.DataFrame:
     store = tracker_store(city)
     table = overview_table(store.recommendation_frame(), store.current_statuses_frame(city))
     return table[table["theme"].isin(themes)].reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False)
+def vintages(city: str, indicator_id: str, level: str) -> list[int]:
+    return compute.vintages(snapshot(city), indicator_id, level)

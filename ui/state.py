@@ -50,9 +50,31 @@ def sidebar(city_options: list[str]) -> dict:
         indicator_id = st.selectbox(
             "Indicator", options, key="sb_indicator",
             format_func=lambda i: f"{catalog.get(i).title}")
-    view = {"city": st.session_state["sb_city"], "level": level, "indicator": indicator_id}
+        year = _vintage(st.session_state["sb_city"], indicator_id, level)
+    view = {"city": st.session_state["sb_city"], "level": level, "indicator": indicator_id, "year": year}
     st.session_state["view"] = view
     return view
+
+
+def _vintage(city: str, indicator_id: str, level: str) -> int | None:
+    """A year selector for indicators the snapshot holds for several years (None: the indicator's default)."""
+    from ui import data
+
+    try:
+        years = data.vintages(city, indicator_id, level)
+    except Exception:
+        return None
+    if not years:
+        return None
+    acs_like = catalog.get(indicator_id).sources[0].startswith(("acs5", "deprivation"))
+    label = (lambda y: "newest" if y is None else f"{y - 4}–{y}") if acs_like else (
+        lambda y: "latest full year" if y is None else str(y))
+    options = [None, *years]
+    wanted = param("year")
+    key = f"sb_year_{indicator_id}_{level}"
+    if key not in st.session_state:
+        st.session_state[key] = int(wanted) if wanted and wanted.isdigit() and int(wanted) in years else None
+    return st.selectbox("Period" if acs_like else "Year", options, key=key, format_func=label)
 
 
 def keep_in_url(view: dict, **extra) -> None:
@@ -60,6 +82,7 @@ def keep_in_url(view: dict, **extra) -> None:
     set_param("city", view["city"] if st.session_state.get("sb_city_multi") else None)
     set_param("level", view["level"])
     set_param("indicator", view["indicator"])
+    set_param("year", str(view["year"]) if view.get("year") else None)
     for key, value in extra.items():
         set_param(key, value)
 
