@@ -237,3 +237,14 @@ def get(url: str, *, params: dict | None = None, headers: dict | None = None, ti
     log.debug("GET %s -> %s", mask_secrets(resp.url or url), resp.status_code)
     return resp
 
+
+
+def forget_cached(session: requests.Session, response: requests.Response) -> None:
+    """Drop an error page that a cache stored as a 200, so the next try asks the service again."""
+    cache = getattr(session, "cache", None)
+    if cache is None or response.request is None:
+        return
+    try:
+        cache.delete(requests=[response.request])
+    except Exception as exc:  # a cache that cannot delete is no reason to hide the service's error
+        log.debug("could not drop an error answer from the HTTP cache: %s", type(exc).__name__)

@@ -160,17 +160,6 @@ def _scrub(text: str, key: str | None) -> str:
     return text
 
 
-def _forget_cached(session: requests.Session, response: requests.Response) -> None:
-    """Drop an error page that a cache stored as a 200, so a retry after the fix asks the API again."""
-    cache = getattr(session, "cache", None)
-    if cache is None or response.request is None:
-        return
-    try:
-        cache.delete(requests=[response.request])
-    except Exception as exc:  # a cache that cannot delete is no reason to hide the API's error
-        log.debug("could not drop an error answer from the HTTP cache: %s", type(exc).__name__)
-
-
 # ------------------------------------------------------------------------------------ decoding values
 
 
@@ -583,25 +572,25 @@ def _check_answer(resp: requests.Response, *, key: str | None, session: requests
     for step in list(resp.history) + [resp]:
         if step.headers.get("X-DataWebAPI-KeyError"):
             if resp.status_code == 200:
-                _forget_cached(session, resp)
+                http.forget_cached(session, resp)
             missing = "missing_key" in (step.headers.get("Location", "") + (resp.url or ""))
             raise _html_error("Missing Key" if missing else "Invalid Key", status=step.status_code, url=url,
                               key=key)
     final_path = (resp.url or "").split("?")[0]
     if final_path.endswith(("invalid_key.html", "missing_key.html")):
-        _forget_cached(session, resp)
+        http.forget_cached(session, resp)
         raise _html_error("Missing Key" if "missing" in final_path else "Invalid Key", status=resp.status_code,
                           url=url, key=key)
     if resp.status_code == 204 or (resp.status_code == 200 and not resp.content.strip()):
         if resp.status_code == 200:
-            _forget_cached(session, resp)
+            http.forget_cached(session, resp)
         raise CensusNoData(f"no data: the Census API answered {resp.status_code} with an empty body for {url}",
                            status=resp.status_code, url=url)
     text = resp.text
     content_type = resp.headers.get("Content-Type", "")
     if "html" in content_type.lower() or text.lstrip().startswith("<"):
         if resp.status_code == 200:
-            _forget_cached(session, resp)
+            http.forget_cached(session, resp)
         raise _html_error(text, status=resp.status_code, url=url, key=key)
     if resp.status_code >= 400:
         body = _scrub(" ".join(text.split())[:300], key)

@@ -229,17 +229,6 @@ def read_shapes_file(path: str | Path, geoid_field: str = "GEOID") -> gpd.GeoDat
     return _standardise(gdf, geoid_field, path.name)
 
 
-def _forget_cached(session: requests.Session, response: requests.Response) -> None:
-    """Drop an error page that a cache stored as a 200, so the next try downloads again."""
-    cache = getattr(session, "cache", None)
-    if cache is None or response.request is None:
-        return
-    try:
-        cache.delete(requests=[response.request])
-    except Exception as exc:  # a cache that cannot delete is no reason to hide the download error
-        log.debug("could not drop an error answer from the HTTP cache: %s", type(exc).__name__)
-
-
 def _page_title(text: str) -> str:
     found = re.search(r"<title[^>]*>(.*?)</title>|<h1[^>]*>(.*?)</h1>", text, flags=re.IGNORECASE | re.DOTALL)
     if not found:
@@ -287,7 +276,7 @@ def fetch_shapes(layer: str, *, year: int, state, county=None, cartographic: boo
                                     f"({_page_title(resp.text) if content else 'empty body'}): "
                                     "no such file for that year, state and layer?")
     if not content.startswith(b"PK\x03\x04"):
-        _forget_cached(sess, resp)
+        http.forget_cached(sess, resp)
         what = resp.headers.get("Content-Type", "unknown type")
         raise BoundaryDownloadError(f"{url} did not answer a zip file but {what} "
                                     f"('{_page_title(resp.text) if content else 'empty body'}')")
