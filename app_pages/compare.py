@@ -6,6 +6,7 @@ import streamlit as st
 
 from indicators import catalog
 from indicators.compute import NotAvailable
+from indicators.exports import to_csv_bytes
 from ui import charts, data, format as fmt, state
 
 view = state.view()
@@ -75,7 +76,7 @@ else:
                  column_config={"Rank": st.column_config.NumberColumn(format="%d"),
                                 "Estimate": charts.number_column(ind),
                                 "Margin of error (90%)": charts.margin_column(ind)})
-    st.download_button("Download the ranking (CSV)", fmt.csv_safe(ranking).to_csv(index=False).encode("utf-8"),
+    st.download_button("Download the ranking (CSV)", to_csv_bytes(ranking),
                        file_name=f"{city}_{ind.id}_neighborhood_ranking.csv", mime="text/csv")
 
 st.header("Disparities between groups")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from indicators import catalog
+from indicators.exports import to_csv_bytes
 from indicators.compute import NotAvailable
 from ui import data, format as fmt, mapview, state
 
@@ -74,5 +75,5 @@ number = st.column_config.NumberColumn(format="%.1f" + ("%%" if percent else "")
 st.dataframe(shown, hide_index=True, width="stretch",
              column_config={"Estimate": number, "Margin of error (90%)": number,
                             "Rank": st.column_config.NumberColumn(format="%d")})
-st.download_button("Download this table (CSV)", fmt.csv_safe(shown).to_csv(index=False).encode("utf-8"),
+st.download_button("Download this table (CSV)", to_csv_bytes(shown),
                    file_name=f"{city}_{ind.id}_{level}.csv", mime="text/csv")

@@ -13,6 +13,7 @@ import streamlit as st
 
 from indicators import catalog, compute
 from indicators.config import available_cities, load_city
+from indicators.exports import to_csv_bytes
 from indicators.snapshot import Snapshot, SnapshotError, default_snapshot_dir, open_snapshot
 
 
@@ -226,9 +227,7 @@ def low_income_renter_burden(city: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def table_csv(city: str, name: str) -> bytes:
     """A snapshot table as CSV, safe to open in a spreadsheet."""
-    from ui import format as fmt
-
-    return fmt.csv_safe(table(city, name)).to_csv(index=False).encode("utf-8")
+    return to_csv_bytes(table(city, name))
 
 
 #: the UPR themes (primary theme of the OHCHR list) that speak to each catalog topic

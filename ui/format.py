@@ -82,15 +82,3 @@ def escape_markdown(text) -> str:
     for ch in "" if text is None else str(text):
         out.append("\\" + ch if ch in MARKDOWN_SPECIAL else ch)
     return "".join(out)
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(frame):
-    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas (leading ' added)."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or str(out[col].dtype).startswith("string"):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
-    return out

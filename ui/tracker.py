@@ -21,7 +21,7 @@ from indicators.config import DEFAULT_CITY, PROJECT_ROOT
 from indicators.tracker.db import resolve_url
 from indicators.tracker.errors import ConflictError, ValidationError
 from indicators.tracker.importer import ensure_seeded
-from indicators.tracker.progress import to_csv_bytes
+from indicators.exports import to_csv_bytes
 from indicators.tracker.records import Recommendation, StatusVersion
 from indicators.tracker.store import Store
 from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, STATUSES, TRACKS

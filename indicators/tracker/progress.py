@@ -1,4 +1,4 @@
-"""Tables for the public views: one row per recommendation, status counts, safe CSV export.
+"""Tables for the public views: one row per recommendation, status counts (exports: :mod:`indicators.exports`).
 
 Pure functions over the frames the store returns, so they are tested without a database.
 
@@ -19,8 +19,6 @@ from indicators.tracker.records import PriorityList
 from indicators.tracker.validation import NO_ASSESSMENT, STATUSES, TRACKS
 
 STATUS_ORDER = [*STATUSES, NO_ASSESSMENT]
-#: first characters a spreadsheet reads as the start of a formula (OWASP "CSV injection")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def overview_table(recommendations: pd.DataFrame, current: pd.DataFrame,
@@ -134,36 +132,3 @@ def counts_by_priority_list(table: pd.DataFrame, lists: Iterable[PriorityList], 
         rows.append({"priority_list": plist.name, **counts, "total": len(plist.items)})
     return pd.DataFrame(rows, columns=["priority_list", *STATUS_ORDER, "total"])
 
-
-def neutralise_formula(value: object) -> object:
-    """Text starting like a spreadsheet formula gets a leading apostrophe; other values pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy fit for spreadsheets: lists joined with ``; ``, dates as ISO text, formulas neutralised."""
-    safe = frame.copy()
-    safe.columns = [neutralise_formula(str(c)) for c in safe.columns]
-    for column in safe.columns:
-        values = safe[column]
-        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            continue
-        safe[column] = values.map(_cell).astype(object)
-    return safe
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, (list, tuple)):
-        value = "; ".join(str(v) for v in value)
-    elif isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
-        value = value.isoformat()
-    elif value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return neutralise_formula(value if isinstance(value, str) else str(value))
-
-
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with a byte-order mark so spreadsheet programs read the accents) of :func:`csv_safe`."""
-    return csv_safe(frame).to_csv(index=False).encode("utf-8-sig")

@@ -7,15 +7,14 @@ import io
 
 import pandas as pd
 
+from indicators.exports import csv_safe, to_csv_bytes
 from indicators.tracker.progress import (
     counts_by,
     counts_by_priority_list,
     counts_over_time,
-    csv_safe,
     filter_overview,
     overview_table,
     period_ends,
-    to_csv_bytes,
 )
 from indicators.tracker.records import PriorityItem, PriorityList
 

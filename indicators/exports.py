@@ -1,0 +1,48 @@
+"""Tables written for spreadsheets: every export of the app and the tracker goes through :func:`to_csv_bytes`.
+
+Text cells that a spreadsheet would read as a formula (OWASP "CSV injection") get a leading apostrophe;
+lists are joined with ``; ``, dates written as ISO text, missing values left empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+#: first characters a spreadsheet reads as the start of a formula
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    """Text starting like a spreadsheet formula gets a leading apostrophe; other values pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy fit for spreadsheets: lists joined with ``; ``, dates as ISO text, formulas neutralised."""
+    safe = frame.copy()
+    safe.columns = [neutralise_formula(str(c)) for c in safe.columns]
+    for column in safe.columns:
+        values = safe[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            continue
+        safe[column] = values.map(_cell).astype(object)
+    return safe
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    elif isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        value = value.isoformat()
+    elif value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return neutralise_formula(value if isinstance(value, str) else str(value))
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV (with a byte-order mark so spreadsheet programs read the accents) of :func:`csv_safe`."""
+    return csv_safe(frame).to_csv(index=False).encode("utf-8-sig")
