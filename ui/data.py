@@ -242,21 +242,11 @@ UPR_THEMES_BY_TOPIC = {
 }
 
 
-def _tracker_url_setting() -> str | None:
-    if not st.secrets.load_if_toml_exists():
-        return None
-    return (st.secrets.get("tracker") or {}).get("url")
-
-
-@st.cache_resource(show_spinner=False)
 def tracker_store(city: str):
-    """The UPR tracker store, opened once per process and seeded from the snapshot's list when empty."""
-    from indicators.tracker.importer import ensure_seeded
-    from indicators.tracker.store import Store
+    """The UPR tracker store the tracker pages use (one per process, seeded from the snapshot when empty)."""
+    from ui import tracker
 
-    store = Store.open(configured=_tracker_url_setting())
-    ensure_seeded(store, os.path.join(snapshot_path(city), "upr_recommendations.parquet"))
-    return store
+    return tracker.store()
 
 
 @st.cache_data(show_spinner=False, ttl=60)

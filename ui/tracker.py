@@ -8,7 +8,6 @@ Streamlit as HTML: it goes through :func:`md_escape` before any markdown element
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import string
 from pathlib import Path
@@ -17,7 +16,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from indicators.config import DEFAULT_CITY, PROJECT_ROOT
+from indicators.config import DEFAULT_CITY
 from indicators.tracker.db import resolve_url
 from indicators.tracker.errors import ConflictError, ValidationError
 from indicators.tracker.importer import ensure_seeded
@@ -106,8 +105,9 @@ def _open_store(url: str) -> Store:
 
 def snapshot_parquet(city: str) -> Path:
     """The city snapshot's recommendations (written by the snapshot build)."""
-    folder = os.environ.get("HRC_SNAPSHOT_DIR")
-    return (Path(folder) if folder else PROJECT_ROOT / "data" / "snapshots" / city) / SNAPSHOT_FILE
+    from ui import data
+
+    return Path(data.snapshot_path(city)) / SNAPSHOT_FILE
 
 
 def store() -> Store:
