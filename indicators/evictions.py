@@ -103,3 +103,11 @@ def monthly_vs_baseline(evictions_monthly: pd.DataFrame) -> pd.DataFrame:
     m = evictions_monthly.sort_values("month").copy()
     m["vs_baseline"] = m["filings"] / m["baseline"]
     return m
+
+
+def by_group_vs_baseline(evictions_by_group: pd.DataFrame) -> pd.DataFrame:
+    """Filings over the ZIP window by the racial majority of the ZIP code, the 2016–2019 baseline for the same
+    months and their ratio (filings ÷ baseline, as Eviction Lab compares them)."""
+    frame = evictions_by_group[["group", "filings", "baseline"]].copy()
+    frame["vs_baseline"] = rate(frame["filings"], frame["baseline"], 1)
+    return frame

@@ -127,3 +127,30 @@ def rent_vs_fair_market_rent(measures, weights=None, *, level, year=None):
                           "numerator_moe": wide["census_2br_rent_moe"], "denominator": fmr, "note": wide["note"]})
     return result(frame, geo_level=level, period=wide["period"].iloc[0] if len(wide) else "",
                   source_ids="tract_housing_measures")
+
+
+CHAS_BURDENED = "chas_renters_le50_hamfi_burden30"
+CHAS_RENTERS = "chas_renters_le50_hamfi"
+
+
+def low_income_renter_burden(measures: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
+    """Renters with incomes at or below 50% of HUD's area median family income (HAMFI) and those among them
+    paying over 30% of income for housing (HUD CHAS 2018–2022), per city tract (2020 lines), with the share
+    burdened (proportion MOE formula) and the neighborhoods holding at least 5% of the tract's land; the
+    last row sums the tracts (MOE √Σ MOE²)."""
+    from indicators.frames import share_from_counts
+
+    names = [CHAS_BURDENED, CHAS_RENTERS]
+    wide = measure_wide(measures, names, geo_level="tract", source_id="tract_housing_measures")
+    total = pd.DataFrame({"area_id": ["All city tracts"], "neighborhoods": [""]})
+    for n in names:
+        total[n] = wide[n].sum()
+        total[f"{n}_moe"] = moe_math.moe_sum_of(wide[f"{n}_moe"])
+    # slivers along a boundary (under 5% of the tract's land) do not make a tract part of a neighborhood
+    w = weights[(weights["tract_vintage"] == 2020) & (weights["weight"] >= 0.05)]
+    hoods = w.groupby("tract_id")["neighborhood"].agg(lambda s: ", ".join(sorted(s)))
+    wide["neighborhoods"] = wide["area_id"].map(hoods).fillna("")
+    frame = pd.concat([wide, total], ignore_index=True)
+    frame["share"], frame["share_moe"] = share_from_counts(frame[CHAS_BURDENED], frame[CHAS_RENTERS],
+                                                           frame[f"{CHAS_BURDENED}_moe"], frame[f"{CHAS_RENTERS}_moe"])
+    return frame[["area_id", "neighborhoods", *names, *(f"{n}_moe" for n in names), "share", "share_moe"]]

@@ -188,40 +188,17 @@ def arrests_by_race(city: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def evictions_by_group(city: str) -> pd.DataFrame:
-    """Eviction filings over the ZIP window by the racial majority of the ZIP code, the 2016–2019 baseline for
-    the same months and their ratio (filings ÷ baseline, as Eviction Lab compares them)."""
-    from indicators.frames import rate
+    from indicators.evictions import by_group_vs_baseline
 
-    frame = table(city, "evictions_by_group")[["group", "filings", "baseline"]].copy()
-    frame["vs_baseline"] = rate(frame["filings"], frame["baseline"], 1)
-    return frame
+    return by_group_vs_baseline(table(city, "evictions_by_group"))
 
 
 @st.cache_data(show_spinner=False)
 def low_income_renter_burden(city: str) -> pd.DataFrame:
-    """Renters with incomes at or below 50% of HUD's area median family income (HAMFI) and those among them
-    paying over 30% of income for housing (HUD CHAS 2018–2022), per city tract (2020 lines), with the share
-    burdened (proportion MOE formula) and the neighborhoods holding at least 5% of the tract's land; the
-    last row sums the tracts (MOE √Σ MOE²)."""
-    from indicators import moe as moe_math
-    from indicators.frames import measure_wide, share_from_counts
+    from indicators.housing import low_income_renter_burden as burden
 
     snap = snapshot(city)
-    names = ["chas_renters_le50_hamfi_burden30", "chas_renters_le50_hamfi"]
-    wide = measure_wide(snap.table("measures"), names, geo_level="tract", source_id="tract_housing_measures")
-    total = pd.DataFrame({"area_id": ["All city tracts"], "neighborhoods": [""]})
-    for n in names:
-        total[n] = wide[n].sum()
-        total[f"{n}_moe"] = moe_math.moe_sum_of(wide[f"{n}_moe"])
-    weights = snap.table("weights_tract_neighborhood")
-    # slivers along a boundary (under 5% of the tract's land) do not make a tract part of a neighborhood
-    weights = weights[(weights["tract_vintage"] == 2020) & (weights["weight"] >= 0.05)]
-    hoods = weights.groupby("tract_id")["neighborhood"].agg(lambda s: ", ".join(sorted(s)))
-    wide["neighborhoods"] = wide["area_id"].map(hoods).fillna("")
-    frame = pd.concat([wide, total], ignore_index=True)
-    num, den = frame[names[0]], frame[names[1]]
-    frame["share"], frame["share_moe"] = share_from_counts(num, den, frame[f"{names[0]}_moe"], frame[f"{names[1]}_moe"])
-    return frame[["area_id", "neighborhoods", *names, *(f"{n}_moe" for n in names), "share", "share_moe"]]
+    return burden(snap.table("measures"), snap.table("weights_tract_neighborhood"))
 
 
 @st.cache_data(show_spinner=False)
