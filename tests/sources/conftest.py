@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from indicators import http
 
@@ -25,4 +26,13 @@ def tiger_session(tmp_path):
     session = http.new_session(tmp_path / "tiger-http-cache.sqlite")
     yield session
     session.close()
+    http.set_offline(None)
+
+
+@pytest.fixture
+def plain_session():
+    """A plain requests session, online: no cache shared between tests and no retry back-off on 5xx answers."""
+    http.set_offline(False)
+    with requests.Session() as sess:
+        yield sess
     http.set_offline(None)

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import requests
 import responses
 from responses import matchers
 
-from indicators import http
 from indicators.sources import ckan
 
 RECORDED = Path(__file__).parent / "recorded" / "ckan"
@@ -30,14 +28,6 @@ def recorded(name: str):
     return json.loads((RECORDED / name).read_text())
 
 
-@pytest.fixture
-def session():
-    """A plain session: no cache shared between tests and no retry back-off on 5xx answers."""
-    http.set_offline(False)
-    with requests.Session() as sess:
-        yield sess
-    http.set_offline(None)
-
 
 def _page_matcher(offset: int, limit: int = 2):
     return matchers.query_param_matcher({
@@ -46,11 +36,11 @@ def _page_matcher(offset: int, limit: int = 2):
 
 
 @responses.activate
-def test_pages_with_limit_and_offset_until_the_reported_total(session):
+def test_pages_with_limit_and_offset_until_the_reported_total(plain_session):
     responses.get(SEARCH, json=recorded("datastore_search_page1.json"), match=[_page_matcher(0)])
     responses.get(SEARCH, json=recorded("datastore_search_page2.json"), match=[_page_matcher(2)])
 
-    frame = ckan.fetch_datastore(BASE, ARRESTS, fields=FIELDS, filters=CHARTIERS, page_size=2, session=session)
+    frame = ckan.fetch_datastore(BASE, ARRESTS, fields=FIELDS, filters=CHARTIERS, page_size=2, session=plain_session)
 
     assert len(responses.calls) == 2
     assert list(frame.columns) == FIELDS
@@ -62,24 +52,24 @@ def test_pages_with_limit_and_offset_until_the_reported_total(session):
 
 
 @responses.activate
-def test_max_rows_stops_paging_early(session):
+def test_max_rows_stops_paging_early(plain_session):
     responses.get(SEARCH, json=recorded("datastore_search_page1.json"), match=[_page_matcher(0)])
 
     frame = ckan.fetch_datastore(BASE, ARRESTS, fields=FIELDS, filters=CHARTIERS, page_size=2, max_rows=2,
-                                 session=session)
+                                 session=plain_session)
 
     assert len(responses.calls) == 1
     assert len(frame) == 2
 
 
 @responses.activate
-def test_a_short_page_ends_paging_when_the_total_is_only_estimated(session):
+def test_a_short_page_ends_paging_when_the_total_is_only_estimated(plain_session):
     page = recorded("datastore_search_page2.json")
     page["result"]["total"] = 5000
     page["result"]["total_was_estimated"] = True
     responses.get(SEARCH, json=page)
 
-    frame = ckan.fetch_datastore(BASE, ARRESTS, page_size=2, session=session)
+    frame = ckan.fetch_datastore(BASE, ARRESTS, page_size=2, session=plain_session)
 
     assert len(responses.calls) == 1
     assert len(frame) == 1
@@ -87,12 +77,12 @@ def test_a_short_page_ends_paging_when_the_total_is_only_estimated(session):
 
 
 @responses.activate
-def test_api_rows_equal_the_same_rows_of_the_csv_dump(session):
+def test_api_rows_equal_the_same_rows_of_the_csv_dump(plain_session):
     if not ARRESTS_CSV.exists():
         pytest.skip("shared data folder not present")
     responses.get(SEARCH, json=recorded("datastore_search_page1.json"), match=[_page_matcher(0)])
     responses.get(SEARCH, json=recorded("datastore_search_page2.json"), match=[_page_matcher(2)])
-    api = ckan.fetch_datastore(BASE, ARRESTS, fields=FIELDS, filters=CHARTIERS, page_size=2, session=session)
+    api = ckan.fetch_datastore(BASE, ARRESTS, fields=FIELDS, filters=CHARTIERS, page_size=2, session=plain_session)
 
     dump = ckan.read_csv(ARRESTS_CSV)
     same_rows = (dump[dump["INCIDENTNEIGHBORHOOD"] == "Chartiers City"][FIELDS]
@@ -112,59 +102,59 @@ def test_csv_dump_reads_every_row_with_blanks_as_missing():
 
 
 @responses.activate
-def test_unknown_resource_raises_not_found_with_the_portal_message(session):
+def test_unknown_resource_raises_not_found_with_the_portal_message(plain_session):
     responses.get(SEARCH, json=recorded("not_found.json"), status=404)
     with pytest.raises(ckan.CKANNotFoundError) as err:
-        ckan.fetch_datastore(BASE, "00000000-0000-0000-0000-000000000000", session=session)
+        ckan.fetch_datastore(BASE, "00000000-0000-0000-0000-000000000000", session=plain_session)
     assert "was not found" in str(err.value)
     assert err.value.status == 404
     assert err.value.error_type == "Not Found Error"
 
 
 @responses.activate
-def test_failure_envelope_with_status_200_still_raises(session):
+def test_failure_envelope_with_status_200_still_raises(plain_session):
     responses.get(SEARCH, json=recorded("not_found.json"), status=200)
     with pytest.raises(ckan.CKANNotFoundError):
-        ckan.fetch_datastore(BASE, "00000000-0000-0000-0000-000000000000", session=session)
+        ckan.fetch_datastore(BASE, "00000000-0000-0000-0000-000000000000", session=plain_session)
 
 
 @responses.activate
-def test_validation_error_names_the_rejected_parameter(session):
+def test_validation_error_names_the_rejected_parameter(plain_session):
     responses.get(SEARCH, json=recorded("validation_error.json"), status=409)
     with pytest.raises(ckan.CKANValidationError, match=r"filters: Cannot parse JSON"):
-        ckan.fetch_datastore(BASE, ARRESTS, session=session)
+        ckan.fetch_datastore(BASE, ARRESTS, session=plain_session)
 
 
 @responses.activate
-def test_html_gateway_page_is_reported_as_not_an_api_answer(session):
+def test_html_gateway_page_is_reported_as_not_an_api_answer(plain_session):
     responses.get(SEARCH, body=(RECORDED / "gateway_502.html").read_text(), status=502,
                   content_type="text/html")
     with pytest.raises(ckan.CKANResponseError, match=r"HTML page \('502 Bad Gateway'\)") as err:
-        ckan.fetch_datastore(BASE, ARRESTS, session=session)
+        ckan.fetch_datastore(BASE, ARRESTS, session=plain_session)
     assert err.value.status == 502
 
 
 @responses.activate
-def test_unknown_action_answer_raises_not_found(session):
+def test_unknown_action_answer_raises_not_found(plain_session):
     responses.get(SQL, json="Bad request - Action name not known: datastore_search_sql", status=400)
     with pytest.raises(ckan.CKANNotFoundError, match="Action name not known"):
-        ckan.fetch_datastore_sql(BASE, 'SELECT 1', session=session)
+        ckan.fetch_datastore_sql(BASE, 'SELECT 1', session=plain_session)
 
 
 @responses.activate
-def test_sql_query_returns_its_rows_as_text(session):
+def test_sql_query_returns_its_rows_as_text(plain_session):
     body = recorded("datastore_search_sql.json")
     responses.get(SQL, json=body, match=[matchers.query_param_matcher({"sql": body["result"]["sql"]})])
 
-    frame = ckan.fetch_datastore_sql(BASE, body["result"]["sql"], session=session)
+    frame = ckan.fetch_datastore_sql(BASE, body["result"]["sql"], session=plain_session)
 
     assert frame.to_dict("list") == {"RACE": ["B", "W"], "arrests": ["2", "1"]}
 
 
 @responses.activate
-def test_truncated_sql_answer_raises_instead_of_passing_as_complete(session):
+def test_truncated_sql_answer_raises_instead_of_passing_as_complete(plain_session):
     body = recorded("datastore_search_sql.json")
     body["result"]["records_truncated"] = True
     responses.get(SQL, json=body)
     with pytest.raises(ckan.CKANResponseError, match="records_truncated"):
-        ckan.fetch_datastore_sql(BASE, body["result"]["sql"], session=session)
+        ckan.fetch_datastore_sql(BASE, body["result"]["sql"], session=plain_session)

@@ -7,10 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import requests
 import responses
 
-from indicators import http
 from indicators.sources import evictionlab as el
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "pittsburgh" / "evictions"
@@ -25,13 +23,6 @@ def needs(path: Path) -> Path:
         pytest.skip(f"shared data file {path.name} not present")
     return path
 
-
-@pytest.fixture
-def session():
-    http.set_offline(False)
-    with requests.Session() as sess:
-        yield sess
-    http.set_offline(None)
 
 
 def test_monthly_file_has_47_months_and_ratio_is_filings_over_baseline():
@@ -114,34 +105,34 @@ def test_a_file_of_another_kind_is_refused():
 
 
 @responses.activate
-def test_fetch_reads_the_published_chart_file(session):
+def test_fetch_reads_the_published_chart_file(plain_session):
     responses.get("https://evictionlab.org/uploads/pittsburgh_barchart.csv", body=needs(MONTHLY).read_text())
 
-    live = el.fetch_ets_monthly("pittsburgh", session=session)
+    live = el.fetch_ets_monthly("pittsburgh", session=plain_session)
 
     pd.testing.assert_frame_equal(live, el.read_ets_monthly(MONTHLY))
 
 
 @responses.activate
-def test_fetch_national_builds_the_state_url(session):
+def test_fetch_national_builds_the_state_url(plain_session):
     responses.get("https://eviction-lab-data-downloads.s3.amazonaws.com/TX/counties.csv", body=NATIONAL.read_text())
 
-    live = el.fetch_national("tx", "counties", session=session)
+    live = el.fetch_national("tx", "counties", session=plain_session)
 
     pd.testing.assert_frame_equal(live, el.read_national(NATIONAL))
 
 
 @responses.activate
-def test_missing_s3_key_names_the_error_code(session):
+def test_missing_s3_key_names_the_error_code(plain_session):
     body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>"
             "<Message>The specified key does not exist.</Message><Key>ZZ/tracts.csv</Key></Error>")
     responses.get("https://eviction-lab-data-downloads.s3.amazonaws.com/ZZ/tracts.csv", body=body, status=404)
     with pytest.raises(el.EvictionLabError, match=r"HTTP 404 .*\(NoSuchKey\)"):
-        el.fetch_national("ZZ", session=session)
+        el.fetch_national("ZZ", session=plain_session)
 
 
 @responses.activate
-def test_a_web_page_instead_of_the_csv_is_refused(session):
+def test_a_web_page_instead_of_the_csv_is_refused(plain_session):
     responses.get("https://evictionlab.org/uploads/nowhere_map.csv", body="<!DOCTYPE html><html></html>")
     with pytest.raises(el.EvictionLabError, match="web page"):
-        el.fetch_ets_zip("nowhere", session=session)
+        el.fetch_ets_zip("nowhere", session=plain_session)

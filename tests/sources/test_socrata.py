@@ -6,11 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-import requests
 import responses
 from responses import matchers
 
-from indicators import http
 from indicators.sources import socrata
 
 RECORDED = Path(__file__).parent / "recorded" / "socrata"
@@ -24,26 +22,18 @@ def recorded(name: str):
     return json.loads((RECORDED / name).read_text())
 
 
-@pytest.fixture
-def session():
-    """A plain session: no cache shared between tests and no retry back-off."""
-    http.set_offline(False)
-    with requests.Session() as sess:
-        yield sess
-    http.set_offline(None)
-
 
 def _page(offset: int, limit: int = 1, **extra):
     return matchers.query_param_matcher({"$order": ":id", "$limit": str(limit), "$offset": str(offset), **extra})
 
 
 @responses.activate
-def test_pages_until_a_short_page_and_keeps_every_field(session):
+def test_pages_until_a_short_page_and_keeps_every_field(plain_session):
     responses.get(URL, json=recorded("page1.json"), match=[_page(0)])
     responses.get(URL, json=recorded("page2.json"), match=[_page(1)])
     responses.get(URL, json=[], match=[_page(2)])
 
-    frame = socrata.fetch_soda(DOMAIN, DATASET, page_size=1, session=session)
+    frame = socrata.fetch_soda(DOMAIN, DATASET, page_size=1, session=plain_session)
 
     assert len(responses.calls) == 3
     assert frame["arrest_key"].tolist() == ["220756993", "281369711"]
@@ -54,34 +44,34 @@ def test_pages_until_a_short_page_and_keeps_every_field(session):
 
 
 @responses.activate
-def test_select_where_and_token_header_are_sent(session):
+def test_select_where_and_token_header_are_sent(plain_session):
     responses.get(URL, json=recorded("page1.json"),
                   match=[_page(0, limit=10, **{"$select": "arrest_key,perp_race", "$where": "arrest_boro='B'"}),
                          matchers.header_matcher({"X-App-Token": TOKEN})])
 
     frame = socrata.fetch_soda(DOMAIN, DATASET, select="arrest_key,perp_race", where="arrest_boro='B'",
-                               page_size=10, app_token=TOKEN, session=session)
+                               page_size=10, app_token=TOKEN, session=plain_session)
 
     assert len(frame) == 1
     assert TOKEN not in responses.calls[0].request.url
 
 
 @responses.activate
-def test_max_rows_limits_the_last_request(session):
+def test_max_rows_limits_the_last_request(plain_session):
     responses.get(URL, json=recorded("page1.json"), match=[_page(0, limit=1)])
 
-    frame = socrata.fetch_soda(DOMAIN, DATASET, page_size=5, max_rows=1, session=session)
+    frame = socrata.fetch_soda(DOMAIN, DATASET, page_size=5, max_rows=1, session=plain_session)
 
     assert len(responses.calls) == 1
     assert len(frame) == 1
 
 
 @responses.activate
-def test_field_header_orders_columns_and_fills_fields_missing_from_rows(session):
+def test_field_header_orders_columns_and_fills_fields_missing_from_rows(plain_session):
     page = [{"arrest_key": "220756993"}]
     responses.get(URL, json=page, headers={"X-SODA2-Fields": '["arrest_key","perp_race"]'})
 
-    frame = socrata.fetch_soda(DOMAIN, DATASET, session=session)
+    frame = socrata.fetch_soda(DOMAIN, DATASET, session=plain_session)
 
     assert list(frame.columns) == ["arrest_key", "perp_race"]
     assert frame["perp_race"].isna().all()
@@ -94,11 +84,11 @@ def test_field_header_orders_columns_and_fills_fields_missing_from_rows(session)
     ("error_dataset_missing.json", 404, "dataset.missing", "not found"),
 ])
 @responses.activate
-def test_error_bodies_become_socrata_errors_with_their_code(session, body, status, code, text):
+def test_error_bodies_become_socrata_errors_with_their_code(plain_session, body, status, code, text):
     responses.get(URL, json=recorded(body), status=status)
 
     with pytest.raises(socrata.SocrataError) as err:
-        socrata.fetch_soda(DOMAIN, DATASET, app_token=TOKEN, session=session)
+        socrata.fetch_soda(DOMAIN, DATASET, app_token=TOKEN, session=plain_session)
 
     assert text in str(err.value)
     assert err.value.code == code
@@ -107,11 +97,11 @@ def test_error_bodies_become_socrata_errors_with_their_code(session, body, statu
 
 
 @responses.activate
-def test_html_page_is_reported_as_such(session):
+def test_html_page_is_reported_as_such(plain_session):
     responses.get(URL, body="<html><head><title>503 Service Unavailable</title></head></html>", status=503,
                   content_type="text/html")
     with pytest.raises(socrata.SocrataError, match="HTML page"):
-        socrata.fetch_soda(DOMAIN, DATASET, session=session)
+        socrata.fetch_soda(DOMAIN, DATASET, session=plain_session)
 
 
 def test_csv_export_reads_blanks_as_missing(tmp_path):
