@@ -51,7 +51,8 @@ def sidebar(city_options: list[str]) -> dict:
             "Indicator", options, key="sb_indicator",
             format_func=lambda i: f"{catalog.get(i).title}")
         year = _vintage(st.session_state["sb_city"], indicator_id, level)
-    view = {"city": st.session_state["sb_city"], "level": level, "indicator": indicator_id, "year": year}
+    view = {"city": st.session_state["sb_city"], "level": level, "indicator": indicator_id, "year": year,
+            "several_cities": len(city_options) > 1}
     st.session_state["view"] = view
     return view
 
@@ -79,7 +80,7 @@ def _vintage(city: str, indicator_id: str, level: str) -> int | None:
 
 def keep_in_url(view: dict, **extra) -> None:
     """Write the view (and page-specific values, None to drop) into the URL."""
-    set_param("city", view["city"] if st.session_state.get("sb_city_multi") else None)
+    set_param("city", view["city"] if view.get("several_cities") else None)
     set_param("level", view["level"])
     set_param("indicator", view["indicator"])
     set_param("year", str(view["year"]) if view.get("year") else None)
