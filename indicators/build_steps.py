@@ -376,10 +376,10 @@ def evictions(ctx: BuildContext) -> list[dict]:
         files = [ctx.path("evictions.monthly_file"), ctx.path("evictions.zip_file")]
         monthly = evictionlab.read_ets_monthly(files[0])
         by_zip = evictionlab.read_ets_zip(files[1])
-        group_file = ctx.from_dir / "evictions" / f"ets_{site}_linechart_by_zip_racial_majority.csv"
-        by_group = evictionlab.read_ets_group(group_file) if group_file.exists() else None
-        if by_group is not None:
-            files.append(group_file)
+        by_group = None
+        if cfg.get("evictions.group_file"):
+            files.append(ctx.path("evictions.group_file"))
+            by_group = evictionlab.read_ets_group(files[-1])
     else:
         monthly = evictionlab.fetch_ets_monthly(site)
         by_zip = evictionlab.fetch_ets_zip(site)
