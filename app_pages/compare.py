@@ -7,7 +7,10 @@ import streamlit as st
 from indicators import catalog
 from indicators.compute import NotAvailable
 from indicators.exports import to_csv_bytes
-from ui import charts, data, format as fmt, state
+from ui import charts, data, state
+from ui.i18n import _, words
+
+fmt = words()
 
 view = state.view()
 city = view["city"]

@@ -5,7 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from indicators import catalog
-from ui import charts, data, format as fmt, mapview, state
+from ui import charts, data, mapview, state
+from ui.i18n import _, words
+
+fmt = words()
 
 view = state.view()
 city = view["city"]

@@ -5,7 +5,10 @@ import streamlit as st
 from indicators import catalog
 from indicators.exports import to_csv_bytes
 from indicators.compute import NotAvailable
-from ui import data, format as fmt, mapview, state
+from ui import data, mapview, state
+from ui.i18n import _, words
+
+fmt = words()
 
 view = state.view()
 city, level, ind = view["city"], view["level"], catalog.get(view["indicator"])

@@ -6,7 +6,10 @@ import streamlit as st
 
 from indicators import catalog
 from indicators.snapshot_schema import TABLES, describe_markdown
-from ui import data, format as fmt, state
+from ui import data, state
+from ui.i18n import _, words
+
+fmt = words()
 
 DIRECTIONS = {"higher_is_worse": "a higher figure is worse", "higher_is_better": "a higher figure is better",
               "context": "context: neither better nor worse"}

@@ -7,7 +7,10 @@ import streamlit as st
 from indicators import catalog
 from indicators.compute import NotAvailable
 from indicators.tracker.validation import NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
-from ui import charts, data, format as fmt, state
+from ui import charts, data, state
+from ui.i18n import _, words
+
+fmt = words()
 
 RELIABILITY = {"reliable": "reliable (CV under 15%)", "use with caution": "use with caution (CV 15–30%)",
                "unreliable": "unreliable", "unknown": "no margin of error"}

@@ -8,14 +8,18 @@ direction, sources, the geographies it exists for, and caveats.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
+
+from indicators.i18n import LOCALE_DIR, SOURCE_LANGUAGE, normalise
 
 CATALOG_FILE = Path(__file__).with_name("catalog.toml")
 
 UNITS = {"flag", "share", "per_100", "per_1000", "ratio", "dollars", "years", "index", "percent_change"}
 DIRECTIONS = {"higher_is_worse", "higher_is_better", "context"}
 LEVELS = {"tract", "neighborhood", "city", "county", "zip"}
+TRANSLATED_TEXT = ("title", "meaning", "right", "framing", "formula", "universe", "caveats")
 REQUIRED_TEXT = ("topic", "title", "meaning", "right", "framing", "formula", "universe", "unit", "direction")
 
 
@@ -88,13 +92,45 @@ def load_catalog(path: Path = CATALOG_FILE) -> tuple[dict[str, str], dict[str, I
 TOPICS, CATALOG = load_catalog()
 
 
-def get(indicator_id: str) -> Indicator:
+@lru_cache(maxsize=None)
+def translations(lang: str) -> tuple[dict[str, str], dict[str, dict]]:
+    """The catalog's text in ``lang`` (``locale/<lang>/catalog.toml``): topic questions and, per indicator, the
+    translated fields. Empty for the source language."""
+    path = LOCALE_DIR / lang / "catalog.toml"
+    if lang == SOURCE_LANGUAGE or not path.exists():
+        return {}, {}
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    return dict(raw.get("topics", {})), dict(raw.get("indicator", {}))
+
+
+def localized(ind: Indicator, lang: str | None) -> Indicator:
+    """The indicator with its text in ``lang``; any field without a translation stays in English."""
+    lang = normalise(lang)
+    if lang == SOURCE_LANGUAGE:
+        return ind
+    spec = translations(lang)[1].get(ind.id, {})
+    changes = {key: (tuple(spec[key]) if key == "caveats" else spec[key])
+               for key in TRANSLATED_TEXT if spec.get(key)}
+    if "caveats" in changes and len(changes["caveats"]) != len(ind.caveats):
+        del changes["caveats"]  # a partial list would drop a caveat: keep the English ones whole
+    return replace(ind, **changes) if changes else ind
+
+
+def topics(lang: str | None = SOURCE_LANGUAGE) -> dict[str, str]:
+    """Topic id → the question it answers, in ``lang``."""
+    translated = translations(normalise(lang))[0]
+    return {key: translated.get(key, question) for key, question in TOPICS.items()}
+
+
+def get(indicator_id: str, lang: str | None = SOURCE_LANGUAGE) -> Indicator:
     try:
-        return CATALOG[indicator_id]
+        ind = CATALOG[indicator_id]
     except KeyError:
         raise KeyError(f"no indicator '{indicator_id}' in the catalog") from None
+    return localized(ind, lang)
 
 
-def available(level: str | None = None) -> list[Indicator]:
+def available(level: str | None = None, lang: str | None = SOURCE_LANGUAGE) -> list[Indicator]:
     """Indicators the snapshot can serve, optionally only those that exist at ``level``."""
-    return [i for i in CATALOG.values() if i.available and (level is None or level in i.levels)]
+    return [localized(i, lang) for i in CATALOG.values() if i.available and (level is None or level in i.levels)]

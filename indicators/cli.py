@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from indicators.config import ConfigError, available_cities
 
@@ -79,6 +80,21 @@ def _schema(args) -> int:
     return 0
 
 
+def _translations(args) -> int:
+    from indicators import i18n
+
+    root = Path(__file__).resolve().parent.parent
+    if args.add_to:
+        added = i18n.append_missing(root, args.lang, Path(args.add_to), args.only_under)
+        print(f"{added} messages added to {args.add_to} for translation")
+        return 0
+    lacking = i18n.missing(root, args.lang)
+    for msgid, where in sorted(lacking.items(), key=lambda kv: kv[1][0]):
+        print(f"{where[0]}: {msgid!r}")
+    print(f"{len(lacking)} messages lack a '{args.lang}' translation", file=sys.stderr)
+    return 1 if lacking else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m indicators", description=__doc__.splitlines()[0])
     p.add_argument("-v", "--verbose", action="store_true", help="log HTTP requests (keys masked)")
@@ -98,6 +114,11 @@ def parser() -> argparse.ArgumentParser:
     so.set_defaults(func=_sources)
     s = sub.add_parser("schema", help="print the snapshot schema")
     s.set_defaults(func=_schema)
+    t = sub.add_parser("translations", help="list the app's messages that lack a translation, or add them to a .po file")
+    t.add_argument("--lang", default="es")
+    t.add_argument("--add-to", help="a .po file to append the missing messages to, with empty translations")
+    t.add_argument("--only-under", help="with --add-to: only messages found under this path (e.g. app_pages/map.py)")
+    t.set_defaults(func=_translations)
     try:
         from indicators import tracker_cli
     except ImportError:

@@ -10,7 +10,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.catalog import Indicator
-from ui import format as fmt
+from indicators.text import escape, escape_markdown
+from ui.i18n import words
+
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
@@ -25,11 +27,11 @@ TICK_FORMATS = {"share": ".0%", "percent_change": "+.0%", "ratio": ".1f", "dolla
 
 def _layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: str = "", height: int = 420) -> go.Figure:
     # the title sits at the top of the figure and the legend between it and the plot, never over either
-    fig.update_layout(title={"text": fmt.escape(title), "font": {"size": 15}, "yref": "container", "y": 0.98,
+    fig.update_layout(title={"text": escape(title), "font": {"size": 15}, "yref": "container", "y": 0.98,
                              "yanchor": "top"}, height=height,
                       margin={"l": 10, "r": 10, "t": 90, "b": 10}, plot_bgcolor="white",
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-                      xaxis_title=fmt.escape(x_title), yaxis_title=fmt.escape(y_title), hoverlabel={"align": "left"})
+                      xaxis_title=escape(x_title), yaxis_title=escape(y_title), hoverlabel={"align": "left"})
     fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5", zerolinecolor="#888")
     fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5", zerolinecolor="#888")
     return fig
@@ -42,13 +44,13 @@ def grouped_bars(frame: pd.DataFrame, *, category: str, value: str, series: str,
     ``horizontal`` lays the categories down the side, where long names stay readable."""
     fig = go.Figure()
     for i, (name, rows) in enumerate(frame.groupby(series, sort=False)):
-        labels, values = rows[category].map(fmt.escape), rows[value]
+        labels, values = rows[category].map(escape), rows[value]
         fig.add_bar(x=values if horizontal else labels, y=labels if horizontal else values,
-                    orientation="h" if horizontal else "v", name=fmt.escape(name),
+                    orientation="h" if horizontal else "v", name=escape(name),
                     text=[f"{v:,.0f}" for v in values], textposition="outside", cliponaxis=False,
                     marker={"color": COLOURS[i % len(COLOURS)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]},
                             "line": {"color": "#333", "width": 0.5}},
-                    hovertext=rows[hover].map(fmt.escape) if hover else None, hoverinfo="text" if hover else None)
+                    hovertext=rows[hover].map(escape) if hover else None, hoverinfo="text" if hover else None)
     fig.update_layout(barmode="group")
     if horizontal:
         fig.update_yaxes(autorange="reversed")
@@ -60,8 +62,8 @@ def dot_whisker(frame: pd.DataFrame, ind: Indicator, *, title: str, city_estimat
     """One dot per area (``name``, ``estimate``, ``moe``) with its 90% margin of error as a whisker, and the
     city figure as a dashed line."""
     shown = frame.dropna(subset=["estimate"]).iloc[::-1]
-    labels = [fmt.escape(n) for n in shown["name"]]
-    hover = [fmt.escape(f"{n}: {fmt.value_with_margin(ind, e, m)}") for n, e, m in
+    labels = [escape(n) for n in shown["name"]]
+    hover = [escape(f"{n}: {words().value_with_margin(ind, e, m)}") for n, e, m in
              zip(shown["name"], shown["estimate"], shown["moe"])]
     fig = go.Figure(go.Scatter(
         x=shown["estimate"], y=labels, mode="markers", marker={"size": 11, "color": COLOURS[0], "symbol": "circle"},
@@ -69,7 +71,7 @@ def dot_whisker(frame: pd.DataFrame, ind: Indicator, *, title: str, city_estimat
         hovertext=hover, hoverinfo="text", name="Neighborhood (± 90% margin of error)"))
     if city_estimate is not None and pd.notna(city_estimate):
         fig.add_vline(x=city_estimate, line_dash="dash", line_color=CITY_LINE,
-                      annotation_text=fmt.escape(f"City: {fmt.value(ind, city_estimate)}"),
+                      annotation_text=escape(f"City: {words().value(ind, city_estimate)}"),
                       annotation_position="top")
     fig.update_xaxes(tickformat=TICK_FORMATS.get(ind.unit, ""))
     return _layout(fig, title=title, x_title=ind.title, height=max(260, 60 + 38 * len(shown)))
@@ -80,7 +82,7 @@ def series_lines(frame: pd.DataFrame, *, x: str, y: str, moe: str, series: str, 
     """Lines over time, one per ``series`` value, each with its own marker shape, and MOE error bars."""
     fig = go.Figure()
     for i, (name, rows) in enumerate(frame.groupby(series, sort=False)):
-        fig.add_scatter(x=rows[x].map(fmt.escape), y=rows[y], name=fmt.escape(name), mode="lines+markers",
+        fig.add_scatter(x=rows[x].map(escape), y=rows[y], name=escape(name), mode="lines+markers",
                         marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 9, "color": COLOURS[i % len(COLOURS)]},
                         line={"color": COLOURS[i % len(COLOURS)], "dash": "solid" if i == 0 else "dot"},
                         error_y={"type": "data", "array": rows[moe].fillna(0), "visible": True})
@@ -93,8 +95,8 @@ def scatter(frame: pd.DataFrame, *, x_ind: Indicator, y_ind: Indicator, title: s
     """Areas placed by two indicators (columns ``name``, ``x``, ``x_moe``, ``y``, ``y_moe``), hover naming each
     area and its two figures; dashed lines at the city figures. Unreliable points are hollow."""
     both = frame.dropna(subset=["x", "y"])
-    hover = [fmt.escape(f"{n}\n{x_ind.title}: {fmt.value_with_margin(x_ind, a, am)}\n"
-                        f"{y_ind.title}: {fmt.value_with_margin(y_ind, b, bm)}").replace("\n", "<br>")
+    hover = [escape(f"{n}\n{x_ind.title}: {words().value_with_margin(x_ind, a, am)}\n"
+                        f"{y_ind.title}: {words().value_with_margin(y_ind, b, bm)}").replace("\n", "<br>")
              for n, a, am, b, bm in zip(both["name"], both["x"], both["x_moe"], both["y"], both["y_moe"])]
     hollow = both.get("unreliable", pd.Series(False, index=both.index)).fillna(False).astype(bool)
     fig = go.Figure()
@@ -137,8 +139,8 @@ def number_column(ind: Indicator, label: str | None = None):
 def text_table(frame: pd.DataFrame) -> None:
     """A static table whose long texts wrap (``st.table``, which reads Markdown: every cell and heading is
     escaped first)."""
-    shown = frame.map(lambda v: fmt.escape_markdown(v) if isinstance(v, str) else v)
-    shown.columns = [fmt.escape_markdown(c) for c in shown.columns]
+    shown = frame.map(lambda v: escape_markdown(v) if isinstance(v, str) else v)
+    shown.columns = [escape_markdown(c) for c in shown.columns]
     st.table(shown, hide_index=True)
 
 

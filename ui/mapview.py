@@ -15,7 +15,9 @@ import pydeck as pdk
 
 from indicators import moe as moe_math
 from indicators.catalog import Indicator
-from ui import format as fmt
+from indicators.text import escape, escape_markdown
+from ui.i18n import words
+
 
 # ColorBrewer sequential palettes (colour-blind safe): light = low, dark = high
 WORSE_HIGH = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]   # YlOrRd: darker is worse
@@ -71,8 +73,8 @@ def map_frame(areas, result: pd.DataFrame, ind: Indicator, *, scheme: str = "qua
         hex_rgba(NO_DATA) if pd.isna(c) else hex_rgba(UNRELIABLE_GREY) if u else hex_rgba(colours[int(c)])
         for c, u in zip(frame["klass"], unreliable)]
     n = int(frame["estimate"].notna().sum())
-    frame["tip_name"] = frame["name"].map(fmt.escape)
-    frame["tip_value"] = [fmt.escape(fmt.value_with_margin(ind, e, m)) for e, m in zip(frame["estimate"], frame["moe"])]
+    frame["tip_name"] = frame["name"].map(escape)
+    frame["tip_value"] = [escape(words().value_with_margin(ind, e, m)) for e, m in zip(frame["estimate"], frame["moe"])]
     frame["tip_rank"] = [f"rank {int(r)} of {n}" if pd.notna(r) else "" for r in frame["rank"]]
     frame["tip_note"] = np.where(unreliable, "unreliable estimate (CV over 30%)", "")
     return frame, breaks, colours
@@ -84,8 +86,8 @@ def legend_rows(ind: Indicator, breaks: list[float], colours: list[str], lowest:
     rows = []
     lower = lowest
     for b, c in zip(breaks, colours):
-        lo = fmt.value(ind, lower, with_unit=False) if lower is not None else "…"
-        rows.append((c, f"{lo} – {fmt.value(ind, b, with_unit=False)}"))
+        lo = words().value(ind, lower, with_unit=False) if lower is not None else "…"
+        rows.append((c, f"{lo} – {words().value(ind, b, with_unit=False)}"))
         lower = b
     rows.append((UNRELIABLE_GREY, "unreliable estimate (CV over 30%)"))
     rows.append((NO_DATA, "no figure"))
@@ -96,8 +98,8 @@ def legend_html(title: str, rows: list[tuple[str, str]]) -> str:
     items = "".join(
         f'<div style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
         f'<span style="display:inline-block;width:1.4em;height:1em;background:{c};border:1px solid #555"></span>'
-        f'<span>{fmt.escape(label)}</span></div>' for c, label in rows)
-    return f'<div role="img" aria-label="{fmt.escape(title)}"><strong>{fmt.escape(title)}</strong>{items}</div>'
+        f'<span>{escape(label)}</span></div>' for c, label in rows)
+    return f'<div role="img" aria-label="{escape(title)}"><strong>{escape(title)}</strong>{items}</div>'
 
 
 _online_checked: tuple[float, bool] | None = None

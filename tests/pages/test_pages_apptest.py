@@ -19,7 +19,9 @@ from indicators.tracker.auth import Actor
 from indicators.tracker.importer import ensure_seeded
 from indicators.tracker.store import Store
 from tests.conftest import COMMITTED_SNAPSHOT
-from ui import format as fmt
+from indicators.text import Words
+
+fmt = Words("en")
 
 DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 HOOD = "Bloomfield"

@@ -1,0 +1,98 @@
+"""Putting figures into words for people: units, margins of error and plain-language comparisons, in the
+reader's language. Used by the app and by the exported briefs. No Streamlit here."""
+
+from __future__ import annotations
+
+import html
+import math
+
+from indicators.catalog import Indicator
+from indicators.i18n import translator
+
+
+def missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+class Words:
+    """Figures in words in one language: ``Words("es").value(ind, 0.421)`` → ``42.1%``."""
+
+    def __init__(self, lang: str | None = "en"):
+        self._ = translator(lang)
+        self.lang = self._.lang
+
+    def value(self, ind: Indicator, x, *, with_unit: bool = True) -> str:
+        """A figure in the indicator's unit: ``42.1%``, ``3.2 per 100``, ``1.8×``, ``$1,234``."""
+        _ = self._
+        if missing(x):
+            return _("undetermined") if ind.unit == "flag" else _("not available")
+        unit = ind.unit
+        if unit == "flag":
+            return _("vulnerable") if x >= 0.5 else _("not vulnerable")
+        if unit == "share":
+            return f"{x * 100:.1f}%"
+        if unit == "percent_change":
+            return f"{x * 100:+.1f}%"
+        if unit == "per_100":
+            return _("{x} per 100 renter households", x=f"{x:.1f}") if with_unit else f"{x:.1f}"
+        if unit == "per_1000":
+            return _("{x} per 1,000 residents", x=f"{x:.1f}") if with_unit else f"{x:.1f}"
+        if unit == "ratio":
+            return f"{x:.2f}×"
+        if unit == "dollars":
+            return f"${x:,.0f}"
+        if unit == "years":
+            return _("{x} years", x=f"{x:.0f}") if with_unit else f"{x:.0f}"
+        return f"{x:.2f}"
+
+    def margin(self, ind: Indicator, moe) -> str:
+        """``± 3.1 points`` in the same unit as :meth:`value`, or an empty string where there is no MOE."""
+        if missing(moe):
+            return ""
+        if ind.unit in ("share", "percent_change"):
+            return self._("± {x} points", x=f"{moe * 100:.1f}")
+        return "± " + self.value(ind, moe, with_unit=False)
+
+    def value_with_margin(self, ind: Indicator, x, moe) -> str:
+        text = self.value(ind, x)
+        m = self.margin(ind, moe)
+        return f"{text} {m}" if m and not missing(x) else text
+
+    def compare_to_city(self, ind: Indicator, x, city) -> str:
+        """“about 1.5 times the city figure”, “about the same as the city”, “about half the city figure”."""
+        _ = self._
+        if missing(x) or missing(city) or city == 0:
+            return ""
+        if ind.unit == "percent_change":
+            diff = (x - city) * 100
+            if abs(diff) < 1:
+                return _("about the same as the city")
+            points = f"{abs(diff):.0f}"
+            return _("{points} points above the city", points=points) if diff > 0 else _(
+                "{points} points below the city", points=points)
+        ratio = x / city
+        if 0.9 <= ratio <= 1.1:
+            return _("about the same as the city")
+        if ratio >= 1.1:
+            return _("about {ratio} times the city figure", ratio=f"{ratio:.1f}")
+        if 0.4 <= ratio <= 0.6:
+            return _("about half the city figure")
+        if ratio < 0.005:
+            return _("far below the city figure")
+        return _("about {share} of the city figure", share=f"{ratio:.0%}")
+
+    escape = staticmethod(lambda text: escape(text))
+    escape_markdown = staticmethod(lambda text: escape_markdown(text))
+
+
+def escape(text) -> str:
+    """HTML-escape user or publisher text for tooltips and any HTML context."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def escape_markdown(text) -> str:
+    """Make any text safe to show inside Markdown: every Markdown and HTML character is escaped."""
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in ("" if text is None else str(text)))
