@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs and run all of it.
-#  - Debian packages: chromium (browser tests) and postgresql (store tests), when apt-get is available
+#  - Debian packages: chromium (browser tests), postgresql (store tests) and poppler-utils (page images of the
+#    briefs), when apt-get is available
 #  - a virtual environment in .venv with the project and its test extra
 #  - a throwaway PostgreSQL cluster on loopback for the run, removed afterwards
 set -euo pipefail
@@ -11,6 +12,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; t
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing Debian packages: ${need[*]}"
   as_root apt-get update -qq
