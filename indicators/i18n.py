@@ -116,7 +116,7 @@ def append_missing(root: Path, lang: str, po_file: Path, only_under: str | None 
         if only_under and not any(w.startswith(only_under) for w in where):
             continue
         if msgid not in catalog:
-            catalog.add(msgid, "", locations=[tuple(w.rsplit(":", 1)) for w in where])
+            catalog.add(msgid, "", locations=[(w.rsplit(":", 1)[0], int(w.rsplit(":", 1)[1])) for w in where])
             added += 1
     po_file.parent.mkdir(parents=True, exist_ok=True)
     with open(po_file, "wb") as fh:

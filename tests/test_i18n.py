@@ -3,7 +3,8 @@
 - every message marked with ``_()`` / ``N_()`` has a Spanish translation that keeps its placeholders;
 - every indicator's text and every topic question has a Spanish translation in ``locale/es/catalog.toml``;
 - no prose is left unmarked in the app's pages, its helpers and the briefs (a line that holds text never shown
-  to a reader says so with ``# i18n: not shown``).
+  to a reader says so with ``# i18n: not shown``; a deliberately bilingual label with
+  ``# i18n: same in every language``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ LANG = "es"
 # the code whose strings a reader sees
 SHOWN = [ROOT / "dashboard.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
          *sorted((ROOT / "indicators" / "briefs").glob("*.py")), ROOT / "indicators" / "text.py"]
-OPT_OUT = "# i18n: not shown"
+OPT_OUT = ("# i18n: not shown", "# i18n: same in every language")
 PROSE = re.compile(r"[A-Za-z]{2,}(?:[,;:.]?\s+|['’])[A-Za-z]{2,}|^[A-Z][a-z]{2,}$")
 
 
@@ -108,7 +109,8 @@ class ProseFinder(ast.NodeVisitor):
 
     def visit_Constant(self, node):
         if isinstance(node.value, str) and PROSE.search(self._outside_fields(node.value)):
-            if OPT_OUT not in self.lines[node.lineno - 1]:
+            span = self.lines[node.lineno - 1:(node.end_lineno or node.lineno)]
+            if not any(mark in line for line in span for mark in OPT_OUT):
                 self.found.append((node.lineno, node.value[:60]))
 
     @staticmethod

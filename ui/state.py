@@ -8,8 +8,10 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators import catalog
+from ui import i18n
+from ui.i18n import N_, _
 
-LEVELS = {"neighborhood": "Neighborhoods", "tract": "Census tracts"}
+LEVELS = {"neighborhood": N_("Neighborhoods"), "tract": N_("Census tracts")}
 DEFAULT_INDICATOR = "rent_burden_share"
 
 
@@ -34,22 +36,40 @@ def _seed(key: str, value) -> None:
         st.session_state[key] = value
 
 
+def seed_language() -> str:
+    """Take the reader's language from the URL on a first visit (before anything is drawn in it)."""
+    _seed(i18n.KEY, i18n.lang())
+    return i18n.lang()
+
+
+def language_selector() -> None:
+    """The language switch, at the top of the sidebar; the choice is kept in the URL."""
+    with st.sidebar:
+        st.radio("Language · Idioma", list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get,  # i18n: same in every language
+                 key=i18n.KEY, horizontal=True)
+    keep_language()
+
+
+def keep_language() -> None:
+    set_param("lang", None if i18n.lang() == "en" else i18n.lang())
+
+
 def sidebar(city_options: list[str]) -> dict:
     """The shared sidebar: city, geography level and indicator. Returns and stores the choices."""
     _seed("sb_city", param("city", city_options[0], city_options))
     _seed("sb_level", param("level", "neighborhood", LEVELS))
     with st.sidebar:
         if len(city_options) > 1:
-            st.selectbox("City", city_options, key="sb_city")
-        level = st.radio("Show figures by", list(LEVELS), format_func=LEVELS.get, key="sb_level", horizontal=True)
+            st.selectbox(_("City"), city_options, key="sb_city")
+        level = st.radio(_("Show figures by"), list(LEVELS), format_func=lambda lv: _(LEVELS[lv]), key="sb_level",
+                         horizontal=True)
         options = [i.id for i in catalog.available(level)]
         wanted = param("indicator", st.session_state.get("sb_indicator", DEFAULT_INDICATOR))
         if st.session_state.get("sb_indicator") not in options:
             st.session_state["sb_indicator"] = wanted if wanted in options else (
                 DEFAULT_INDICATOR if DEFAULT_INDICATOR in options else options[0])
-        indicator_id = st.selectbox(
-            "Indicator", options, key="sb_indicator",
-            format_func=lambda i: f"{catalog.get(i).title}")
+        indicator_id = st.selectbox(_("Indicator"), options, key="sb_indicator",
+                                    format_func=lambda i: i18n.indicator(i).title)
         year = _vintage(st.session_state["sb_city"], indicator_id, level)
     view = {"city": st.session_state["sb_city"], "level": level, "indicator": indicator_id, "year": year,
             "several_cities": len(city_options) > 1}
@@ -68,14 +88,14 @@ def _vintage(city: str, indicator_id: str, level: str) -> int | None:
     if not years:
         return None
     acs_like = catalog.get(indicator_id).sources[0].startswith(("acs5", "deprivation"))
-    label = (lambda y: "newest" if y is None else f"{y - 4}–{y}") if acs_like else (
-        lambda y: "latest full year" if y is None else str(y))
+    label = (lambda y: _("newest") if y is None else f"{y - 4}–{y}") if acs_like else (
+        lambda y: _("latest full year") if y is None else str(y))
     options = [None, *years]
     wanted = param("year")
     key = f"sb_year_{indicator_id}_{level}"
     if key not in st.session_state:
         st.session_state[key] = int(wanted) if wanted and wanted.isdigit() and int(wanted) in years else None
-    return st.selectbox("Period" if acs_like else "Year", options, key=key, format_func=label)
+    return st.selectbox(_("Period") if acs_like else _("Year"), options, key=key, format_func=label)
 
 
 def keep_in_url(view: dict, **extra) -> None:
@@ -84,6 +104,7 @@ def keep_in_url(view: dict, **extra) -> None:
     set_param("level", view["level"])
     set_param("indicator", view["indicator"])
     set_param("year", str(view["year"]) if view.get("year") else None)
+    keep_language()
     for key, value in extra.items():
         set_param(key, value)
 
