@@ -1,0 +1,111 @@
+"""Presentation mode runs headless (Streamlit AppTest): one indicator or recommendation per screen, next and
+previous, the slide and the language in the URL, no sidebar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from indicators import catalog, compute
+from indicators.snapshot import open_snapshot
+from indicators.text import Words, escape_markdown
+from indicators.tracker.auth import Actor
+from indicators.tracker.importer import ensure_seeded
+from indicators.tracker.store import PriorityItem, Store
+from tests.conftest import COMMITTED_SNAPSHOT
+
+DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
+ON_MAP = [i.id for i in catalog.available("neighborhood")]
+HOSTILE = '=HYPERLINK("http://x") **bold** [click](javascript:alert(1)) &lt;b&gt;'  # markup itself is refused by the store
+
+
+@pytest.fixture
+def present(tmp_path, monkeypatch):
+    monkeypatch.setenv("HRC_TRACKER_URL", f"sqlite:///{tmp_path / 'tracker.sqlite'}")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    def run(**params: str) -> AppTest:
+        at = AppTest.from_file(DASHBOARD, default_timeout=120)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.switch_page("app_pages/present.py")
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    yield run
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_the_title_slide_lists_every_mapped_indicator_and_hides_the_sidebar(present):
+    at = present()
+    assert at.title[0].value == "Pittsburgh: Neighborhood indicators"
+    assert f"Slide 1 of {len(ON_MAP) + 1}" in markdown(at)
+    for ind_id in ON_MAP:
+        assert escape_markdown(catalog.get(ind_id).title) in markdown(at)
+    assert len(at.sidebar.children) == 0 and not at.sidebar.radio  # no sidebar widgets in presentation mode
+    assert at.button(key="prev_top").disabled and not at.button(key="next_top").disabled
+
+
+def test_next_shows_one_indicator_with_the_city_figure_and_keeps_the_slide_in_the_url(present):
+    at = present()
+    at.button(key="next_top").click().run()
+    first = catalog.get(ON_MAP[0])
+    assert at.title[0].value == escape_markdown(first.title)
+    assert at.query_params["slide"] == "1"
+    headline = compute.city_value(open_snapshot(COMMITTED_SNAPSHOT), first.id, None)
+    if headline is not None:
+        assert at.metric[0].value == Words("en").value(first, headline["estimate"])
+    at.button(key="prev_top").click().run()
+    assert at.title[0].value == "Pittsburgh: Neighborhood indicators" and "slide" not in at.query_params
+
+
+def test_a_deep_link_opens_that_slide_in_spanish(present):
+    position = ON_MAP.index("rent_burden_share") + 1
+    at = present(slide=str(position), lang="es")
+    ind = catalog.get("rent_burden_share", "es")
+    assert ind.title != catalog.get("rent_burden_share").title
+    assert at.title[0].value == escape_markdown(ind.title)
+    assert f"Diapositiva {position + 1} de {len(ON_MAP) + 1}" in markdown(at)
+    city = compute.city_value(open_snapshot(COMMITTED_SNAPSHOT), "rent_burden_share", None)
+    assert at.metric[0].value == Words("es").value(ind, city["estimate"])
+    assert at.metric[0].label.startswith("Toda la ciudad")
+    assert any("margen de error" in c.value.lower() for c in at.caption)
+    assert at.query_params["lang"] == "es"
+
+
+@pytest.mark.parametrize("slide", ["999", "-3", "abc", ""])
+def test_a_bad_slide_number_opens_a_valid_slide(present, slide):
+    at = present(slide=slide)
+    assert at.title  # the title slide or the last one, never an error
+
+
+def test_a_priority_list_is_shown_one_recommendation_per_screen_with_both_statuses(present, tmp_path):
+    store = Store.open(f"sqlite:///{tmp_path / 'tracker.sqlite'}")
+    ensure_seeded(store, COMMITTED_SNAPSHOT / "upr_recommendations.parquet")
+    editor = Actor("alice", "editor", "Alice Organizer")
+    plist = store.create_priority_list(editor, city="pittsburgh", name="Housing first", items=[
+        PriorityItem("26.286", 3, HOSTILE, "City Council", dt.date(2026, 12, 31))])
+    store.set_status(Actor("city-office", "city", "City office"), "26.286", city="pittsburgh", track="city",
+                     status="in_progress", as_of="2024-05-01", author="Mayor's office", expected_version=0)
+    rec = store.get_recommendation("26.286")
+    store.close()
+
+    at = present(deck="priorities", slide="1", list=str(plist.list_id))
+    assert at.title[0].value == "Recommendation 26\\.286"
+    assert escape_markdown(rec.text) in markdown(at)
+    assert [m.value for m in at.metric] == ["In progress", "No assessment yet"]
+    assert escape_markdown(HOSTILE) in markdown(at)  # literal, never markup
+    cover = present(deck="priorities", list=str(plist.list_id))
+    assert cover.title[0].value == "Pittsburgh: Housing first"
+    assert "Slide 1 of 2" in markdown(cover)
