@@ -1,0 +1,80 @@
+"""Presentation mode and the Spanish dashboard in a real browser: no sidebar, next/previous move through the
+slides and the URL follows, a copied URL reopens the same slide in the same language.
+
+Screenshots go to ``screenshots/`` (not committed) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from indicators import catalog
+from tests.browser.helpers import (CHROMIUM, CHROMIUM_ARGS, assert_no_exception, require_chromium, running_app,
+                                   screenshot, wait_rendered)
+
+pytestmark = pytest.mark.browser
+ON_MAP = [i.id for i in catalog.available("neighborhood")]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    require_chromium()
+    playwright = pytest.importorskip("playwright.sync_api")
+    store = tmp_path_factory.mktemp("store") / "tracker.sqlite"
+    with running_app({"HRC_TRACKER_URL": f"sqlite:///{store}"}) as url:
+        with playwright.sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            chromium.base_url = url
+            yield chromium
+            chromium.close()
+
+
+def open_page(browser, path: str, width: int = 1600, height: int = 900):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{browser.base_url}/{path}")
+    wait_rendered(page, 1500)
+    assert_no_exception(page)
+    return page
+
+
+def test_presentation_mode_has_no_sidebar_and_moves_slide_by_slide(browser):
+    page = open_page(browser, "present")
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert page.locator("h1").first.inner_text() == "Pittsburgh: Neighborhood indicators"
+    screenshot(page, "present_title")
+    page.get_by_role("button", name="Next →").first.click()
+    page.wait_for_url("**/present?slide=1**", timeout=30000)
+    wait_rendered(page, 2500)
+    assert page.locator("h1").first.inner_text() == catalog.get(ON_MAP[0]).title
+    page.get_by_role("button", name="← Previous").first.click()
+    page.wait_for_function("() => !location.search.includes('slide=')", timeout=30000)
+    page.close()
+
+
+def test_a_copied_presentation_url_reopens_the_same_slide_in_spanish(browser):
+    position = ON_MAP.index("rent_burden_share") + 1
+    page = open_page(browser, f"present?slide={position}&lang=es")
+    page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60000)
+    page.wait_for_timeout(2000)
+    assert page.locator("h1").first.inner_text() == catalog.get("rent_burden_share", "es").title
+    assert "Diapositiva" in page.inner_text("body") and "Margen de error" in page.inner_text("body")
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    screenshot(page, "present_rent_burden_es")
+    page.close()
+
+
+def test_the_map_page_in_spanish_keeps_the_language_in_the_url(browser):
+    page = open_page(browser, "?lang=es", width=1400, height=1000)
+    page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60000)
+    page.wait_for_timeout(2000)
+    body = page.inner_text("body")
+    assert catalog.get("rent_burden_share", "es").title in body
+    assert "Mostrar cifras por" in body and "Barrios" in body
+    assert "lang=es" in page.url
+    screenshot(page, "map_es")
+    # switching back to English from the sidebar drops the parameter
+    page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
+    page.wait_for_function("() => !location.search.includes('lang=')", timeout=30000)
+    wait_rendered(page, 1500)
+    assert catalog.get("rent_burden_share").title in page.inner_text("body")
+    page.close()
