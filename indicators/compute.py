@@ -16,16 +16,58 @@ from indicators import catalog, displacement, evictions, growth, housing, polici
 from indicators import moe as moe_math
 from indicators.frames import RESULT_COLUMNS, result
 from indicators.geography import apportion_counts
+from indicators.i18n import N_, SOURCE_LANGUAGE, translator
 from indicators.snapshot import Snapshot
 
 
+#: geography levels as named in "not available" reasons
+LEVEL_NAMES = {"tract": N_("tract"), "neighborhood": N_("neighborhood"), "city": N_("city"), "county": N_("county"),
+               "zip": N_("ZIP code")}
+
+
 class NotAvailable(LookupError):
-    """The indicator exists in the catalog but the snapshot cannot serve it at that level; says why."""
+    """The indicator exists in the catalog but the snapshot cannot serve it at that level; says why, in the
+    reader's language.
+
+    ``NotAvailable(N_("“{title}” has no computation yet"), indicator="rent_change")``: the template is a marked
+    message; ``indicator=`` fills ``{title}`` with the indicator's title, ``levels=`` fills ``{where}`` with the
+    geography levels named in the language, ``level=`` fills ``{level}`` with one of them; other values are used
+    as given. ``str(exc)`` is the English text (with any technical ``detail`` after it); ``exc.message(lang)``
+    is the reason in ``lang``.
+    """
+
+    def __init__(self, template: str, /, *, indicator: str | None = None, levels: tuple[str, ...] | None = None,
+                 level: str | None = None, detail: str | None = None, **values):
+        self.template, self.indicator, self.detail = template, indicator, detail
+        self.levels = None if levels is None else tuple(levels)
+        self.level, self.values = level, values
+        english = self.message(SOURCE_LANGUAGE)
+        super().__init__(f"{english} ({detail})" if detail else english)
+
+    def message(self, lang: str | None = SOURCE_LANGUAGE) -> str:
+        """The reason in ``lang`` (English for an unknown language), without the technical detail."""
+        _ = translator(lang)
+        values = dict(self.values)
+        if self.indicator is not None:
+            values["title"] = catalog.get(self.indicator, lang).title
+        if self.levels is not None:
+            values["where"] = ", ".join(_(LEVEL_NAMES.get(lv, lv)) for lv in self.levels)
+        if self.level is not None:
+            values["level"] = _(LEVEL_NAMES.get(self.level, self.level))
+        return _(self.template, **values)
+
+    def __reduce__(self):
+        options = {"indicator": self.indicator, "levels": self.levels, "level": self.level, "detail": self.detail}
+        return _rebuild_not_available, (self.template, options, self.values)
+
+
+def _rebuild_not_available(template: str, options: dict, values: dict) -> NotAvailable:
+    return NotAvailable(template, **options, **values)
 
 
 def _tract_deprivation(measures: pd.DataFrame, *, level: str, year: int | None = None) -> pd.DataFrame:
     if level != "tract":
-        raise NotAvailable("the deprivation index is published for tracts only")
+        raise NotAvailable(N_("“{title}” is published for tracts only"), indicator="deprivation_index")
     rows = measures[(measures["source_id"] == "deprivation_index") & (measures["measure"] == "dep_index")]
     year = year or int(rows["year"].max())
     rows = rows[rows["year"] == year]
@@ -70,18 +112,21 @@ def compute(snapshot: Snapshot, indicator_id: str, level: str, **options) -> pd.
     """The indicator at ``level`` (standard result frame). Raises :class:`NotAvailable` with the reason."""
     ind = catalog.get(indicator_id)
     if level not in ind.levels:
-        where = ", ".join(ind.levels) or "no geography in this snapshot"
-        raise NotAvailable(f"“{ind.title}” is available for: {where}")
+        if not ind.levels:
+            raise NotAvailable(N_("“{title}” is available for: no geography in this snapshot"), indicator=ind.id)
+        raise NotAvailable(N_("“{title}” is available for: {where}"), indicator=ind.id, levels=ind.levels)
     if indicator_id not in REGISTRY:
-        raise NotAvailable(f"“{ind.title}” has no computation yet")
+        raise NotAvailable(N_("“{title}” has no computation yet"), indicator=ind.id)
     tables, fn = REGISTRY[indicator_id]
     missing = [t for t in tables if not snapshot.has(t)]
     if missing:
-        raise NotAvailable(f"this snapshot lacks {', '.join(missing)}")
+        raise NotAvailable(N_("“{title}” needs tables this snapshot lacks: {tables}"), indicator=ind.id,
+                           tables=", ".join(missing))
     try:
         out = fn(*(snapshot.table(t) for t in tables), level=level, **options)
     except ValueError as exc:
-        raise NotAvailable(str(exc)) from None
+        raise NotAvailable(N_("“{title}” cannot be computed at the {level} level from this snapshot"),
+                           indicator=ind.id, level=level, detail=str(exc)) from None
     if level == "tract" and "tract_vintage" not in out:
         out["tract_vintage"] = DEFAULT_TRACT_VINTAGE
     return out

@@ -6,6 +6,8 @@ and every (indicator, level) it promises can be computed from the committed snap
 from __future__ import annotations
 
 import copy
+import dataclasses
+import pickle
 import tomllib
 
 import numpy as np
@@ -116,6 +118,37 @@ def test_unavailable_indicators_say_so_when_asked(snapshot):
 def test_asking_for_a_level_the_catalog_does_not_promise_names_the_levels(snapshot):
     with pytest.raises(NotAvailable, match=r"available for: tract"):
         compute(snapshot, "deprivation_index", "neighborhood")
+
+
+def test_not_available_reasons_read_in_spanish_with_the_spanish_title(snapshot):
+    with pytest.raises(NotAvailable) as caught:
+        compute(snapshot, "home_value_change", "neighborhood")
+    exc = caught.value
+    english, spanish = catalog.get("home_value_change"), catalog.get("home_value_change", "es")
+    # what callers have always shown stays the English text
+    assert str(exc) == exc.message("en") == f"“{english.title}” is available for: city, county"
+    assert exc.message("es") == f"“{spanish.title}” está disponible a nivel de: ciudad, condado"
+    assert exc.message("fr") == str(exc), "an unknown language falls back to English"
+    # the reason survives a pickle round trip (caches and worker processes)
+    assert pickle.loads(pickle.dumps(exc)).message("es") == exc.message("es")
+
+
+def test_an_indicator_with_no_geography_says_so_in_spanish(snapshot):
+    with pytest.raises(NotAvailable) as caught:
+        compute(snapshot, "long_tenure_share", "tract")
+    reason = caught.value.message("es")
+    assert reason.startswith(f"“{catalog.get('long_tenure_share', 'es').title}”")
+    assert "ningún nivel geográfico" in reason and "no geography" not in reason
+
+
+def test_a_snapshot_without_a_table_names_it_in_both_languages(snapshot):
+    manifest = copy.deepcopy(snapshot.manifest)
+    del manifest["tables"]["evictions_zip"]
+    without = dataclasses.replace(snapshot, manifest=manifest)
+    with pytest.raises(NotAvailable) as caught:
+        compute(without, "eviction_filing_rate", "neighborhood")
+    assert str(caught.value).endswith("this snapshot lacks: evictions_zip")
+    assert caught.value.message("es").endswith("no están en esta versión de los datos: evictions_zip")
 
 
 @pytest.mark.parametrize("indicator_id, level", PAIRS)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from indicators import catalog, i18n
+from indicators.compute import NotAvailable
 from indicators.text import Words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +67,38 @@ def test_a_translated_indicator_reads_in_spanish_and_keeps_its_numbers():
     english = catalog.get("rent_burden_share")
     assert ind.title != english.title and ind.unit == english.unit and ind.levels == english.levels
     assert catalog.topics(LANG)[ind.topic] != catalog.TOPICS[ind.topic]
+
+
+NUMBER = re.compile(r"\d+(?:[.,_]\d+)*")
+
+
+def test_spanish_indicator_text_keeps_every_code_and_number_of_the_english():
+    """Table and variable codes, years, thresholds and counts are the same in both languages."""
+    changed = []
+    for ind in catalog.CATALOG.values():
+        spanish = catalog.get(ind.id, LANG)
+        for key in catalog.TRANSLATED_TEXT:
+            en, es = getattr(ind, key), getattr(spanish, key)
+            en, es = (" ".join(en), " ".join(es)) if key == "caveats" else (en, es)
+            if sorted(NUMBER.findall(en)) != sorted(NUMBER.findall(es)):
+                changed.append(f"{ind.id}.{key}: {NUMBER.findall(en)} → {NUMBER.findall(es)}")
+    assert not changed, "numbers differ between English and Spanish:\n" + "\n".join(changed)
+
+
+def test_not_available_reasons_in_spanish():
+    exc = NotAvailable(i18n.N_("“{title}” is available for: {where}"), indicator="eviction_vs_baseline",
+                       levels=("neighborhood", "zip", "county"))
+    title_es = catalog.get("eviction_vs_baseline", LANG).title
+    assert str(exc) == ("“Eviction filings compared with before the pandemic” is available for: "
+                        "neighborhood, ZIP code, county")
+    assert exc.message(LANG) == f"“{title_es}” está disponible a nivel de: barrio, código postal, condado"
+    # a technical detail stays in the English text for logs and is not shown in another language
+    failed = NotAvailable(i18n.N_("“{title}” cannot be computed at the {level} level from this snapshot"),
+                          indicator="rent_change", level="city", detail="no median_rent series for level 'city'")
+    assert str(failed).endswith("at the city level from this snapshot (no median_rent series for level 'city')")
+    assert failed.message(LANG) == (f"“{catalog.get('rent_change', LANG).title}” no se puede calcular a nivel de "
+                                    "ciudad con esta versión de los datos")
+    assert "series" not in failed.message(LANG)
 
 
 def test_figures_in_words_in_both_languages():
