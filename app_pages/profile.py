@@ -4,16 +4,16 @@ UPR recommendations on the same theme."""
 import pandas as pd
 import streamlit as st
 
-from indicators import catalog
+from indicators import catalog, moe
 from indicators.compute import NotAvailable
 from indicators.tracker.validation import NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
 from ui import charts, data, state
-from ui.i18n import _, words
+from ui.i18n import N_, _, indicator, lang, topics, words
 
 fmt = words()
 
-RELIABILITY = {"reliable": "reliable (CV under 15%)", "use with caution": "use with caution (CV 15–30%)",
-               "unreliable": "unreliable", "unknown": "no margin of error"}
+RELIABILITY = {moe.RELIABLE: N_("reliable (CV under 15%)"), moe.CAUTION: N_("use with caution (CV 15–30%)"),
+               moe.UNRELIABLE: N_("unreliable"), moe.UNKNOWN: N_("no margin of error")}
 
 view = state.view()
 city = view["city"]
@@ -22,112 +22,128 @@ if data.open_or_explain(city) is None:
 hoods = data.neighborhoods(city)
 wanted = state.param("hood", None, hoods)
 
-st.title("Neighborhood profile")
-hood = st.selectbox("Neighborhood", hoods, index=hoods.index(wanted) if wanted else None,
-                    placeholder="Choose a neighborhood", key="profile_hood")
+st.title(_("Neighborhood profile"))
+hood = st.selectbox(_("Neighborhood"), hoods, index=hoods.index(wanted) if wanted else None,
+                    placeholder=_("Choose a neighborhood"), key="profile_hood")
 state.keep_in_url(view, hood=hood)
 if hood is None:
-    st.info("Choose a neighborhood above, or select one on the map.")
+    st.info(_("Choose a neighborhood above, or select one on the map."))
     st.stop()
-st.markdown(f"Every figure the snapshot has for **{fmt.escape_markdown(hood)}**, beside the same figure for the "
-            f"whole city of {fmt.escape_markdown(data.city_name(city))}. Rank 1 is the neighborhood where the figure "
-            "is worst (for context measures, which are neither better nor worse, the highest).")
+st.markdown(_("Every figure the snapshot has for **{hood}**, beside the same figure for the whole city of {city}. "
+              "Rank 1 is the neighborhood where the figure is worst (for context measures, which are neither better "
+              "nor worse, the highest).", hood=fmt.escape_markdown(hood),
+              city=fmt.escape_markdown(data.city_name(city))))
+
+WHOLE_CITY, RANK = _("Whole city"), _("Rank")
 
 
 def profile_row(ind, frame: pd.DataFrame) -> dict:
     row = frame[frame["area_id"] == hood].iloc[0]
     city_row = data.city_value(city, ind.id) or {}
     note = row["note"] if isinstance(row["note"], str) else ""
+    reliability = RELIABILITY.get(row["reliability"])
     if "black_arrests" in row and pd.notna(row["black_arrests"]):
-        note = "; ".join(filter(None, [
-            f"{row['black_arrests']:,.0f} Black and {row['white_arrests']:,.0f} white arrests; "
-            f"{row['black_residents']:,.0f} Black and {row['white_residents']:,.0f} white residents", note]))
+        note = "; ".join(filter(None, [_(
+            "{black_arrests} Black and {white_arrests} white arrests; {black_residents} Black and "
+            "{white_residents} white residents", black_arrests=f"{row['black_arrests']:,.0f}",
+            white_arrests=f"{row['white_arrests']:,.0f}", black_residents=f"{row['black_residents']:,.0f}",
+            white_residents=f"{row['white_residents']:,.0f}"), note]))
     return {
-        "Indicator": ind.title,
+        _("Indicator"): ind.title,
         hood: fmt.value_with_margin(ind, row["estimate"], row["moe"]),
-        "Whole city": fmt.value_with_margin(ind, city_row.get("estimate"), city_row.get("moe")),
-        "Compared with the city": fmt.compare_to_city(ind, row["estimate"], city_row.get("estimate")),
-        "Reliability": RELIABILITY.get(row["reliability"], "") if pd.notna(row["estimate"]) else "",
-        "Rank": f"{int(row['rank'])} of {int(row['n'])}" if pd.notna(row["rank"]) else "no rank",
-        "Period": row["period"] if isinstance(row["period"], str) else "",
-        "Note": note,
+        WHOLE_CITY: fmt.value_with_margin(ind, city_row.get("estimate"), city_row.get("moe")),
+        _("Compared with the city"): fmt.compare_to_city(ind, row["estimate"], city_row.get("estimate")),
+        _("Reliability"): _(reliability) if reliability and pd.notna(row["estimate"]) else "",
+        RANK: _("{rank} of {n}", rank=int(row["rank"]), n=int(row["n"])) if pd.notna(row["rank"]) else _("no rank"),
+        _("Period"): row["period"] if isinstance(row["period"], str) else "",
+        _("Note"): note,
     }
 
 
 unavailable = []
-for topic, question in catalog.TOPICS.items():
+for topic, question in topics().items():
     rows = []
-    for ind in (i for i in catalog.CATALOG.values() if i.topic == topic):
+    for ind in (indicator(i.id) for i in catalog.CATALOG.values() if i.topic == topic):
         try:
-            rows.append(profile_row(ind, data.ranked(city, ind.id)))
+            rows.append(profile_row(ind, data.ranked(city, ind.id, lang=lang())))
         except NotAvailable as exc:
-            unavailable.append((ind, str(exc)))
+            unavailable.append((ind, data.reason(exc)))
     if rows:
         st.header(question)
         charts.text_table(pd.DataFrame(rows))
 
-st.header("Change over time")
-st.subheader("Residents by race, 2010 and 2020 censuses")
+st.header(_("Change over time"))
+st.subheader(_("Residents by race, 2010 and 2020 censuses"))
 groups = data.population_change_by_group(city)
 mine = groups[(groups["area_id"] == hood) & (groups["group"] != "total")]
 if mine.empty:
-    st.info(f"The census counts by race are not published for {fmt.escape_markdown(hood)} alone "
-            "(see Methods and sources: what this snapshot cannot show yet).")
+    st.info(_("The census counts by race are not published for {hood} alone (see Methods and sources: what this "
+              "snapshot cannot show yet).", hood=fmt.escape_markdown(hood)))
 else:
     everyone = groups[(groups["area_id"] == hood) & (groups["group"] == "total")].iloc[0]
-    st.markdown(f"{fmt.escape_markdown(hood)} had **{everyone['count_2010']:,.0f}** residents in 2010 and "
-                f"**{everyone['count_2020']:,.0f}** in 2020 ({everyone['change_share']:+.1%}).")
-    bars = pd.concat([mine.assign(year="2010", count=mine["count_2010"]),
-                      mine.assign(year="2020", count=mine["count_2020"])])
+    st.markdown(_("{hood} had **{residents_2010}** residents in 2010 and **{residents_2020}** in 2020 ({change}).",
+                  hood=fmt.escape_markdown(hood), residents_2010=f"{everyone['count_2010']:,.0f}",
+                  residents_2020=f"{everyone['count_2020']:,.0f}", change=f"{everyone['change_share']:+.1%}"))
+    labels = data.shown_words(mine["label"])
+    bars = pd.concat([mine.assign(label=labels, year="2010", count=mine["count_2010"]),
+                      mine.assign(label=labels, year="2020", count=mine["count_2020"])])
     bars["hover"] = [f"{label}, {year}: {count:,.0f}" for label, year, count in
                      zip(bars["label"], bars["year"], bars["count"])]
-    table = pd.DataFrame({"Group": mine["label"], "2010": mine["count_2010"], "2020": mine["count_2020"],
-                          "Change": mine["change"], "Change (%)": mine["change_share"] * 100,
-                          "Note": mine["note"].fillna("")})
+    GROUP, CHANGE, CHANGE_SHARE = _("Group"), _("Change"), _("Change (%)")
+    table = pd.DataFrame({GROUP: labels, "2010": mine["count_2010"], "2020": mine["count_2020"],
+                          CHANGE: mine["change"], CHANGE_SHARE: mine["change_share"] * 100,
+                          _("Note"): mine["note"].fillna("")})
     charts.show(charts.grouped_bars(bars, category="label", value="count", series="year", hover="hover",
-                                    title=f"Residents of {hood} by race, 2010 and 2020", value_title="Residents",
-                                    horizontal=True),
+                                    title=_("Residents of {hood} by race, 2010 and 2020", hood=hood),
+                                    value_title=_("Residents"), horizontal=True),
                 table, key="profile_race_chart",
-                alt=f"Bar chart of residents of {hood} by race in 2010 and 2020; the table below has the counts.",
+                alt=_("Bar chart of residents of {hood} by race in 2010 and 2020; the table below has the counts.",
+                      hood=hood),
                 column_config={"2010": st.column_config.NumberColumn(format="%d"),
                                "2020": st.column_config.NumberColumn(format="%d"),
-                               "Change": st.column_config.NumberColumn(format="%+d"),
-                               "Change (%)": st.column_config.NumberColumn(format="%+.1f%%")})
-    st.caption("Census counts have no sampling error, so no significance test applies; but the 2020 census adds "
-               "noise to small-area counts to protect privacy, so changes of a few dozen people are not a pattern. "
-               "**Not comparable:** the counts of *some other race* and *two or more races* rose largely because the "
-               "Census Bureau changed how it asked and coded race in 2020. Hispanic or Latino residents may be of "
-               "any race and are counted in the race groups too.")
-st.markdown("The housing, rent burden and poverty figures above come from one ACS period (2020–2024) for "
-            "neighborhoods in this snapshot, so their change over time cannot be shown here; *Growth vs people* "
-            "shows the city's series.")
+                               CHANGE: st.column_config.NumberColumn(format="%+d"),
+                               CHANGE_SHARE: st.column_config.NumberColumn(format="%+.1f%%")})
+    st.caption(_("Census counts have no sampling error, so no significance test applies; but the 2020 census adds "
+                 "noise to small-area counts to protect privacy, so changes of a few dozen people are not a pattern. "
+                 "**Not comparable:** the counts of *some other race* and *two or more races* rose largely because "
+                 "the Census Bureau changed how it asked and coded race in 2020. Hispanic or Latino residents may be "
+                 "of any race and are counted in the race groups too."))
+st.markdown(_("The housing, rent burden and poverty figures above come from one ACS period (2020–2024) for "
+              "neighborhoods in this snapshot, so their change over time cannot be shown here; *Growth vs people* "
+              "shows the city's series."))
 
-st.header("UPR recommendations on this theme")
-topics = list(catalog.TOPICS)
-topic = st.selectbox("Theme", topics, index=topics.index(catalog.get(view["indicator"]).topic),
-                     format_func=catalog.TOPICS.get, key="profile_upr_topic")
+st.header(_("UPR recommendations on this theme"))
+topic_names = topics()
+topic_ids = list(topic_names)
+topic = st.selectbox(_("Theme"), topic_ids, index=topic_ids.index(indicator(view["indicator"]).topic),
+                     format_func=topic_names.get, key="profile_upr_topic")
 themes = data.UPR_THEMES_BY_TOPIC.get(topic, ())
-st.caption("Recommendations the United States received in its third Universal Periodic Review whose theme is: "
-           + "; ".join(fmt.escape_markdown(t) for t in themes) + ". They concern the whole country; the statuses "
-           f"are those recorded for {fmt.escape_markdown(data.city_name(city))}.")
+st.caption(_("Recommendations the United States received in its third Universal Periodic Review whose theme is: "
+             "{themes}. They concern the whole country; the statuses are those recorded for {city}.",
+             themes="; ".join(fmt.escape_markdown(_(t)) for t in themes),
+             city=fmt.escape_markdown(data.city_name(city))))
 try:
     recs = data.upr_on_themes(city, tuple(themes))
 except Exception as exc:  # the tracker store may be unreachable; the profile must still open
     recs = None
-    st.info("Here will appear the UPR recommendations on this theme, each with the city government's claimed "
-            "status and the community's assessment. The recommendations tracker cannot be read right now: "
-            + fmt.escape_markdown(type(exc).__name__))
+    st.info(_("Here will appear the UPR recommendations on this theme, each with the city government's claimed "
+              "status and the community's assessment. The recommendations tracker cannot be read right now: "
+              "{problem}", problem=fmt.escape_markdown(type(exc).__name__)))
 if recs is not None:
     shown = pd.DataFrame({
-        "Number": recs["number"], "Recommending State": recs["recommending_state"],
-        "US response": recs["response"].map(lambda r: RESPONSES.get(r, r)), "Theme": recs["theme"],
-        **{TRACKS[t]: recs[f"{t}_status"].map(lambda s: STATUSES.get(s, NO_ASSESSMENT_LABEL)) for t in TRACKS},
-        "Recommendation": recs["text"]})
+        _("Number"): recs["number"], _("Recommending State"): recs["recommending_state"],
+        _("US response"): recs["response"].map(lambda r: _(RESPONSES[r]) if r in RESPONSES else r),
+        _("Theme"): data.shown_words(recs["theme"]),
+        **{_(TRACKS[t]): recs[f"{t}_status"].map(lambda s: _(STATUSES.get(s, NO_ASSESSMENT_LABEL))) for t in TRACKS},
+        _("Recommendation"): recs["text"]})
     charts.text_table(shown)
-    st.page_link("app_pages/upr_recommendations.py", label="All recommendations and their statuses")
+    if lang() != "en":
+        st.caption(_("The recommendations and the names of the States that made them are the official text, in "
+                     "English."))
+    st.page_link("app_pages/upr_recommendations.py", label=_("All recommendations and their statuses"))
 
 if unavailable:
-    st.header("Not available for neighborhoods")
+    st.header(_("Not available for neighborhoods"))
     # where no geography can serve an indicator, its first caveat says why
     st.markdown("\n".join("- " + fmt.escape_markdown(reason + (f" ({ind.caveats[0]})" if ind.caveats and not ind.levels
                                                                 else "")) for ind, reason in unavailable))

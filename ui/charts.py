@@ -11,7 +11,7 @@ import streamlit as st
 
 from indicators.catalog import Indicator
 from indicators.text import escape, escape_markdown
-from ui.i18n import words
+from ui.i18n import _, words
 
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
@@ -62,16 +62,17 @@ def dot_whisker(frame: pd.DataFrame, ind: Indicator, *, title: str, city_estimat
     """One dot per area (``name``, ``estimate``, ``moe``) with its 90% margin of error as a whisker, and the
     city figure as a dashed line."""
     shown = frame.dropna(subset=["estimate"]).iloc[::-1]
+    fmt = words()
     labels = [escape(n) for n in shown["name"]]
-    hover = [escape(f"{n}: {words().value_with_margin(ind, e, m)}") for n, e, m in
+    hover = [escape(f"{n}: {fmt.value_with_margin(ind, e, m)}") for n, e, m in
              zip(shown["name"], shown["estimate"], shown["moe"])]
     fig = go.Figure(go.Scatter(
         x=shown["estimate"], y=labels, mode="markers", marker={"size": 11, "color": COLOURS[0], "symbol": "circle"},
         error_x={"type": "data", "array": shown["moe"].fillna(0), "visible": True, "color": COLOURS[0], "thickness": 2},
-        hovertext=hover, hoverinfo="text", name="Neighborhood (± 90% margin of error)"))
+        hovertext=hover, hoverinfo="text", name=escape(_("Neighborhood (± 90% margin of error)"))))
     if city_estimate is not None and pd.notna(city_estimate):
         fig.add_vline(x=city_estimate, line_dash="dash", line_color=CITY_LINE,
-                      annotation_text=escape(f"City: {words().value(ind, city_estimate)}"),
+                      annotation_text=escape(_("City: {value}", value=fmt.value(ind, city_estimate))),
                       annotation_position="top")
     fig.update_xaxes(tickformat=TICK_FORMATS.get(ind.unit, ""))
     return _layout(fig, title=title, x_title=ind.title, height=max(260, 60 + 38 * len(shown)))
@@ -95,16 +96,18 @@ def scatter(frame: pd.DataFrame, *, x_ind: Indicator, y_ind: Indicator, title: s
     """Areas placed by two indicators (columns ``name``, ``x``, ``x_moe``, ``y``, ``y_moe``), hover naming each
     area and its two figures; dashed lines at the city figures. Unreliable points are hollow."""
     both = frame.dropna(subset=["x", "y"])
-    hover = [escape(f"{n}\n{x_ind.title}: {words().value_with_margin(x_ind, a, am)}\n"
-                        f"{y_ind.title}: {words().value_with_margin(y_ind, b, bm)}").replace("\n", "<br>")
+    fmt = words()
+    hover = [escape(f"{n}\n{x_ind.title}: {fmt.value_with_margin(x_ind, a, am)}\n"
+                        f"{y_ind.title}: {fmt.value_with_margin(y_ind, b, bm)}").replace("\n", "<br>")
              for n, a, am, b, bm in zip(both["name"], both["x"], both["x_moe"], both["y"], both["y_moe"])]
     hollow = both.get("unreliable", pd.Series(False, index=both.index)).fillna(False).astype(bool)
     fig = go.Figure()
-    for flag, label, symbol in ((False, "Neighborhood", "circle"), (True, "Neighborhood, figure to read with care", "circle-open")):
+    for flag, label, symbol in ((False, _("Neighborhood"), "circle"),
+                                (True, _("Neighborhood, figure to read with care"), "circle-open")):
         rows = both[hollow == flag]
         if rows.empty:
             continue
-        fig.add_scatter(x=rows["x"], y=rows["y"], mode="markers", name=label,
+        fig.add_scatter(x=rows["x"], y=rows["y"], mode="markers", name=escape(label),
                         marker={"size": 9, "symbol": symbol, "color": COLOURS[0] if not flag else COLOURS[5],
                                 "line": {"width": 1.5, "color": COLOURS[0] if not flag else COLOURS[5]}},
                         hovertext=[h for h, keep in zip(hover, hollow == flag) if keep], hoverinfo="text")
@@ -117,10 +120,11 @@ def scatter(frame: pd.DataFrame, *, x_ind: Indicator, y_ind: Indicator, title: s
 
 
 def show(fig: go.Figure, table: pd.DataFrame, *, alt: str, key: str, column_config: dict | None = None,
-         table_label: str = "The same figures as a table") -> None:
-    """Draw a chart with a text alternative for screen readers and its data in an expander below."""
+         table_label: str | None = None) -> None:
+    """Draw a chart with a text alternative for screen readers and its data in an expander below (labelled
+    "The same figures as a table" unless ``table_label`` says otherwise)."""
     st.plotly_chart(fig, key=key, alt=alt, config={"displaylogo": False, "displayModeBar": False})
-    with st.expander(table_label):
+    with st.expander(table_label or _("The same figures as a table")):
         st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
 
 
@@ -148,4 +152,5 @@ def margin_column(ind: Indicator, label: str | None = None):
     """A margin-of-error column (after :func:`percent_points`): shares in percentage points, not percent."""
     points = ind.unit in ("share", "percent_change")
     return st.column_config.NumberColumn(label, format="± %.0f" if ind.unit == "dollars" else "± %.1f",
-                                         help="90% margin of error" + (", in percentage points" if points else ""))
+                                         help=_("90% margin of error, in percentage points") if points else _(
+                                             "90% margin of error"))

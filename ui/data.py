@@ -11,10 +11,12 @@ import os
 import pandas as pd
 import streamlit as st
 
-from indicators import catalog, compute
+from indicators import catalog, compute, moe
 from indicators.config import available_cities, load_city
 from indicators.exports import to_csv_bytes
+from indicators.i18n import N_, translator
 from indicators.snapshot import Snapshot, SnapshotError, default_snapshot_dir, open_snapshot
+from ui.i18n import _, lang
 
 
 def snapshot_path(city: str) -> str:
@@ -90,8 +92,15 @@ def open_or_explain(city: str) -> Snapshot | None:
     try:
         return snapshot(city)
     except SnapshotError as exc:
-        st.error(f"The data snapshot for {city} cannot be opened: {exc}")
+        st.error(_("The data snapshot for {city} cannot be opened: {problem}", city=city, problem=exc))
         return None
+
+
+def reason(exc: Exception) -> str:
+    """Why the snapshot cannot serve an indicator (a :class:`indicators.compute.NotAvailable`), in the reader's
+    language where the exception can say it in one (``exc.message(lang)``), else as the library worded it."""
+    message = getattr(exc, "message", None)
+    return message(lang()) if callable(message) else str(exc)
 
 
 def indicators_for(level: str):
@@ -110,11 +119,11 @@ def source_titles(city: str, source_ids: str) -> str:
 
 # ---------------------------------------------------------------- profile, compare, growth and methods pages
 @st.cache_data(show_spinner=False, max_entries=128)
-def ranked(city: str, indicator_id: str, level: str = "neighborhood") -> pd.DataFrame:
+def ranked(city: str, indicator_id: str, level: str = "neighborhood", *, lang: str) -> pd.DataFrame:
     """Every area of ``level`` with its name, the indicator and its rank among the ``n`` areas with a figure.
 
     Rank 1 is the worst area (the highest value for context indicators), as on the map. Areas the result
-    leaves out keep a row with a note. Raises NotAvailable.
+    leaves out keep a row with a note, in ``lang``. Raises NotAvailable.
     """
     ind = catalog.get(indicator_id)
     result = indicator(city, indicator_id, level)
@@ -123,7 +132,8 @@ def ranked(city: str, indicator_id: str, level: str = "neighborhood") -> pd.Data
     frame["rank"] = frame["estimate"].rank(ascending=ind.direction == "higher_is_better", method="min")
     frame["n"] = int(frame["estimate"].notna().sum())
     no_row = ~frame["area_id"].isin(result["area_id"])
-    frame.loc[no_row, "note"] = "no figure for this area in the snapshot"
+    _ = translator(lang)
+    frame.loc[no_row, "note"] = _("no figure for this area in the snapshot")
     return frame.sort_values(["rank", "name"], na_position="last").reset_index(drop=True)
 
 
@@ -144,9 +154,12 @@ def change(city: str, measure: str, level: str) -> pd.DataFrame:
     return growth.change_between_periods(snapshot(city).table("measures"), measure, level=level)
 
 
-RACE_GROUPS = {"total": "Everyone", "white": "White alone", "black": "Black alone", "asian": "Asian alone",
-               "native": "American Indian and Alaska Native alone", "pacific_islander": "Pacific Islander alone",
-               "other": "Some other race alone", "two_or_more": "Two or more races", "hispanic": "Hispanic or Latino"}
+#: race groups of the census counts; the labels are kept in English in the frames (they are keys) and translated
+#: where they are shown, with ``_(label)``
+RACE_GROUPS = {"total": N_("Everyone"), "white": N_("White alone"), "black": N_("Black alone"),
+               "asian": N_("Asian alone"), "native": N_("American Indian and Alaska Native alone"),
+               "pacific_islander": N_("Pacific Islander alone"), "other": N_("Some other race alone"),
+               "two_or_more": N_("Two or more races"), "hispanic": N_("Hispanic or Latino")}
 
 
 @st.cache_data(show_spinner=False)
@@ -167,22 +180,44 @@ def population_change_by_group(city: str, level: str = "neighborhood") -> pd.Dat
     return pd.concat(frames, ignore_index=True)
 
 
-ARREST_GROUPS = {"black": "Black", "white": "White", "hispanic": "Hispanic", "asian": "Asian",
-                 "native": "American Indian", "other": "Other", "unknown": "Not recorded", "total": "All arrests"}
-CITY_ROW = "City (all neighborhoods)"
+#: arrest race groups: column headings of :func:`arrests_by_race` (English keys, translated where shown)
+ARREST_GROUPS = {"black": N_("Black"), "white": N_("White"), "hispanic": N_("Hispanic"), "asian": N_("Asian"),
+                 "native": N_("American Indian"), "other": N_("Other"), "unknown": N_("Not recorded"),
+                 "total": N_("All arrests")}
+CITY_ROW = N_("City (all neighborhoods)")
+#: the racial majorities (and the gender one) by which Eviction Lab pools ZIP codes, as its file spells them
+EVICTION_GROUPS = {label: label for label in (N_("White"), N_("Black"), N_("Latinx"), N_("Other"), N_("Female"))}
+#: geography levels as words in a sentence ("available for: city, county")
+LEVEL_WORDS = {"neighborhood": N_("neighborhood"), "tract": N_("tract"), "city": N_("city"),
+               "county": N_("county"), "zip": N_("ZIP code")}
+#: reliability classes of :mod:`indicators.moe` as shown in tables
+RELIABILITY = {moe.RELIABLE: N_("reliable"), moe.CAUTION: N_("use with caution"), moe.UNRELIABLE: N_("unreliable"),
+               moe.UNKNOWN: N_("unknown")}
+
+
+def shown_words(values: pd.Series) -> pd.Series:
+    """Key values (race groups, reliability classes, …) in the reader's language; other values unchanged."""
+    return values.map(lambda v: _(v) if isinstance(v, str) and v else v)
+
+
+def levels_in_words(levels) -> str:
+    """``city, county`` in the reader's language."""
+    return ", ".join(_(LEVEL_WORDS.get(lv, lv)) for lv in levels)
 
 
 @st.cache_data(show_spinner=False)
-def arrests_by_race(city: str) -> pd.DataFrame:
+def arrests_by_race(city: str, *, lang: str) -> pd.DataFrame:
     """Arrests per neighborhood and race group as counted in the ``arrests`` table, one column per group,
-    with a last row summing every neighborhood and the ``period`` covered."""
+    with a last row summing every neighborhood and the ``period`` covered (in words, in ``lang``)."""
     arrests = snapshot(city).table("arrests")
     rows = arrests[arrests["geo_level"] == "neighborhood"]
     wide = rows.pivot_table(index="area_id", columns="group", values="count", aggfunc="sum", fill_value=0)
     wide = wide.reindex(columns=[g for g in ARREST_GROUPS if g in wide.columns])
     wide.loc[CITY_ROW] = wide.sum()
     wide = wide.rename(columns=ARREST_GROUPS).reset_index(names="area")
-    wide["period"] = f"{rows['period_start'].min()} to {rows['period_end'].max()}" if len(rows) else ""
+    _ = translator(lang)
+    wide["period"] = _("{start} to {end}", start=rows["period_start"].min(),
+                       end=rows["period_end"].max()) if len(rows) else ""
     return wide
 
 
@@ -207,15 +242,20 @@ def table_csv(city: str, name: str) -> bytes:
     return to_csv_bytes(table(city, name))
 
 
-#: the UPR themes (primary theme of the OHCHR list) that speak to each catalog topic
+#: the UPR themes (primary theme of the OHCHR list) that speak to each catalog topic; the English names are the
+#: tracker's keys, translated where shown with ``_(theme)``
+HOUSING, LIVING, RACISM = N_("Right to adequate housing"), N_("Right to an adequate standard of living"), N_(
+    "Racial discrimination")
+POVERTY, JUSTICE, EQUALITY = N_("Human rights & poverty"), N_("Administration of justice & fair trial"), N_(
+    "Equality & non-discrimination")
+LIFE, HEALTH = N_("Right to life"), N_("Right to health")
 UPR_THEMES_BY_TOPIC = {
-    "stability": ("Right to adequate housing", "Right to an adequate standard of living", "Racial discrimination"),
-    "housing": ("Right to adequate housing", "Right to an adequate standard of living", "Human rights & poverty"),
-    "evictions": ("Right to adequate housing", "Right to an adequate standard of living"),
-    "policing": ("Administration of justice & fair trial", "Racial discrimination", "Equality & non-discrimination",
-                 "Right to life"),
-    "living": ("Human rights & poverty", "Right to an adequate standard of living", "Right to health"),
-    "growth": ("Right to adequate housing", "Human rights & poverty"),
+    "stability": (HOUSING, LIVING, RACISM),
+    "housing": (HOUSING, LIVING, POVERTY),
+    "evictions": (HOUSING, LIVING),
+    "policing": (JUSTICE, RACISM, EQUALITY, LIFE),
+    "living": (POVERTY, LIVING, HEALTH),
+    "growth": (HOUSING, POVERTY),
 }
 
 

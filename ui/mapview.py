@@ -16,7 +16,7 @@ import pydeck as pdk
 from indicators import moe as moe_math
 from indicators.catalog import Indicator
 from indicators.text import escape, escape_markdown
-from ui.i18n import words
+from ui.i18n import N_, _, words
 
 
 # ColorBrewer sequential palettes (colour-blind safe): light = low, dark = high
@@ -25,7 +25,8 @@ CONTEXT = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"]      # PuBu: n
 UNRELIABLE_GREY = "#9e9e9e"
 NO_DATA = "#f5f5f5"
 
-SCHEMES = {"quantiles": "Quantiles (equal counts)", "natural_breaks": "Natural breaks (Fisher–Jenks)"}
+SCHEMES = {"quantiles": N_("Quantiles (equal counts)"), "natural_breaks": N_("Natural breaks (Fisher–Jenks)")}
+UNRELIABLE_WORDS = N_("unreliable estimate (CV over 30%)")
 
 
 def palette(ind: Indicator, k: int) -> list[str]:
@@ -74,32 +75,34 @@ def map_frame(areas, result: pd.DataFrame, ind: Indicator, *, scheme: str = "qua
         for c, u in zip(frame["klass"], unreliable)]
     n = int(frame["estimate"].notna().sum())
     frame["tip_name"] = frame["name"].map(escape)
-    frame["tip_value"] = [escape(words().value_with_margin(ind, e, m)) for e, m in zip(frame["estimate"], frame["moe"])]
-    frame["tip_rank"] = [f"rank {int(r)} of {n}" if pd.notna(r) else "" for r in frame["rank"]]
-    frame["tip_note"] = np.where(unreliable, "unreliable estimate (CV over 30%)", "")
+    fmt = words()
+    frame["tip_value"] = [escape(fmt.value_with_margin(ind, e, m)) for e, m in zip(frame["estimate"], frame["moe"])]
+    frame["tip_rank"] = [escape(_("rank {rank} of {n}", rank=int(r), n=n)) if pd.notna(r) else "" for r in frame["rank"]]
+    frame["tip_note"] = np.where(unreliable, escape(_(UNRELIABLE_WORDS)), "")
     return frame, breaks, colours
 
 
 def legend_rows(ind: Indicator, breaks: list[float], colours: list[str], lowest: float | None) -> list[tuple[str, str]]:
+    fmt = words()
     if ind.unit == "flag":
-        return [(colours[0], "not vulnerable"), (colours[-1], "vulnerable"), (NO_DATA, "undetermined")]
+        return [(colours[0], fmt.value(ind, 0.0)), (colours[-1], fmt.value(ind, 1.0)), (NO_DATA, fmt.value(ind, None))]
     rows = []
     lower = lowest
     for b, c in zip(breaks, colours):
-        lo = words().value(ind, lower, with_unit=False) if lower is not None else "…"
-        rows.append((c, f"{lo} – {words().value(ind, b, with_unit=False)}"))
+        lo = fmt.value(ind, lower, with_unit=False) if lower is not None else "…"
+        rows.append((c, f"{lo} – {fmt.value(ind, b, with_unit=False)}"))
         lower = b
-    rows.append((UNRELIABLE_GREY, "unreliable estimate (CV over 30%)"))
-    rows.append((NO_DATA, "no figure"))
+    rows.append((UNRELIABLE_GREY, _(UNRELIABLE_WORDS)))
+    rows.append((NO_DATA, _("no figure")))
     return rows
 
 
 def legend_html(title: str, rows: list[tuple[str, str]]) -> str:
     items = "".join(
-        f'<div style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
-        f'<span style="display:inline-block;width:1.4em;height:1em;background:{c};border:1px solid #555"></span>'
+        f'<div style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'  # i18n: not shown
+        f'<span style="display:inline-block;width:1.4em;height:1em;background:{c};border:1px solid #555"></span>'  # i18n: not shown
         f'<span>{escape(label)}</span></div>' for c, label in rows)
-    return f'<div role="img" aria-label="{escape(title)}"><strong>{escape(title)}</strong>{items}</div>'
+    return f'<div role="img" aria-label="{escape(title)}"><strong>{escape(title)}</strong>{items}</div>'  # i18n: not shown
 
 
 _online_checked: tuple[float, bool] | None = None
