@@ -19,21 +19,30 @@ from indicators.tracker.records import PriorityItem
 from indicators.tracker.validation import NOTE_LIMIT, SHORT_TEXT_LIMIT, STATUSES, TRACKS
 from ui import auth
 from ui import tracker as ut
+from ui.i18n import N_, _
+
+# words that name a track inside a sentence, one message per track (word order differs between languages)
+SAVE_BUTTONS = {"city": N_("Save the city government claims"), "community": N_("Save the community assessment")}
+SAVED = {"city": N_("Saved version {version} of the city government claims for {number}."),
+         "community": N_("Saved version {version} of the community assessment for {number}.")}
+# the tabs, by code; each is drawn with its title in the reader's language
+TAB_TITLES = {"status": N_("Status and evidence"), "history": N_("History and restore"),
+              "priorities": N_("Priority lists"), "import": N_("Import recommendations")}
 
 city = ut.current_city()
 store = ut.store_or_stop()
 
-st.title("Edit the UPR tracker")
+st.title(_("Edit the UPR tracker"))
 actor = auth.current_actor()
 if actor is None:
-    st.info("Sign in to edit. Everything in the tracker is public to read; editing needs an account from the "
-            "coalition.")
+    st.info(_("Sign in to edit. Everything in the tracker is public to read; editing needs an account from the "
+              "coalition."))
     auth.sign_in_panel()
     st.stop()
 auth.signed_in_bar(actor)
 ut.show_flash()
 if actor.role == "viewer":
-    st.info("Your account can read the tracker but not edit it. Ask an editor to give you a role.")
+    st.info(_("Your account can read the tracker but not edit it. Ask an editor to give you a role."))
     st.stop()
 
 
@@ -51,25 +60,25 @@ def report(action) -> object | None:
         ut.show_problems(exc)
     except ConflictError as exc:
         ut.show_conflict(exc)
-        st.info("Nothing was saved. Load the newest version, then apply your change again.")
+        st.info(_("Nothing was saved. Load the newest version, then apply your change again."))
     except PermissionDenied as exc:
-        st.error(ut.md_escape(str(exc)))
+        ut.show_error(exc)
     return None
 
 
 recs = store.recommendations()
 tracks = [t for t in TRACKS if actor.can(STATUS_PERMISSION[t])]
-tab_names = []
+tab_codes = []
 if tracks and recs:
-    tab_names += ["Status and evidence", "History and restore"]
+    tab_codes += ["status", "history"]
 if actor.can(EDIT_PRIORITIES):
-    tab_names.append("Priority lists")
+    tab_codes.append("priorities")
 if actor.can(IMPORT):
-    tab_names.append("Import recommendations")
+    tab_codes.append("import")
 if not recs and not actor.can(IMPORT):
-    st.info("No recommendations yet: an editor imports the official list first.")
+    st.info(_("No recommendations yet: an editor imports the official list first."))
     st.stop()
-tabs = dict(zip(tab_names, st.tabs(tab_names), strict=True))
+tabs = dict(zip(tab_codes, st.tabs([_(TAB_TITLES[code]) for code in tab_codes]), strict=True))
 
 
 def pick_recommendation() -> str:
@@ -80,7 +89,7 @@ def pick_recommendation() -> str:
     if wanted in options and st.session_state.get("edit_rec_from_url") != wanted:
         st.session_state["edit_rec"] = wanted
         st.session_state["edit_rec_from_url"] = wanted
-    number = st.selectbox("Recommendation", numbers, format_func=options.get, key="edit_rec")
+    number = st.selectbox(_("Recommendation"), numbers, format_func=options.get, key="edit_rec")
     if st.query_params.get("rec") != number:
         st.query_params["rec"] = number
         st.session_state["edit_rec_from_url"] = number
@@ -93,96 +102,102 @@ def status_tab(number: str, track: str) -> None:
     key = f"opened::{city}::{number}::{track}"
     base_version = opened(key, newest)
     if base_version != newest:
-        st.warning(f"Someone saved version {newest} after you opened version {base_version}.")
-        if st.button("Load the newest version", key=f"reload_{key}"):
+        st.warning(_("Someone saved version {newest} after you opened version {opened}.", newest=newest,
+                     opened=base_version))
+        if st.button(_("Load the newest version"), key=f"reload_{key}"):
             st.session_state[key] = newest
             st.rerun()
     base = store.status_version(number, city=city, track=track, version=base_version) if base_version else None
-    st.caption(f"Editing on top of version {base_version}" if base_version else "No version yet: this is the first.")
+    st.caption(_("Editing on top of version {version}", version=base_version) if base_version
+               else _("No version yet: this is the first."))
     form_key = f"status::{number}::{track}::{base_version}"
     with st.form(form_key):
-        status = st.selectbox("Status", list(STATUSES), format_func=ut.status_label,
+        status = st.selectbox(_("Status"), list(STATUSES), format_func=ut.status_label,
                               index=list(STATUSES).index(base.status) if base else 0)
-        as_of = st.date_input("As of (the date the claim or assessment refers to)",
+        as_of = st.date_input(_("As of (the date the claim or assessment refers to)"),
                               value=base.as_of if base else dt.date.today(), max_value=dt.date.today(),
                               min_value=dt.date(1945, 1, 1))
         default_author = base.author if base else (actor.label if track == "community" else "")
-        author = st.text_input("According to (who makes this claim)", value=default_author,
+        author = st.text_input(_("According to (who makes this claim)"), value=default_author,
                                max_chars=SHORT_TEXT_LIMIT,
-                               placeholder="e.g. Office of the Mayor" if track == "city" else "e.g. the coalition")
-        note = st.text_area("Note", value=base.note if base else "", max_chars=NOTE_LIMIT, height=140)
-        evidence = st.text_area("Evidence links, one per line (a URL, then an optional label)",
+                               placeholder=_("e.g. Office of the Mayor") if track == "city"
+                               else _("e.g. the coalition"))
+        note = st.text_area(_("Note"), value=base.note if base else "", max_chars=NOTE_LIMIT, height=140)
+        evidence = st.text_area(_("Evidence links, one per line (a URL, then an optional label)"),
                                 value=ut.evidence_lines(base), height=100,
-                                placeholder="https://example.org/report.pdf Annual report 2023, p. 12")
+                                placeholder=_("https://example.org/report.pdf Annual report 2023, p. 12"))
         choices = ut.indicator_choices()
         if choices:
-            indicators = st.multiselect("Indicators whose trend counts as evidence", list(choices),
+            indicators = st.multiselect(_("Indicators whose trend counts as evidence"), list(choices),
                                         default=[i for i in (base.indicator_ids if base else ()) if i in choices],
                                         format_func=lambda i: choices.get(i, i))
         else:
-            typed = st.text_input("Indicator ids whose trend counts as evidence (comma-separated)",
+            typed = st.text_input(_("Indicator ids whose trend counts as evidence (comma-separated)"),
                                   value=", ".join(base.indicator_ids) if base else "")
             indicators = [i.strip() for i in typed.split(",") if i.strip()]
-        submitted = st.form_submit_button(f"Save the {TRACKS[track].lower()}", type="primary")
+        submitted = st.form_submit_button(_(SAVE_BUTTONS[track]), type="primary")
     if submitted:
         saved = report(lambda: store.set_status(
             actor, number, city=city, track=track, status=status, as_of=as_of, author=author, note=note,
             evidence=ut.parse_evidence_lines(evidence), indicator_ids=indicators, expected_version=base_version))
         if saved is not None:
             st.session_state[key] = saved.version
-            ut.flash(f"Saved version {saved.version} of the {TRACKS[track].lower()} for {number}.")
+            ut.flash(_(SAVED[track], version=saved.version, number=number))
             st.rerun()
 
 
 def history_tab(number: str, track: str) -> None:
     history = store.status_history(number, city=city, track=track)
     if not history:
-        st.caption("No version yet.")
+        st.caption(_("No version yet."))
         return
-    st.dataframe(ut.timeline_frame(history), hide_index=True, width="stretch")
+    ut.show_timeline(history)
     newest = history[-1].version
     key = f"opened::{city}::{number}::{track}"
     base_version = opened(key, newest)
     earlier = [v.version for v in reversed(history) if v.version != newest]
     if not earlier:
-        st.caption("Only one version so far: nothing to restore.")
+        st.caption(_("Only one version so far: nothing to restore."))
         return
-    version = st.selectbox("Version to restore", earlier, key=f"restore_pick::{number}::{track}")
+    version = st.selectbox(_("Version to restore"), earlier, key=f"restore_pick::{number}::{track}")
     ut.show_status(next(v for v in history if v.version == version), track)
-    if st.button(f"Restore version {version} (saved as a new version)", key=f"restore::{number}::{track}"):
+    if st.button(_("Restore version {version} (saved as a new version)", version=version),
+                 key=f"restore::{number}::{track}"):
         restored = report(lambda: store.restore_status(actor, number, city=city, track=track, version=version,
                                                        expected_version=base_version))
         if restored is not None:
             st.session_state[key] = restored.version
-            ut.flash(f"Version {version} restored as version {restored.version}.")
+            ut.flash(_("Version {version} restored as version {restored}.", version=version,
+                       restored=restored.version))
             st.rerun()
 
 
 def priorities_tab() -> None:
     lists = store.priority_lists(city, include_archived=True)
-    options = {pl.list_id: pl.name + (" (archived)" if pl.archived else "") for pl in lists}
+    options = {pl.list_id: _("{name} (archived)", name=pl.name) if pl.archived else pl.name for pl in lists}
     if "plist_pick_next" in st.session_state:   # a list just created: select it before the widget exists
         st.session_state["plist_pick"] = st.session_state.pop("plist_pick_next")
-    choice = st.selectbox("Priority list", [*options, 0], format_func=lambda i: options.get(i, "New list…"),
+    choice = st.selectbox(_("Priority list"), [*options, 0], format_func=lambda i: options.get(i, _("New list…")),
                           key="plist_pick")
     if choice == 0:
         with st.form("new_list"):
-            name = st.text_input("Name", max_chars=SHORT_TEXT_LIMIT, placeholder="e.g. 20 for 2020")
-            description = st.text_area("Description (campaign, who made it, when)", max_chars=NOTE_LIMIT)
-            if st.form_submit_button("Create the list", type="primary"):
+            name = st.text_input(_("Name"), max_chars=SHORT_TEXT_LIMIT, placeholder=_("e.g. 20 for 2020"))
+            description = st.text_area(_("Description (campaign, who made it, when)"), max_chars=NOTE_LIMIT)
+            if st.form_submit_button(_("Create the list"), type="primary"):
                 created = report(lambda: store.create_priority_list(actor, city=city, name=name,
                                                                     description=description))
                 if created is not None:
                     st.session_state["plist_pick_next"] = created.list_id
-                    ut.flash(f"Created the list {created.name}.")
+                    ut.flash(_("Created the list {name}.", name=created.name))
                     st.rerun()
         return
     current = next(pl for pl in lists if pl.list_id == choice)
     key = f"opened_list::{choice}"
     base_version = opened(key, current.version)
     if base_version != current.version:
-        st.warning(f"Someone saved version {current.version} after you opened version {base_version}.")
-        if st.button("Load the newest version", key=f"reload_{key}"):
+        st.warning(_("Someone saved version {newest} after you opened version {opened}.", newest=current.version,
+                     opened=base_version))
+        if st.button(_("Load the newest version"), key=f"reload_{key}"):
             st.session_state[key] = current.version
             st.rerun()
     base = store.priority_list(choice, base_version)
@@ -191,81 +206,89 @@ def priorities_tab() -> None:
         saved = report(lambda: store.update_priority_list(actor, choice, expected_version=base_version, **changes))
         if saved is not None:
             st.session_state[key] = saved.version
-            ut.flash(f"Saved version {saved.version} of the list {saved.name}.")
+            ut.flash(_("Saved version {version} of the list {name}.", version=saved.version, name=saved.name))
             st.rerun()
 
     titles = {r.number: ut.rec_option(r) for r in recs}
     if base.items:
-        st.dataframe(pd.DataFrame([{"#": i, "recommendation": titles.get(item.number, item.number),
-                                    "why it matters here": item.rationale, "responsible": item.responsible_body,
+        st.dataframe(pd.DataFrame([{"position": i, "recommendation": titles.get(item.number, item.number),
+                                    "rationale": item.rationale, "responsible": item.responsible_body,
                                     "target": item.target_date} for i, item in enumerate(base.items, start=1)]),
-                     hide_index=True, width="stretch")
+                     hide_index=True, width="stretch",
+                     column_config={"position": st.column_config.NumberColumn("#", width="small"),
+                                    "recommendation": st.column_config.TextColumn(ut.heading("recommendation")),
+                                    "rationale": st.column_config.TextColumn(ut.heading("rationale")),
+                                    "responsible": st.column_config.TextColumn(ut.heading("responsible")),
+                                    "target": st.column_config.DateColumn(ut.heading("target"))})
     else:
-        st.caption("No recommendation on this list yet.")
+        st.caption(_("No recommendation on this list yet."))
 
     left, right = st.columns(2)
     with left.form(f"add_item::{choice}::{base_version}"):
-        st.markdown("**Add a recommendation**")
+        st.markdown(_("**Add a recommendation**"))
         listed = {item.number for item in base.items}
-        number = st.selectbox("Recommendation", [r.number for r in recs if r.number not in listed],
+        number = st.selectbox(_("Recommendation"), [r.number for r in recs if r.number not in listed],
                               format_func=titles.get)
-        rationale = st.text_area("Why it matters here", max_chars=NOTE_LIMIT)
-        body = st.text_input("Local body responsible", max_chars=SHORT_TEXT_LIMIT)
-        target = st.date_input("Target date", value=None, min_value=dt.date(1945, 1, 1))
-        if st.form_submit_button("Add to the list"):
+        rationale = st.text_area(_("Why it matters here"), max_chars=NOTE_LIMIT)
+        body = st.text_input(_("Local body responsible"), max_chars=SHORT_TEXT_LIMIT)
+        target = st.date_input(_("Target date"), value=None, min_value=dt.date(1945, 1, 1))
+        if st.form_submit_button(_("Add to the list")):
             save(items=with_item_added(base.items, PriorityItem(number, None, rationale, body, target)))
     if base.items:
         with right.form(f"change_item::{choice}::{base_version}"):
-            st.markdown("**Change, move or remove a recommendation**")
-            number = st.selectbox("Recommendation on the list", [i.number for i in base.items],
+            st.markdown(_("**Change, move or remove a recommendation**"))
+            number = st.selectbox(_("Recommendation on the list"), [i.number for i in base.items],
                                   format_func=titles.get)
             item = next(i for i in base.items if i.number == number)
-            position = st.number_input("Position", min_value=1, max_value=len(base.items),
+            position = st.number_input(_("Position"), min_value=1, max_value=len(base.items),
                                        value=[i.number for i in base.items].index(number) + 1)
-            rationale = st.text_area("Why it matters here", value=item.rationale, max_chars=NOTE_LIMIT)
-            body = st.text_input("Local body responsible", value=item.responsible_body, max_chars=SHORT_TEXT_LIMIT)
-            target = st.date_input("Target date", value=item.target_date, min_value=dt.date(1945, 1, 1))
+            rationale = st.text_area(_("Why it matters here"), value=item.rationale, max_chars=NOTE_LIMIT)
+            body = st.text_input(_("Local body responsible"), value=item.responsible_body,
+                                 max_chars=SHORT_TEXT_LIMIT)
+            target = st.date_input(_("Target date"), value=item.target_date, min_value=dt.date(1945, 1, 1))
             save_item, move, remove = st.columns(3)
-            if save_item.form_submit_button("Save"):
+            if save_item.form_submit_button(_("Save")):
                 save(items=with_item_changed(base.items, number, rationale=rationale, responsible_body=body,
                                              target_date=target))
-            if move.form_submit_button("Move"):
+            if move.form_submit_button(_("Move")):
                 save(items=with_item_moved(base.items, number, int(position)))
-            if remove.form_submit_button("Remove"):
+            if remove.form_submit_button(_("Remove")):
                 save(items=without_item(base.items, number))
 
     with st.form(f"list_details::{choice}::{base_version}"):
-        st.markdown("**Name and description**")
-        name = st.text_input("Name", value=base.name, max_chars=SHORT_TEXT_LIMIT)
-        description = st.text_area("Description", value=base.description, max_chars=NOTE_LIMIT)
-        archived = st.checkbox("Archived (hidden from the public list; never deleted)", value=base.archived)
-        if st.form_submit_button("Save name and description"):
+        st.markdown(_("**Name and description**"))
+        name = st.text_input(_("Name"), value=base.name, max_chars=SHORT_TEXT_LIMIT)
+        description = st.text_area(_("Description"), value=base.description, max_chars=NOTE_LIMIT)
+        archived = st.checkbox(_("Archived (hidden from the public list; never deleted)"), value=base.archived)
+        if st.form_submit_button(_("Save name and description")):
             save(name=name, description=description, archived=archived)
 
     history = store.priority_list_history(choice)
     earlier = [v.version for v in reversed(history) if v.version != current.version]
     if earlier:
-        with st.expander("Restore an earlier version of this list"):
-            version = st.selectbox("Version", earlier, key=f"plist_restore_pick::{choice}")
+        with st.expander(_("Restore an earlier version of this list")):
+            version = st.selectbox(_("Version"), earlier, key=f"plist_restore_pick::{choice}")
             old = next(v for v in history if v.version == version)
-            st.caption(f"Version {old.version}: {ut.md_escape(old.name)}, saved by {ut.md_escape(old.recorded_by)} "
-                       f"on {ut.when(old.recorded_at)} · {', '.join(i.number for i in old.items) or 'no items'}")
-            if st.button(f"Restore version {version}", key=f"plist_restore::{choice}"):
+            st.caption(_("Version {version}: {name}, saved by {by} on {when} · {items}", version=old.version,
+                         name=ut.md_escape(old.name), by=ut.md_escape(old.recorded_by), when=ut.when(old.recorded_at),
+                         items=", ".join(i.number for i in old.items) or _("no items")))
+            if st.button(_("Restore version {version}", version=version), key=f"plist_restore::{choice}"):
                 restored = report(lambda: store.restore_priority_list(actor, choice, version=version,
                                                                       expected_version=base_version))
                 if restored is not None:
                     st.session_state[key] = restored.version
-                    ut.flash(f"Version {version} restored as version {restored.version}.")
+                    ut.flash(_("Version {version} restored as version {restored}.", version=version,
+                               restored=restored.version))
                     st.rerun()
 
 
 def import_tab() -> None:
-    st.markdown("Import the official list (the format of `us_upr_cycle3_recommendations.csv`) or a plain CSV "
-                "with the columns number, recommending state, text, response, theme. Recommendations are "
-                "matched on cycle and number: importing the same file again changes nothing. A file with any "
-                "problem is rejected whole.")
-    upload = st.file_uploader("CSV file (UTF-8)", type=["csv"], key="import_file")
-    cycle = st.number_input("UPR cycle (only for a plain CSV without a cycle column)", min_value=1, max_value=9,
+    st.markdown(_("Import the official list (the format of `us_upr_cycle3_recommendations.csv`) or a plain CSV "
+                  "with the columns number, recommending state, text, response, theme (column names in English, "
+                  "as in the list's download for re-import). Recommendations are matched on cycle and number: "
+                  "importing the same file again changes nothing. A file with any problem is rejected whole."))
+    upload = st.file_uploader(_("CSV file (UTF-8)"), type=["csv"], key="import_file")
+    cycle = st.number_input(_("UPR cycle (only for a plain CSV without a cycle column)"), min_value=1, max_value=9,
                             value=3)
     if upload is not None:
         data = upload.getvalue()
@@ -274,45 +297,56 @@ def import_tab() -> None:
         except ValidationError as exc:
             ut.show_problems(exc)
         else:
-            st.success(f"{len(frame)} recommendations read from {ut.md_escape(upload.name)}; nothing is written "
-                       "until you import.")
-            st.dataframe(frame.head(20), hide_index=True, width="stretch")
-            if st.button(f"Import {len(frame)} recommendations", type="primary", key="import_go"):
-                bar = st.progress(0.0, text="Importing…")
+            st.success(_("{n} recommendations read from {file}; nothing is written until you import.",
+                         n=len(frame), file=ut.md_escape(upload.name)))
+            st.dataframe(frame.head(20), hide_index=True, width="stretch",
+                         column_config={c: st.column_config.Column(ut.heading(c)) for c in frame.columns})
+            if st.button(_("Import {n} recommendations", n=len(frame)), type="primary", key="import_go"):
+                bar = st.progress(0.0, text=_("Importing…"))
 
                 def progress(done: int, total: int, _record) -> None:
                     if done % 25 == 0 or done == total:
-                        bar.progress(done / total, text=f"{done} of {total} written (not yet committed)")
+                        bar.progress(done / total, text=_("{done} of {total} written (not yet committed)", done=done,
+                                                          total=total))
 
                 result = report(lambda: import_bytes(store, data, actor, source=upload.name, cycle=int(cycle),
                                                      city=city, on_row=progress))
                 if result is not None:
-                    ut.flash(f"{result.rows} recommendations: {result.added} added, {result.updated} updated, "
-                             f"{result.unchanged} unchanged.")
+                    ut.flash(_("{rows} recommendations: {added} added, {updated} updated, {unchanged} unchanged.",
+                               rows=result.rows, added=result.added, updated=result.updated,
+                               unchanged=result.unchanged))
                     st.rerun()
     runs = store.import_runs()
     if not runs.empty:
-        st.markdown("**Earlier imports**")
+        st.markdown(_("**Earlier imports**"))
         runs = runs.assign(recorded_at=runs["recorded_at"].map(ut.when)).sort_values("run", ascending=False)
-        st.dataframe(runs.rename(columns={"recorded_by": "by", "recorded_at": "when"}), hide_index=True,
-                     width="stretch")
+        st.dataframe(runs, hide_index=True, width="stretch",
+                     column_config={"run": st.column_config.NumberColumn(_("Import run")),
+                                    "source": st.column_config.TextColumn(_("File")),
+                                    "rows": st.column_config.NumberColumn(_("Rows")),
+                                    "added": st.column_config.NumberColumn(_("Added")),
+                                    "updated": st.column_config.NumberColumn(_("Updated")),
+                                    "unchanged": st.column_config.NumberColumn(_("Unchanged")),
+                                    "recorded_by": st.column_config.TextColumn(_("By")),
+                                    "recorded_at": st.column_config.TextColumn(_("When"))})
 
 
 if tracks and recs:
-    with tabs["Status and evidence"]:
+    with tabs["status"]:
         number = pick_recommendation()
-        track = st.radio("Track", tracks, format_func=TRACKS.get, horizontal=True, key="edit_track")
+        track = st.radio(_("Track"), tracks, format_func=ut.track_label, horizontal=True, key="edit_track")
         status_tab(number, track)
-    with tabs["History and restore"]:
-        history_track = st.radio("Track", tracks, format_func=TRACKS.get, horizontal=True, key="history_track")
-        st.caption(f"Recommendation {number} (choose another on the first tab).")
+    with tabs["history"]:
+        history_track = st.radio(_("Track"), tracks, format_func=ut.track_label, horizontal=True,
+                                 key="history_track")
+        st.caption(_("Recommendation {number} (choose another on the first tab).", number=number))
         history_tab(number, history_track)
-if "Priority lists" in tabs:
-    with tabs["Priority lists"]:
+if "priorities" in tabs:
+    with tabs["priorities"]:
         if recs:
             priorities_tab()
         else:
-            st.info("Import the recommendations first.")
-if "Import recommendations" in tabs:
-    with tabs["Import recommendations"]:
+            st.info(_("Import the recommendations first."))
+if "import" in tabs:
+    with tabs["import"]:
         import_tab()

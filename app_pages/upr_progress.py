@@ -19,14 +19,19 @@ from indicators.tracker.progress import (
 )
 from indicators.tracker.validation import NO_ASSESSMENT, STATUSES, TRACKS
 from ui import tracker as ut
+from ui.i18n import N_, _, lang
 
 city = ut.current_city()
 store = ut.store_or_stop()
 
-st.title("Progress on the UPR recommendations")
+# "nothing recorded yet" in words, per track
+NOTHING_RECORDED = {"city": N_("No city government claim has been recorded yet for {city}."),
+                    "community": N_("No community assessment has been recorded yet for {city}.")}
+
+st.title(_("Progress on the UPR recommendations"))
 recs = store.recommendation_frame()
 if recs.empty:
-    st.info("No recommendations yet. An editor can import the official list on the Edit page.")
+    st.info(_("No recommendations yet. An editor can import the official list on the Edit page."))
     st.stop()
 
 lists = store.priority_lists(city)
@@ -34,26 +39,29 @@ table = overview_table(recs, store.current_statuses_frame(city), lists)
 versions = store.status_versions_frame(city)
 
 left, right = st.columns([2, 3])
-track = left.radio("Status according to", list(TRACKS), format_func=TRACKS.get, horizontal=True, index=1)
-scope_name = right.selectbox("Recommendations", ["All recommendations", *[pl.name for pl in lists]])
+track = left.radio(_("Status according to"), list(TRACKS), format_func=ut.track_label, horizontal=True, index=1)
+# None stands for every recommendation, so a list may be called anything
+scope_name = right.selectbox(_("Recommendations"), [None, *[pl.name for pl in lists]],
+                             format_func=lambda name: _("All recommendations") if name is None else name)
 scope = None
-if scope_name != "All recommendations":
+if scope_name is not None:
     chosen = next(pl for pl in lists if pl.name == scope_name)
     scope = {(item.cycle, item.number) for item in chosen.items}
     table = table[[(c, n) in scope for c, n in zip(table["cycle"], table["number"], strict=True)]]
 
-st.caption(f"{ut.city_name(city)} · {TRACKS[track].lower()} · {len(table)} recommendations. A recommendation's "
-           "status on a date is its newest version dated on or before that day.")
+st.caption(_("{city} · {track} · {n} recommendations. A recommendation's status on a date is its newest version "
+             "dated on or before that day.", city=ut.city_name(city), track=ut.track_label(track).lower(),
+             n=len(table)))
 labels = ut.status_columns()
 current = table[f"{track}_status"].value_counts()
 metric_columns = st.columns(len(STATUS_ORDER))
 for column, status in zip(metric_columns, STATUS_ORDER, strict=True):
     column.metric(labels[status], int(current.get(status, 0)))
 
-st.subheader("Status over time")
+st.subheader(_("Status over time"))
 mine = versions[versions["track"] == track] if not versions.empty else versions
 if mine.empty:
-    st.info(f"No {TRACKS[track].lower()} has been recorded yet for {ut.city_name(city)}.")
+    st.info(_(NOTHING_RECORDED[track], city=ut.city_name(city)))
     over_time = pd.DataFrame(columns=["date", "status", "count"])
 else:
     start = min(pd.to_datetime(mine["as_of"]).dt.date.min(), dt.date.today())
@@ -66,8 +74,8 @@ else:
     figure = px.bar(chart, x="date", y="count", color="status_label",
                     category_orders={"status_label": [labels[s] for s in STATUSES]},
                     color_discrete_map={labels[s]: ut.STATUS_COLORS[s] for s in STATUSES},
-                    labels={"date": "End of quarter (last: today)", "count": "Recommendations assessed",
-                            "status_label": "Status"})
+                    labels={"date": _("End of quarter (last: today)"), "count": _("Recommendations assessed"),
+                            "status_label": _("Status")})
     quarters = chart["date"].nunique()
     figure.update_layout(bargap=0.15 if quarters > 4 else 0.75, legend_traceorder="normal",
                          margin=dict(t=10, b=10), height=360)
@@ -75,36 +83,42 @@ else:
     tallest = int(chart.groupby("date")["count"].sum().max() or 1)
     figure.update_yaxes(dtick=max(1, math.ceil(tallest / 5)), rangemode="tozero")
     st.plotly_chart(figure, width="stretch")
-    st.caption("Bars count the recommendations with a status in force at the end of each quarter; the others "
-               "have no assessment yet.")
+    st.caption(_("Bars count the recommendations with a status in force at the end of each quarter; the others "
+                 "have no assessment yet."))
 
-st.subheader("By theme")
+st.subheader(_("By theme"))
+st.caption(_("Themes are the official UN theme names, in English."))
 by_theme = counts_by(table, "theme", track)
 by_theme = by_theme[by_theme["total"] > 0].sort_values("total", ascending=False)
 by_theme["implemented_share"] = by_theme["implemented"] / by_theme["total"]
 st.dataframe(
     by_theme, hide_index=True, width="stretch",
-    column_config={"theme": st.column_config.TextColumn("Theme", width="large"),
+    column_config={"theme": st.column_config.TextColumn(_("Theme"), width="large"),
                    **{s: st.column_config.NumberColumn(labels[s]) for s in STATUS_ORDER},
-                   "total": st.column_config.NumberColumn("Total"),
+                   "total": st.column_config.NumberColumn(_("Total")),
                    "implemented_share": st.column_config.ProgressColumn(
-                       "Implemented", format="percent", min_value=0.0, max_value=1.0)})
+                       _("Share implemented"), format="percent", min_value=0.0, max_value=1.0)})
 
-st.subheader("Per priority list")
+st.subheader(_("Per priority list"))
 per_list = counts_by_priority_list(overview_table(recs, store.current_statuses_frame(city), lists), lists, track)
 if per_list.empty:
-    st.caption("No local priority list yet.")
+    st.caption(_("No local priority list yet."))
 else:
     st.dataframe(per_list, hide_index=True, width="stretch",
-                 column_config={"priority_list": st.column_config.TextColumn("Priority list"),
+                 column_config={"priority_list": st.column_config.TextColumn(_("Priority list")),
                                 **{s: st.column_config.NumberColumn(labels[s]) for s in STATUS_ORDER},
-                                "total": st.column_config.NumberColumn("Total")})
+                                "total": st.column_config.NumberColumn(_("Total"))})
 
-st.subheader("Download")
+st.subheader(_("Download"))
+st.caption(_("Column headings and statuses in the language of this page."))
 c1, c2, c3 = st.columns(3)
+suffix = f"{city}_{track}_{lang()}"
 with c1:
-    ut.download_csv(over_time, f"upr_status_over_time_{city}_{track}.csv", "Status over time (CSV)", key="dl_time")
+    ut.download_csv(ut.in_words(over_time.assign(status=over_time["status"].map(labels))),
+                    f"upr_status_over_time_{suffix}.csv", _("Status over time (CSV)"), key="dl_time")
 with c2:
-    ut.download_csv(by_theme, f"upr_status_by_theme_{city}_{track}.csv", "By theme (CSV)", key="dl_theme")
+    ut.download_csv(ut.in_words(by_theme), f"upr_status_by_theme_{suffix}.csv", _("By theme (CSV)"),
+                    key="dl_theme")
 with c3:
-    ut.download_csv(per_list, f"upr_status_by_list_{city}_{track}.csv", "Per priority list (CSV)", key="dl_lists")
+    ut.download_csv(ut.in_words(per_list), f"upr_status_by_list_{suffix}.csv", _("Per priority list (CSV)"),
+                    key="dl_lists")

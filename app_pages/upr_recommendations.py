@@ -8,41 +8,49 @@ from indicators.tracker.errors import NotFound
 from indicators.tracker.progress import filter_overview, overview_table
 from indicators.tracker.validation import NO_ASSESSMENT, RESPONSES, STATUSES, TRACKS
 from ui import tracker as ut
+from ui.i18n import _, lang
 
 city = ut.current_city()
 store = ut.store_or_stop()
 
+# the reader's export: headings and statuses in the reader's language
+READER_COLUMNS = ["cycle", "number", "recommending_state", "response", "theme", "city_status", "city_as_of",
+                  "community_status", "community_as_of", "priority_lists", "text"]
+
 
 def show_list() -> None:
-    st.title("UPR recommendations")
+    st.title(_("UPR recommendations"))
     recs = store.recommendation_frame()
     if recs.empty:
-        st.info("No recommendations yet. An editor can import the official list on the Edit page.")
+        st.info(_("No recommendations yet. An editor can import the official list on the Edit page."))
         return
     lists = store.priority_lists(city)
     table = overview_table(recs, store.current_statuses_frame(city), lists)
-    st.caption(f"{len(recs)} recommendations received by the United States in the Universal Periodic Review "
-               f"(3rd cycle: report A/HRC/46/15, US positions A/HRC/46/15/Add.1). Statuses for "
-               f"{ut.city_name(city)}: what the city government claims, and what the community assesses.")
+    st.caption(_("{n} recommendations received by the United States in the Universal Periodic Review (3rd cycle: "
+                 "report A/HRC/46/15, US positions A/HRC/46/15/Add.1). Statuses for {city}: what the city "
+                 "government claims, and what the community assesses. Recommendation texts, recommending States "
+                 "and themes are the official UN wording, in English.", n=len(recs), city=ut.city_name(city)))
 
-    search = st.text_input("Search number, State, theme or text", placeholder="e.g. housing, 26.214, Croatia",
-                           max_chars=200)
+    search = st.text_input(_("Search number, State, theme or text"),
+                           placeholder=_("e.g. housing, 26.214, Croatia"), max_chars=200)
     col1, col2, col3, col4 = st.columns([3, 2, 3, 2])
-    themes = col1.multiselect("Theme", sorted(table["theme"].unique()))
-    responses = col2.multiselect("US response", list(RESPONSES), format_func=RESPONSES.get)
-    track = col3.radio("Status according to", list(TRACKS), format_func=TRACKS.get, horizontal=True,
+    themes = col1.multiselect(_("Theme"), sorted(table["theme"].unique()))
+    responses = col2.multiselect(_("US response"), list(RESPONSES), format_func=ut.response_label)
+    track = col3.radio(_("Status according to"), list(TRACKS), format_func=ut.track_label, horizontal=True,
                        index=1)
-    statuses = col3.multiselect("Status", [*STATUSES, NO_ASSESSMENT], format_func=ut.status_label)
+    statuses = col3.multiselect(_("Status"), [*STATUSES, NO_ASSESSMENT], format_func=ut.status_label)
     list_names = [pl.name for pl in lists]
-    priority = col4.selectbox("Priority list", ["All recommendations", *list_names])
+    # None stands for every recommendation, so a list may be called anything
+    priority = col4.selectbox(_("Priority list"), [None, *list_names],
+                              format_func=lambda name: _("All recommendations") if name is None else name)
     shown = filter_overview(table, search=search, themes=themes, responses=responses, statuses=statuses,
-                            status_track=track,
-                            priority_list=None if priority == "All recommendations" else priority)
+                            status_track=track, priority_list=priority)
 
-    st.markdown(f"**{len(shown)}** of {len(table)} recommendations. Select a row to open it.")
+    st.markdown(_("**{shown}** of {total} recommendations. Select a row to open it.", shown=len(shown),
+                  total=len(table)))
     view = shown.assign(
-        link="?rec=" + shown["number"],
-        response_label=shown["response"].map(RESPONSES),
+        link=shown["number"].map(ut.rec_link),
+        response_label=shown["response"].map(ut.response_label),
         city_label=shown["city_status"].map(ut.status_label),
         community_label=shown["community_status"].map(ut.status_label),
         lists=shown["priority_lists"].map(lambda names: "; ".join(names)),
@@ -53,75 +61,98 @@ def show_list() -> None:
         hide_index=True, width="stretch", height=560, on_select="rerun", selection_mode="single-row",
         key="rec_table",
         column_config={
-            "link": st.column_config.LinkColumn("No.", display_text=r"\?rec=(.*)", width="small"),
-            "recommending_state": st.column_config.TextColumn("Recommending State"),
-            "response_label": st.column_config.TextColumn("US response"),
-            "theme": st.column_config.TextColumn("Theme"),
-            "city_label": st.column_config.TextColumn(TRACKS["city"]),
-            "community_label": st.column_config.TextColumn(TRACKS["community"]),
-            "lists": st.column_config.TextColumn("Priority lists"),
-            "text": st.column_config.TextColumn("Recommendation", width="large"),
+            "link": st.column_config.LinkColumn(_("No."), display_text=r"rec=([0-9.]+)", width="small"),
+            "recommending_state": st.column_config.TextColumn(_("Recommending State")),
+            "response_label": st.column_config.TextColumn(_("US response")),
+            "theme": st.column_config.TextColumn(_("Theme")),
+            "city_label": st.column_config.TextColumn(ut.track_label("city")),
+            "community_label": st.column_config.TextColumn(ut.track_label("community")),
+            "lists": st.column_config.TextColumn(_("Priority lists")),
+            "text": st.column_config.TextColumn(_("Recommendation (official text, in English)"), width="large"),
         })
     rows = event.selection.rows if event is not None else []
     if rows:
         st.query_params["rec"] = view.iloc[rows[0]]["number"]
         st.rerun()
-    export = shown.drop(columns=["rec_no"])
-    ut.download_csv(export, f"upr_recommendations_{city}.csv", "Download this list (CSV)", key="dl_list")
+
+    lists_joined = shown["priority_lists"].map(lambda names: "; ".join(names))
+    readable = shown.assign(response=shown["response"].map(ut.response_label),
+                            city_status=shown["city_status"].map(ut.status_label),
+                            community_status=shown["community_status"].map(ut.status_label),
+                            priority_lists=lists_joined)
+    # the machine-readable list keeps English column names and codes: it is the plain format the Edit page
+    # imports (number, recommending_state, text, response, theme, cycle)
+    machine = shown.drop(columns=["rec_no"]).assign(priority_lists=lists_joined)
+    left, right = st.columns(2)
+    with left:
+        ut.download_csv(ut.in_words(readable, READER_COLUMNS), f"upr_recommendations_{city}_{lang()}.csv",
+                        _("Download this list (CSV)"), key="dl_list",
+                        help=_("Column headings, statuses and US responses in the language of this page."))
+    with right:
+        ut.download_csv(machine, f"upr_recommendations_{city}.csv",
+                        _("Download for re-import (CSV, English column names and codes)"), key="dl_list_codes",
+                        help=_("Stable column names and status codes, in English whatever the page language: "
+                               "the Edit page can import this file again."))
 
 
 def show_recommendation(number: str) -> None:
     try:
         rec = store.get_recommendation(number)
     except NotFound:
-        st.error(f"There is no recommendation {ut.md_escape(number)}.")
-        if st.button("All recommendations", icon=":material/arrow_back:"):
+        st.error(_("There is no recommendation {number}.", number=ut.md_escape(number)))
+        if st.button(_("All recommendations"), icon=":material/arrow_back:"):
             del st.query_params["rec"]
             st.rerun()
         return
-    if st.button("All recommendations", key="back", icon=":material/arrow_back:"):
+    if st.button(_("All recommendations"), key="back", icon=":material/arrow_back:"):
         del st.query_params["rec"]
         st.rerun()
-    st.title(f"Recommendation {rec.number}")
-    st.caption(f"Made by {ut.md_escape(rec.recommending_state)} · US response: **{rec.response_label}** · "
-               f"theme: {ut.md_escape(rec.theme)} · UPR cycle {rec.cycle}"
-               + (f" · {ut.md_escape(rec.wg_report)}, positions in {ut.md_escape(rec.response_doc)}"
-                  if rec.wg_report else ""))
+    st.title(_("Recommendation {number}", number=rec.number))
+    made_by = _("Made by {state} · US response: **{response}** · theme: {theme} · UPR cycle {cycle}",
+                state=ut.md_escape(rec.recommending_state), response=ut.response_label(rec.response),
+                theme=ut.md_escape(rec.theme), cycle=rec.cycle)
+    if rec.wg_report:
+        made_by += " · " + _("{report}, positions in {positions}", report=ut.md_escape(rec.wg_report),
+                             positions=ut.md_escape(rec.response_doc))
+    st.caption(made_by)
     with st.container(border=True):
         st.markdown(ut.md_escape(rec.text, inline=False))
+    st.caption(_("The official text of the recommendation, in English."))
     if rec.data_note:
-        st.caption("Data note: " + ut.md_escape(rec.data_note))
+        st.caption(_("Data note: {note}", note=ut.md_escape(rec.data_note)))
 
-    st.subheader(f"Status in {ut.city_name(city)}")
+    st.subheader(_("Status in {city}", city=ut.city_name(city)))
     left, right = st.columns(2)
     with left:
         ut.show_status(store.current_status(rec.number, city=city, track="city", cycle=rec.cycle), "city")
     with right:
         ut.show_status(store.current_status(rec.number, city=city, track="community", cycle=rec.cycle),
                        "community")
-    st.page_link(ut.page("upr_edit.py"), label="Edit the statuses (editors)", icon=":material/edit:",
-                 query_params={"rec": rec.number})
+    st.page_link(ut.page("upr_edit.py"), label=_("Edit the statuses (editors)"), icon=":material/edit:",
+                 query_params=ut.kept_params(rec=rec.number))
 
     on_lists = [(pl, item) for pl in store.priority_lists(city) for item in pl.items
                 if (item.cycle, item.number) == (rec.cycle, rec.number)]
     if on_lists:
-        st.subheader("On local priority lists")
+        st.subheader(_("On local priority lists"))
         for plist, item in on_lists:
             with st.container(border=True):
-                st.markdown(f"**{ut.md_escape(plist.name)}**"
-                            + (f" · responsible: {ut.md_escape(item.responsible_body)}" if item.responsible_body
-                               else "")
-                            + (f" · target: {item.target_date.isoformat()}" if item.target_date else ""))
+                line = f"**{ut.md_escape(plist.name)}**"
+                if item.responsible_body:
+                    line += " · " + _("responsible: {body}", body=ut.md_escape(item.responsible_body))
+                if item.target_date:
+                    line += " · " + _("target: {date}", date=item.target_date.isoformat())
+                st.markdown(line)
                 if item.rationale:
                     st.text(item.rationale)
 
-    st.subheader("Timeline")
+    st.subheader(_("Timeline"))
     history = store.status_history(rec.number, city=city, cycle=rec.cycle)
     if history:
-        st.caption("Every change is kept; the newest is on top. Editors can restore any earlier version.")
-        st.dataframe(ut.timeline_frame(history), hide_index=True, width="stretch")
+        st.caption(_("Every change is kept; the newest is on top. Editors can restore any earlier version."))
+        ut.show_timeline(history)
     else:
-        st.caption("No status has been recorded yet.")
+        st.caption(_("No status has been recorded yet."))
 
 
 rec_param = st.query_params.get("rec")

@@ -21,12 +21,21 @@ from indicators.tracker.auth import (
     load_users,
     role_for_email,
 )
-from indicators.tracker.errors import ValidationError
-from ui.tracker import secrets_section, md_escape
+from indicators.tracker.errors import ValidationError, in_language, message_of
+from ui.i18n import N_, _, lang
+from ui.tracker import md_escape, secrets_section
 
 SESSION_KEY = "tracker_actor"
 SESSION_STARTED = "tracker_signed_in_at"
 SESSION_HOURS = 12
+#: the tracker roles in words (the codes are what the secrets and the store use)
+ROLE_LABELS = {
+    "editor": N_("editor"),
+    "city": N_("city government liaison"),
+    "community": N_("community assessor"),
+    "viewer": N_("read only"),
+    "system": N_("the app itself"),
+}
 
 
 def oidc_configured() -> bool:
@@ -73,29 +82,30 @@ def sign_in_panel() -> None:
     if oidc_configured():
         providers = oidc_providers()
         for provider in providers or [None]:
-            label = f"Sign in with {provider.title()}" if provider else "Sign in"
+            label = _("Sign in with {provider}", provider=provider.title()) if provider else _("Sign in")
             if st.button(label, key=f"login_{provider}", type="primary"):
                 st.login(provider) if provider else st.login()
         return
     try:
         users = load_users(secrets_section("tracker").get("users"))
     except ValidationError as exc:
-        st.error("Sign-in is not configured correctly: " + md_escape("; ".join(str(p) for p in exc.problems)))
+        st.error(_("Sign-in is not configured correctly: {problems}",
+                   problems=md_escape("; ".join(p.in_language(lang()) for p in exc.problems))))
         return
     if not users:
-        st.info("No editor accounts are configured. An administrator adds them to the secrets as "
-                "`[tracker.users.NAME]` with a `role` and a `password_hash` made by "
-                "`python -m indicators upr hash-password`.")
+        st.info(_("No editor accounts are configured. An administrator adds them to the secrets as "
+                  "`[tracker.users.NAME]` with a `role` and a `password_hash` made by "
+                  "`python -m indicators upr hash-password`."))
         return
     with st.columns([2, 3])[0], st.form("tracker_sign_in"):
-        username = st.text_input("User name", max_chars=80, autocomplete="username")
-        password = st.text_input("Password", type="password", max_chars=200, autocomplete="current-password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        username = st.text_input(_("User name"), max_chars=80, autocomplete="username")
+        password = st.text_input(_("Password"), type="password", max_chars=200, autocomplete="current-password")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted:
         try:
             actor = authenticate(users, username, password, rate_limiter(), client=st.context.ip_address)
         except SignInError as exc:
-            st.error(str(exc))
+            st.error(in_language(message_of(exc), lang()))
             return
         st.session_state[SESSION_KEY] = actor
         st.session_state[SESSION_STARTED] = time.time()
@@ -105,8 +115,9 @@ def sign_in_panel() -> None:
 def signed_in_bar(actor: Actor) -> None:
     """Who is signed in, with which role, and the sign-out button."""
     left, right = st.columns([4, 1], vertical_alignment="center")
-    left.markdown(f"Signed in as **{md_escape(actor.label)}** · role: **{actor.role}**")
-    if right.button("Sign out", key="tracker_sign_out"):
+    role = _(ROLE_LABELS[actor.role]) if actor.role in ROLE_LABELS else actor.role
+    left.markdown(_("Signed in as **{name}** · role: **{role}**", name=md_escape(actor.label), role=md_escape(role)))
+    if right.button(_("Sign out"), key="tracker_sign_out"):
         if oidc_configured():
             st.logout()
         sign_out()

@@ -3,6 +3,10 @@
 Text people typed (notes, names, rationales, even recommendation text) is never given to
 Streamlit as HTML: it goes through :func:`md_escape` before any markdown element, or into
 ``st.text`` / dataframes, which show it as it is.
+
+Everything else is said in the reader's language (``ui.i18n``); stored codes (statuses, tracks, responses)
+stay as they are and are put into words where shown. Official recommendation texts, recommending States,
+themes and typed text are data: never translated.
 """
 
 from __future__ import annotations
@@ -11,19 +15,20 @@ import datetime as dt
 import re
 import string
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 import streamlit as st
 
 from indicators.config import DEFAULT_CITY
 from indicators.tracker.db import resolve_url
-from indicators.tracker.errors import ConflictError, ValidationError
+from indicators.tracker.errors import ConflictError, ValidationError, in_language, message_of
 from indicators.tracker.importer import ensure_seeded
 from indicators.exports import to_csv_bytes
 from indicators.tracker.records import Recommendation, StatusVersion
 from indicators.tracker.store import Store
-from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, STATUSES, TRACKS
+from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
+from ui.i18n import N_, _, lang
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "app_pages"
 SNAPSHOT_FILE = "upr_recommendations.parquet"
@@ -49,6 +54,64 @@ STATUS_COLORS = {
 }
 _MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 
+#: column headings of the tracker's tables and reader exports, by column code (codes stay in the data)
+HEADINGS = {
+    "cycle": N_("UPR cycle"),
+    "number": N_("No."),
+    "rec_no": N_("Recommendation number in the report"),
+    "recommending_state": N_("Recommending State"),
+    "response": N_("US response"),
+    "theme": N_("Theme"),
+    "text": N_("Recommendation (official text, in English)"),
+    "wg_report": N_("Working Group report"),
+    "response_doc": N_("US positions (addendum)"),
+    "review_date": N_("Review date"),
+    "data_note": N_("Data note"),
+    "city_status": TRACKS["city"],
+    "city_as_of": N_("City government claim as of"),
+    "community_status": TRACKS["community"],
+    "community_as_of": N_("Community assessment as of"),
+    "priority_lists": N_("Priority lists"),
+    "priority_list": N_("Priority list"),
+    "date": N_("Date"),
+    "status": N_("Status"),
+    "count": N_("Recommendations"),
+    "total": N_("Total"),
+    "implemented_share": N_("Share implemented"),
+    "position": N_("Position"),
+    "responsible": N_("Responsible local body"),
+    "target": N_("Target date"),
+    "rationale": N_("Why it matters here"),
+    "recommendation": N_("Recommendation (official text, in English)"),
+}
+#: the headings of a status timeline (the frame's columns are these codes)
+TIMELINE_HEADINGS = {
+    "recorded": N_("Recorded"),
+    "track": N_("Track"),
+    "version": N_("Version"),
+    "status": N_("Status"),
+    "as_of": N_("As of"),
+    "according_to": N_("According to"),
+    "note": N_("Note"),
+    "evidence": N_("Evidence"),
+    "indicators": N_("Indicators"),
+    "recorded_by": N_("Recorded by"),
+    "restored_from": N_("Restored from"),
+}
+#: the fields of a status or a priority list, as named in a conflict
+CONTENT_FIELDS = {
+    "status": N_("status"),
+    "as_of": N_("as of"),
+    "author": N_("according to"),
+    "note": N_("note"),
+    "evidence": N_("evidence"),
+    "indicator_ids": N_("indicators"),
+    "name": N_("name"),
+    "description": N_("description"),
+    "archived": N_("archived"),
+    "items": N_("recommendations"),
+}
+
 
 def page(name: str) -> Path:
     """Absolute path of a tracker page, for ``st.page_link`` (works whatever the entry file's folder)."""
@@ -71,8 +134,45 @@ def safe_href(url: str) -> str:
 
 
 def status_label(status: str | None) -> str:
-    """The status in words (``None`` or ``no_assessment``: "No assessment yet")."""
-    return STATUSES.get(status or "", NO_ASSESSMENT_LABEL)
+    """The status in the reader's words (``None`` or ``no_assessment``: "No assessment yet")."""
+    return _(STATUSES.get(status or "", NO_ASSESSMENT_LABEL))
+
+
+def response_label(response: str) -> str:
+    """The US response (``supported`` …) in the reader's words."""
+    return _(RESPONSES[response]) if response in RESPONSES else response
+
+
+def track_label(track: str) -> str:
+    """The status track (``city``, ``community``) in the reader's words."""
+    return _(TRACKS[track])
+
+
+def heading(column: str) -> str:
+    """A column's heading in the reader's language (a status code as a column: the status in words)."""
+    if column in HEADINGS:
+        return _(HEADINGS[column])
+    return status_label(column) if column in STATUSES or column == NO_ASSESSMENT else column
+
+
+def in_words(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """A reader's export: the chosen ``columns`` (all by default) with their headings in the reader's language.
+    Statuses and responses should already be in words; official texts and names stay as they are."""
+    chosen = frame[columns] if columns is not None else frame
+    return chosen.rename(columns={c: heading(c) for c in chosen.columns})
+
+
+def kept_params(**params: str) -> dict[str, str]:
+    """``params`` with the reader's city and language from the URL, so a link opens the same view."""
+    kept = {name: st.query_params[name] for name in ("city",) if name in st.query_params}
+    if lang() != "en":
+        kept["lang"] = lang()
+    return {**params, **kept}
+
+
+def rec_link(number: str, page_path: str = "") -> str:
+    """A relative link to one recommendation's page that keeps the reader's city and language."""
+    return f"{page_path}?{urlencode(kept_params(rec=number))}"
 
 
 def status_badge(status: str | None) -> None:
@@ -98,7 +198,7 @@ def secrets_section(name: str) -> dict:
     return dict(section) if section else {}
 
 
-@st.cache_resource(show_spinner="Opening the tracker…")
+@st.cache_resource(show_spinner=False)   # the spinner is drawn by store(), in the reader's language
 def _open_store(url: str) -> Store:
     return Store.open(url)
 
@@ -113,7 +213,8 @@ def snapshot_parquet(city: str) -> Path:
 def store() -> Store:
     """The process-wide store (``$HRC_TRACKER_URL``, else ``[tracker] url``, else the project's SQLite file),
     seeded from the city snapshot the first time it is empty."""
-    opened = _open_store(resolve_url(None, secrets_section("tracker").get("url")))
+    with st.spinner(_("Opening the tracker…")):   # shown only when opening takes a while
+        opened = _open_store(resolve_url(None, secrets_section("tracker").get("url")))
     if opened.count_recommendations() == 0:
         ensure_seeded(opened, snapshot_parquet(current_city()))
     return opened
@@ -123,8 +224,8 @@ def store_or_stop() -> Store:
     try:
         return store()
     except Exception as exc:  # the page says what is wrong instead of a traceback
-        st.error(f"The UPR tracker store cannot be opened ({type(exc).__name__}). Check `[tracker] url` "
-                 "in the secrets, or remove it to use the local SQLite file.")
+        st.error(_("The UPR tracker store cannot be opened ({kind}). Check `[tracker] url` in the secrets, or "
+                   "remove it to use the local SQLite file.", kind=type(exc).__name__))
         st.stop()
 
 
@@ -146,20 +247,20 @@ def city_name(city: str) -> str:
 
 
 def indicator_title(indicator_id: str) -> str:
-    """The catalog title of an indicator, or its id when the catalog does not know it."""
+    """The catalog title of an indicator in the reader's language, or its id when the catalog does not know it."""
     try:
-        from indicators.catalog import CATALOG
+        from indicators.catalog import CATALOG, get
 
-        return CATALOG[indicator_id].title
+        return get(indicator_id, lang()).title if indicator_id in CATALOG else indicator_id
     except Exception:
         return indicator_id
 
 
 def indicator_choices() -> dict[str, str]:
     try:
-        from indicators.catalog import CATALOG
+        from indicators.catalog import CATALOG, get
 
-        return {i: CATALOG[i].title for i in CATALOG}
+        return {i: get(i, lang()).title for i in CATALOG}
     except Exception:
         return {}
 
@@ -174,63 +275,80 @@ def rec_option(rec: Recommendation) -> str:
 def show_status(version: StatusVersion | None, track: str) -> None:
     """One status track of one recommendation: status, date, author, note, evidence, indicators."""
     with st.container(border=True):
-        st.markdown(f"**{TRACKS[track]}**")
+        st.markdown(f"**{track_label(track)}**")
         if version is None:
             status_badge(None)
-            st.caption("Nobody has recorded this yet.")
+            st.caption(_("Nobody has recorded this yet."))
             return
         status_badge(version.status)
-        st.caption(f"As of {version.as_of.isoformat()} · according to {md_escape(version.author)} · "
-                   f"version {version.version}, recorded by {md_escape(version.recorded_by)} on "
-                   f"{when(version.recorded_at)}")
+        st.caption(_("As of {date} · according to {author} · version {version}, recorded by {by} on {when}",
+                     date=version.as_of.isoformat(), author=md_escape(version.author), version=version.version,
+                     by=md_escape(version.recorded_by), when=when(version.recorded_at)))
         if version.note:
             st.text(version.note)
         if version.evidence:
-            st.markdown("**Evidence**")
+            st.markdown(_("**Evidence**"))
             st.markdown("\n".join(f"- [{md_escape(e.shown_as)}]({safe_href(e.url)})" for e in version.evidence))
         if version.indicator_ids:
-            st.markdown("**Indicators whose trend counts as evidence**")
+            st.markdown(_("**Indicators whose trend counts as evidence**"))
             st.markdown("\n".join(f"- {md_escape(indicator_title(i))} (`{md_escape(i)}`)"
                                   for i in version.indicator_ids))
 
 
 def timeline_frame(history: list[StatusVersion]) -> pd.DataFrame:
-    """The versions of both tracks, newest first, as a table (shown as text, never as HTML)."""
+    """The versions of both tracks, newest first, as a table (shown as text, never as HTML); the columns are
+    the codes of :data:`TIMELINE_HEADINGS`, the statuses and tracks in the reader's words."""
     rows = [{
         "recorded": when(v.recorded_at),
-        "track": TRACKS[v.track],
+        "track": track_label(v.track),
         "version": v.version,
         "status": status_label(v.status),
-        "as of": v.as_of.isoformat(),
-        "according to": v.author,
+        "as_of": v.as_of.isoformat(),
+        "according_to": v.author,
         "note": v.note,
         "evidence": "\n".join(e.url for e in v.evidence),
         "indicators": ", ".join(v.indicator_ids),
-        "recorded by": f"{v.recorded_by} ({v.recorded_role})",
-        "restored from": f"version {v.restored_from}" if v.restored_from else "",
+        "recorded_by": f"{v.recorded_by} ({v.recorded_role})",
+        "restored_from": _("version {version}", version=v.restored_from) if v.restored_from else "",
     } for v in reversed(history)]
-    return pd.DataFrame(rows, columns=["recorded", "track", "version", "status", "as of", "according to", "note",
-                                       "evidence", "indicators", "recorded by", "restored from"])
+    return pd.DataFrame(rows, columns=list(TIMELINE_HEADINGS))
+
+
+def show_timeline(history: list[StatusVersion]) -> None:
+    st.dataframe(timeline_frame(history), hide_index=True, width="stretch",
+                 column_config={code: st.column_config.Column(_(label)) for code, label in TIMELINE_HEADINGS.items()})
 
 
 def show_problems(error: ValidationError) -> None:
-    st.error(md_escape(error.title))
-    st.markdown("\n".join(f"- {md_escape(str(p))}" for p in error.problems[:20]))
+    """Why an input was refused, in the reader's language (typed values quoted in it are shown as text)."""
+    st.error(md_escape(in_language(error.title, lang())))
+    st.markdown("\n".join(f"- {md_escape(p.in_language(lang()))}" for p in error.problems[:20]))
+
+
+def show_error(error: Exception) -> None:
+    """A refused sign-in or write, said in the reader's language."""
+    st.error(md_escape(in_language(message_of(error), lang())))
 
 
 def show_conflict(conflict: ConflictError) -> None:
     """Both versions side by side: what is stored now, and what this editor tried to save."""
-    st.error(md_escape(str(conflict)))
+    show_error(conflict)
     current = conflict.current.content() if conflict.current is not None else {}
     fields = list(dict.fromkeys([*current, *conflict.attempted]))
-    by = getattr(conflict.current, "recorded_by", "someone")
+    by = getattr(conflict.current, "recorded_by", None) or _("someone")
     version = getattr(conflict.current, "version", "?")
     table = pd.DataFrame({
-        "field": fields,
-        f"saved by {by} (version {version})": [_plain(current.get(f)) for f in fields],
-        "yours (not saved)": [_plain(conflict.attempted.get(f)) for f in fields],
+        _("field"): [_(CONTENT_FIELDS[f]) if f in CONTENT_FIELDS else f for f in fields],
+        _("saved by {by} (version {version})", by=by, version=version): [
+            _shown(f, current.get(f)) for f in fields],
+        _("yours (not saved)"): [_shown(f, conflict.attempted.get(f)) for f in fields],
     })
     st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _shown(field: str, value: object) -> str:
+    """A field's value as text; a status in the reader's words."""
+    return status_label(value) if field == "status" and value in STATUSES else _plain(value)
 
 
 def _plain(value: object) -> str:
@@ -243,10 +361,10 @@ def _plain(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def download_csv(frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
+def download_csv(frame: pd.DataFrame, file_name: str, label: str, key: str, help: str | None = None) -> None:
     """A CSV download with spreadsheet formulas neutralised (cells starting = + - @ get an apostrophe)."""
     st.download_button(label, data=to_csv_bytes(frame), file_name=file_name, mime="text/csv", key=key,
-                       icon=":material/download:")
+                       icon=":material/download:", help=help)
 
 
 def status_columns() -> dict[str, str]:

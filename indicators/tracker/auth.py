@@ -36,12 +36,14 @@ from dataclasses import dataclass
 
 import bcrypt
 
-from indicators.tracker.errors import PermissionDenied, Problem, TrackerError, ValidationError
+from indicators.i18n import N_
+from indicators.tracker.errors import Message, PermissionDenied, Problem, TrackerError, ValidationError
 
-IMPORT = "import recommendations"
-EDIT_PRIORITIES = "edit priority lists"
-EDIT_CITY_STATUS = "edit city-government claims"
-EDIT_COMMUNITY_STATUS = "edit community assessments"
+# permissions, named in words: they complete "Sign in to …" and "… may not …"
+IMPORT = N_("import recommendations")
+EDIT_PRIORITIES = N_("edit priority lists")
+EDIT_CITY_STATUS = N_("edit city-government claims")
+EDIT_COMMUNITY_STATUS = N_("edit community assessments")
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "editor": frozenset({IMPORT, EDIT_PRIORITIES, EDIT_CITY_STATUS, EDIT_COMMUNITY_STATUS}),
@@ -87,9 +89,10 @@ SYSTEM_SEED = Actor("system:snapshot-seed", "system", "Snapshot seed")
 def require(actor: Actor | None, permission: str) -> Actor:
     """Return ``actor`` if its role grants ``permission``; raise :class:`PermissionDenied` otherwise."""
     if not isinstance(actor, Actor):
-        raise PermissionDenied(f"Sign in to {permission}.")
+        raise PermissionDenied(Message(N_("Sign in to {permission}."), permission=Message(permission)))
     if not actor.can(permission):
-        raise PermissionDenied(f"The role '{actor.role}' of {actor.label} may not {permission}.")
+        raise PermissionDenied(Message(N_("The role '{role}' of {name} may not {permission}."), role=actor.role,
+                                       name=actor.label, permission=Message(permission)))
     return actor
 
 
@@ -145,24 +148,25 @@ def load_users(section: Mapping | None) -> dict[str, User]:
     for username, entry in (section or {}).items():
         field = f"tracker.users.{username}"
         if not re.match(r"^[A-Za-z0-9_.@-]{1,80}$", str(username)):
-            problems.append(Problem("user names use letters, digits and _ . @ -", field))
+            problems.append(Problem(N_("user names use letters, digits and _ . @ -"), field))
             continue
         if not isinstance(entry, Mapping):
-            problems.append(Problem("must be a table with role and password_hash", field))
+            problems.append(Problem(N_("must be a table with role and password_hash"), field))
             continue
         role = entry.get("role", "")
         if role not in ASSIGNABLE_ROLES:
-            problems.append(Problem(f"role {role!r} is not one of {', '.join(ASSIGNABLE_ROLES)}", field))
+            problems.append(Problem(Message(N_("role {role} is not one of {choices}"), role=repr(role),
+                                            choices=", ".join(ASSIGNABLE_ROLES)), field))
             continue
         password_hash = str(entry.get("password_hash", ""))
         if not BCRYPT_HASH.match(password_hash):
-            problems.append(Problem("password_hash is not a bcrypt hash (python -m indicators upr "
-                                    "hash-password)", field))
+            problems.append(Problem(N_("password_hash is not a bcrypt hash (python -m indicators upr "
+                                       "hash-password)"), field))
             continue
         users[str(username).lower()] = User(str(username).lower(), role, str(entry.get("name") or username),
                                             password_hash)
     if problems:
-        raise ValidationError(problems, title="Sign-in is not configured correctly")
+        raise ValidationError(problems, title=N_("Sign-in is not configured correctly"))
     return users
 
 
@@ -187,8 +191,9 @@ class RateLimited(SignInError):
     def __init__(self, retry_after: float) -> None:
         self.retry_after = retry_after
         minutes = max(1, round(retry_after / 60))
-        super().__init__(f"Too many failed sign-in attempts. Try again in about {minutes} minute"
-                         f"{'s' if minutes != 1 else ''}.")
+        super().__init__(Message(N_("Too many failed sign-in attempts. Try again in about {minutes} minutes."),
+                                 minutes=minutes) if minutes != 1 else
+                         N_("Too many failed sign-in attempts. Try again in about a minute."))
 
 
 class LoginRateLimiter:
@@ -268,6 +273,6 @@ def authenticate(users: Mapping[str, User], username: str, password: str, limite
         wait = limiter.retry_after(user_key, client_key)
         if wait > 0:
             raise RateLimited(wait)
-        raise SignInError("Unknown user name or wrong password.")
+        raise SignInError(N_("Unknown user name or wrong password."))
     limiter.record_success(user_key)
     return user.actor()

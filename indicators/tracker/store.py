@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from indicators.tracker import db
 from indicators.tracker.auth import EDIT_PRIORITIES, IMPORT, STATUS_PERMISSION, Actor, require
-from indicators.tracker.errors import ConflictError, NotFound, Problem, ValidationError
+from indicators.i18n import N_
+from indicators.tracker.errors import ConflictError, Message, NotFound, Problem, ValidationError, message_of
 from indicators.tracker.importer import OFFICIAL_FIELDS, validate_recommendation_frame
 from indicators.tracker.models import (
     ImportRun,
@@ -57,6 +58,9 @@ from indicators.tracker.validation import (
 )
 
 _UNCHANGED: Any = object()
+# what a conflict is about, per track (the English says which status; the reader's language says it too)
+CONFLICT_SUBJECTS = {"city": N_("The city status of recommendation {number}"),
+                     "community": N_("The community status of recommendation {number}")}
 IMPORT_LOCK_KEY = 4_815_162_343
 
 RowHook = Callable[[int, int, Mapping[str, Any]], None]
@@ -73,7 +77,7 @@ def _collect(problems: list[Problem], check: Callable[[], Any]) -> Any:
 
 def _expected(version: object) -> int:
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise ValidationError(Problem("must be the version number the edit started from", "expected_version"))
+        raise ValidationError(Problem(N_("must be the version number the edit started from"), "expected_version"))
     return version
 
 
@@ -239,7 +243,8 @@ class Store:
             row = s.scalars(self._versions_query(rec.id, city, track)
                             .where(StatusVersionRow.version == version)).first()
             if row is None:
-                raise NotFound(f"recommendation {rec.number} has no version {version} of the {track} status")
+                raise NotFound(Message(N_("recommendation {number} has no version {version} on this track"),
+                                       number=rec.number, version=version))
             return _status(row, rec)
 
     def status_versions_frame(self, city: str) -> pd.DataFrame:
@@ -278,16 +283,16 @@ class Store:
         city = _collect(problems, lambda: clean_city(city))
         content = {
             "status": _collect(problems, lambda: clean_status(status)),
-            "as_of": _collect(problems, lambda: clean_date(as_of, "date")),
-            "author": _collect(problems, lambda: clean_text(author, "author", limit=SHORT_TEXT_LIMIT,
+            "as_of": _collect(problems, lambda: clean_date(as_of, N_("date"))),
+            "author": _collect(problems, lambda: clean_text(author, N_("author"), limit=SHORT_TEXT_LIMIT,
                                                             required=True, multiline=False)),
-            "note": _collect(problems, lambda: clean_text(note, "note", limit=NOTE_LIMIT)),
+            "note": _collect(problems, lambda: clean_text(note, N_("note"), limit=NOTE_LIMIT)),
             "evidence": _collect(problems, lambda: clean_evidence(evidence)),
             "indicator_ids": _collect(problems, lambda: clean_indicator_ids(indicator_ids)),
         }
         expected = _collect(problems, lambda: _expected(expected_version))
         if problems:
-            raise ValidationError(problems, title="Status not saved")
+            raise ValidationError(problems, title=N_("Status not saved"))
         return self._append_status(actor, number, cycle, city, track, content, expected, restored_from=None)
 
     def restore_status(self, actor: Actor, number: str, *, city: str, track: str, version: int,
@@ -302,7 +307,7 @@ class Store:
 
     def _append_status(self, actor: Actor, number: str, cycle: int | None, city: str, track: str,
                        content: dict, expected: int, restored_from: int | None) -> StatusVersion:
-        what = f"The {track} status of recommendation {number}"
+        what = Message(CONFLICT_SUBJECTS[track], number=number)
         try:
             with self._write() as s, s.begin():
                 rec = self._recommendation_row(s, number, cycle)
@@ -345,7 +350,7 @@ class Store:
                                       .where(PriorityListVersionRow.list_id == list_id)
                                       .order_by(PriorityListVersionRow.version)))
             if not versions:
-                raise NotFound(f"no priority list {list_id}")
+                raise NotFound(Message(N_("no priority list {list_id}"), list_id=list_id))
             return [self._list_version(s, list_id, v) for v in versions]
 
     def create_priority_list(self, actor: Actor, *, city: str, name: str, description: str = "",
@@ -355,12 +360,12 @@ class Store:
         city = _collect(problems, lambda: clean_city(city))
         content = {
             "name": _collect(problems, lambda: _list_name(name)),
-            "description": _collect(problems, lambda: clean_text(description, "description")),
+            "description": _collect(problems, lambda: clean_text(description, N_("description"))),
             "archived": False,
             "items": _collect(problems, lambda: _clean_items(items)),
         }
         if problems:
-            raise ValidationError(problems, title="Priority list not saved")
+            raise ValidationError(problems, title=N_("Priority list not saved"))
         with self._write() as s, s.begin():
             self._check_unique_name(s, city, content["name"], None)
             row = PriorityListRow(city=city, created_by=actor.user_id, created_at=utc_now())
@@ -384,14 +389,14 @@ class Store:
         if name is not _UNCHANGED:
             changes["name"] = _collect(problems, lambda: _list_name(name))
         if description is not _UNCHANGED:
-            changes["description"] = _collect(problems, lambda: clean_text(description, "description"))
+            changes["description"] = _collect(problems, lambda: clean_text(description, N_("description")))
         if items is not _UNCHANGED:
             changes["items"] = _collect(problems, lambda: _clean_items(items))
         if archived is not _UNCHANGED:
             changes["archived"] = bool(archived)
         expected = _collect(problems, lambda: _expected(expected_version))
         if problems:
-            raise ValidationError(problems, title="Priority list not saved")
+            raise ValidationError(problems, title=N_("Priority list not saved"))
         current = self.priority_list(list_id)
         content = {**current.content(), **changes}
         return self._append_list_version(actor, current, content, expected, restored_from=None)
@@ -405,7 +410,7 @@ class Store:
 
     def _append_list_version(self, actor: Actor, base: PriorityList, content: dict, expected: int,
                              restored_from: int | None) -> PriorityList:
-        what = f"The priority list '{base.name}'"
+        what = Message(N_("The priority list '{name}'"), name=base.name)
         try:
             with self._write() as s, s.begin():
                 newest = self._list_version(s, base.list_id, None)
@@ -431,14 +436,14 @@ class Store:
             try:
                 rec = self._recommendation_row(s, item["number"], item.get("cycle"))
             except NotFound as exc:
-                problems.append(Problem(str(exc), f"item {position}"))
+                problems.append(Problem(message_of(exc), Message(N_("item {n}"), n=position)))
                 continue
             s.add(PriorityListItemRow(list_version_id=row.id, position=position, recommendation_id=rec.id,
                                       rationale=item["rationale"], responsible_body=item["responsible_body"],
                                       target_date=item["target_date"]))
         if problems:
             # raised inside the transaction: the version row above is rolled back with it
-            raise ValidationError(problems, title="Priority list not saved")
+            raise ValidationError(problems, title=N_("Priority list not saved"))
         s.flush()
 
     def _check_unique_name(self, s: Session, city: str, name: str, list_id: int | None) -> None:
@@ -448,13 +453,13 @@ class Store:
                 continue
             current = self._list_version(s, other, None)
             if not current.archived and current.name.casefold() == name.casefold():
-                raise ValidationError(Problem(f"a list named {name!r} already exists", "name"),
-                                      title="Priority list not saved")
+                raise ValidationError(Problem(Message(N_("a list named {name} already exists"), name=repr(name)),
+                                              N_("name")), title=N_("Priority list not saved"))
 
     def _list_version(self, s: Session, list_id: int, version: int | None) -> PriorityList:
         head = s.get(PriorityListRow, list_id)
         if head is None:
-            raise NotFound(f"no priority list {list_id}")
+            raise NotFound(Message(N_("no priority list {list_id}"), list_id=list_id))
         query = select(PriorityListVersionRow).where(PriorityListVersionRow.list_id == list_id)
         if version is None:
             query = query.order_by(PriorityListVersionRow.version.desc()).limit(1)
@@ -462,7 +467,8 @@ class Store:
             query = query.where(PriorityListVersionRow.version == version)
         row = s.scalars(query).first()
         if row is None:
-            raise NotFound(f"priority list {list_id} has no version {version}")
+            raise NotFound(Message(N_("priority list {list_id} has no version {version}"), list_id=list_id,
+                                   version=version))
         items = s.execute(
             select(PriorityListItemRow, RecommendationRow.number, RecommendationRow.cycle)
             .join(RecommendationRow, PriorityListItemRow.recommendation_id == RecommendationRow.id)
@@ -484,14 +490,15 @@ class Store:
         try:
             number = clean_number(number)
         except ValidationError as exc:
-            raise NotFound(str(exc.problems[0])) from None
+            raise NotFound(exc.problems[0]) from None
         query = select(RecommendationRow).where(RecommendationRow.number == number)
         if cycle is not None:
             query = query.where(RecommendationRow.cycle == cycle)
         row = s.scalars(query.order_by(RecommendationRow.cycle.desc()).limit(1)).first()
         if row is None:
-            where = f" of cycle {cycle}" if cycle is not None else ""
-            raise NotFound(f"no recommendation {number}{where}")
+            if cycle is not None:
+                raise NotFound(Message(N_("no recommendation {number} of cycle {cycle}"), number=number, cycle=cycle))
+            raise NotFound(Message(N_("no recommendation {number}"), number=number))
         return row
 
     @staticmethod
@@ -521,7 +528,7 @@ def _status(row: StatusVersionRow, rec: RecommendationRow) -> StatusVersion:
 
 
 def _list_name(name: object) -> str:
-    return clean_text(name, "name", limit=SHORT_TEXT_LIMIT, required=True, multiline=False)
+    return clean_text(name, N_("name"), limit=SHORT_TEXT_LIMIT, required=True, multiline=False)
 
 
 def _clean_items(items: Iterable[PriorityItem | Mapping]) -> list[dict]:
@@ -532,29 +539,34 @@ def _clean_items(items: Iterable[PriorityItem | Mapping]) -> list[dict]:
         if isinstance(item, PriorityItem):
             item = asdict(item)
         if not isinstance(item, Mapping):
-            problems.append(Problem("must name a recommendation", f"item {position}"))
+            problems.append(Problem(N_("must name a recommendation"), Message(N_("item {n}"), n=position)))
             continue
-        field = f"item {position}"
-        number = _collect(problems, lambda: clean_number(item.get("number"), f"{field} number"))
+        field = Message(N_("item {n}"), n=position)
+        number = _collect(problems, lambda: clean_number(item.get("number"), Message(N_("item {n} number"),
+                                                                                      n=position)))
         cycle = item.get("cycle")
         if cycle is not None and (isinstance(cycle, bool) or not isinstance(cycle, int)):
-            problems.append(Problem("cycle must be a whole number", field))
+            problems.append(Problem(N_("cycle must be a whole number"), field))
         cleaned.append({
             "number": number,
             "cycle": cycle,
-            "rationale": _collect(problems, lambda: clean_text(item.get("rationale"), f"{field} rationale")),
+            "rationale": _collect(problems, lambda: clean_text(item.get("rationale"),
+                                                               Message(N_("item {n} rationale"), n=position))),
             "responsible_body": _collect(problems, lambda: clean_text(
-                item.get("responsible_body"), f"{field} responsible body", limit=SHORT_TEXT_LIMIT,
-                multiline=False)),
+                item.get("responsible_body"), Message(N_("item {n} responsible body"), n=position),
+                limit=SHORT_TEXT_LIMIT, multiline=False)),
             "target_date": _collect(problems, lambda: clean_date(
-                item.get("target_date"), f"{field} target date", required=False, allow_future=True)),
+                item.get("target_date"), Message(N_("item {n} target date"), n=position), required=False,
+                allow_future=True)),
         })
         if number is not None:
             if (number, cycle) in seen:
-                problems.append(Problem(f"recommendation {number} is on the list twice", field))
+                problems.append(Problem(Message(N_("recommendation {number} is on the list twice"), number=number),
+                                        field))
             seen.add((number, cycle))
     if len(cleaned) > MAX_PRIORITY_ITEMS:
-        problems.append(Problem(f"a list holds at most {MAX_PRIORITY_ITEMS} recommendations", "items"))
+        problems.append(Problem(Message(N_("a list holds at most {limit} recommendations"), limit=MAX_PRIORITY_ITEMS),
+                                N_("items")))
     if problems:
-        raise ValidationError(problems, title="Priority list not saved")
+        raise ValidationError(problems, title=N_("Priority list not saved"))
     return cleaned

@@ -3,6 +3,10 @@
 Everything a person types is checked here before the store opens a transaction, so a refused
 input never leaves anything half-written. Text is kept as plain text: control characters and
 HTML/script markup are refused with a message (pages show stored text as text anyway).
+
+Labels are English, marked ``N_`` for translation where they are shown; the codes (the keys) are what is
+stored. Messages are :class:`~indicators.tracker.errors.Message` templates, said in the reader's language
+where they are shown.
 """
 
 from __future__ import annotations
@@ -12,32 +16,33 @@ import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
-from indicators.tracker.errors import Problem, ValidationError
+from indicators.i18n import N_
+from indicators.tracker.errors import Message, Problem, ValidationError
 
 #: implementation status scale, in the order it is shown
 STATUSES: dict[str, str] = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "partially_implemented": "Partially implemented",
-    "implemented": "Implemented",
-    "regressed": "Regressed",
-    "not_applicable": "Not applicable",
+    "not_started": N_("Not started"),
+    "in_progress": N_("In progress"),
+    "partially_implemented": N_("Partially implemented"),
+    "implemented": N_("Implemented"),
+    "regressed": N_("Regressed"),
+    "not_applicable": N_("Not applicable"),
 }
 #: shown where a recommendation has no assessment yet on a track
 NO_ASSESSMENT = "no_assessment"
-NO_ASSESSMENT_LABEL = "No assessment yet"
+NO_ASSESSMENT_LABEL = N_("No assessment yet")
 
 #: the two independent status tracks kept for every recommendation and city
 TRACKS: dict[str, str] = {
-    "city": "City government claims",
-    "community": "Community assessment",
+    "city": N_("City government claims"),
+    "community": N_("Community assessment"),
 }
 
 #: the US position on a recommendation (A/HRC/46/15/Add.1 for the 3rd cycle)
 RESPONSES: dict[str, str] = {
-    "supported": "Supported",
-    "supported_in_part": "Supported in part",
-    "noted": "Noted",
+    "supported": N_("Supported"),
+    "supported_in_part": N_("Supported in part"),
+    "noted": N_("Noted"),
 }
 # spellings seen in official lists and spreadsheets -> canonical response
 RESPONSE_ALIASES: dict[str, str] = {
@@ -84,43 +89,46 @@ def text_problems(value: object, field: str, *, limit: int = NOTE_LIMIT, require
                   multiline: bool = True, line: int | None = None) -> list[Problem]:
     """Every reason ``value`` cannot be stored as the text ``field`` (empty list when it can)."""
     if value is not None and not isinstance(value, str):
-        return [Problem(f"must be text, got {type(value).__name__}", field, line)]
+        return [Problem(Message(N_("must be text, got {kind}"), kind=type(value).__name__), field, line)]
     text = _normalise(value)
     if required and not text:
-        return [Problem("is required", field, line)]
+        return [Problem(N_("is required"), field, line)]
     problems = []
     if len(text) > limit:
-        problems.append(Problem(f"is {len(text):,} characters long; the limit is {limit:,}", field, line))
+        problems.append(Problem(Message(N_("is {length} characters long; the limit is {limit}"),
+                                        length=f"{len(text):,}", limit=f"{limit:,}"), field, line))
     if CONTROL_CHARS.search(text):
-        problems.append(Problem("contains control characters", field, line))
+        problems.append(Problem(N_("contains control characters"), field, line))
     if not multiline and "\n" in text:
-        problems.append(Problem("must be a single line", field, line))
+        problems.append(Problem(N_("must be a single line"), field, line))
     markup = HTML_MARKUP.search(text)
     if markup:
-        problems.append(Problem(
-            f"contains HTML markup ({markup.group(0)[:40]!r}); write plain text", field, line))
+        problems.append(Problem(Message(N_("contains HTML markup ({markup}); write plain text"),
+                                        markup=repr(markup.group(0)[:40])), field, line))
     return problems
 
 
-def clean_url(value: object, field: str = "evidence link") -> str:
+def clean_url(value: object, field: str = N_("evidence link")) -> str:
     """An absolute ``http``/``https`` URL with a host, at most :data:`URL_LIMIT` characters."""
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(Problem("needs a URL", field))
+        raise ValidationError(Problem(N_("needs a URL"), field))
     url = value.strip()
     if len(url) > URL_LIMIT:
-        raise ValidationError(Problem(f"URL is longer than {URL_LIMIT:,} characters", field))
+        raise ValidationError(Problem(Message(N_("URL is longer than {limit} characters"), limit=f"{URL_LIMIT:,}"),
+                                      field))
     if CONTROL_CHARS.search(url) or any(c.isspace() for c in url):
-        raise ValidationError(Problem("URL contains spaces or control characters", field))
+        raise ValidationError(Problem(N_("URL contains spaces or control characters"), field))
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError:
-        raise ValidationError(Problem(f"{url[:80]!r} is not a valid URL", field)) from None
+        raise ValidationError(Problem(Message(N_("{url} is not a valid URL"), url=repr(url[:80])), field)) from None
     if parts.scheme.lower() not in {"http", "https"}:
         raise ValidationError(Problem(
-            f"only http and https links are allowed, not {parts.scheme or 'a link without scheme'!r}", field))
+            Message(N_("only http and https links are allowed, not {scheme}"), scheme=repr(parts.scheme))
+            if parts.scheme else N_("only http and https links are allowed, not a link without scheme"), field))
     if not parts.hostname:
-        raise ValidationError(Problem(f"{url[:80]!r} has no host name", field))
+        raise ValidationError(Problem(Message(N_("{url} has no host name"), url=repr(url[:80])), field))
     return url
 
 
@@ -129,21 +137,22 @@ def clean_evidence(links: Iterable[Mapping[str, object] | str] | None) -> list[d
     cleaned: list[dict[str, str]] = []
     problems: list[Problem] = []
     for i, link in enumerate(links or [], start=1):
-        field = f"evidence link {i}"
+        field = Message(N_("evidence link {n}"), n=i)
         if isinstance(link, str):
             link = {"url": link, "label": ""}
         if not isinstance(link, Mapping):
-            problems.append(Problem("must be a URL with an optional label", field))
+            problems.append(Problem(N_("must be a URL with an optional label"), field))
             continue
         try:
             url = clean_url(link.get("url"), field)
-            label = clean_text(link.get("label"), f"{field} label", limit=SHORT_TEXT_LIMIT, multiline=False)
+            label = clean_text(link.get("label"), Message(N_("evidence link {n} label"), n=i), limit=SHORT_TEXT_LIMIT,
+                               multiline=False)
         except ValidationError as exc:
             problems.extend(exc.problems)
             continue
         cleaned.append({"url": url, "label": label})
     if len(cleaned) > MAX_EVIDENCE_LINKS:
-        problems.append(Problem(f"at most {MAX_EVIDENCE_LINKS} links", "evidence"))
+        problems.append(Problem(Message(N_("at most {limit} links"), limit=MAX_EVIDENCE_LINKS), N_("evidence")))
     if problems:
         raise ValidationError(problems)
     return cleaned
@@ -156,11 +165,13 @@ def clean_indicator_ids(ids: Iterable[object] | None) -> list[str]:
     for value in ids or []:
         text = value.strip() if isinstance(value, str) else value
         if not isinstance(text, str) or not INDICATOR_ID.match(text):
-            problems.append(Problem(f"{str(value)[:40]!r} is not an indicator id", "indicators"))
+            problems.append(Problem(Message(N_("{value} is not an indicator id"), value=repr(str(value)[:40])),
+                                    N_("indicators")))
         elif text not in cleaned:
             cleaned.append(text)
     if len(cleaned) > MAX_INDICATOR_LINKS:
-        problems.append(Problem(f"at most {MAX_INDICATOR_LINKS} indicators", "indicators"))
+        problems.append(Problem(Message(N_("at most {limit} indicators"), limit=MAX_INDICATOR_LINKS),
+                                N_("indicators")))
     if problems:
         raise ValidationError(problems)
     return cleaned
@@ -168,24 +179,27 @@ def clean_indicator_ids(ids: Iterable[object] | None) -> list[str]:
 
 def clean_status(value: object) -> str:
     if value not in STATUSES:
-        raise ValidationError(Problem(
-            f"unknown status {str(value)[:40]!r}; use one of {', '.join(STATUSES)}", "status"))
+        raise ValidationError(Problem(Message(N_("unknown status {value}; use one of {choices}"),
+                                              value=repr(str(value)[:40]), choices=", ".join(STATUSES)),
+                                      N_("status")))
     return value  # type: ignore[return-value]
 
 
 def clean_track(value: object) -> str:
     if value not in TRACKS:
-        raise ValidationError(Problem(f"unknown track {str(value)[:40]!r}; use one of {', '.join(TRACKS)}",
-                                      "track"))
+        raise ValidationError(Problem(Message(N_("unknown track {value}; use one of {choices}"),
+                                              value=repr(str(value)[:40]), choices=", ".join(TRACKS)),
+                                      N_("track")))
     return value  # type: ignore[return-value]
 
 
-def clean_response(value: object, field: str = "response", line: int | None = None) -> str:
+def clean_response(value: object, field: str = N_("response"), line: int | None = None) -> str:
     """Canonical US response for a spelling such as ``Supported in part`` or ``supported_noted``."""
     key = re.sub(r"[\s/-]+", "_", str(value or "").strip().lower())
     if key not in RESPONSE_ALIASES:
-        raise ValidationError(Problem(
-            f"unknown response {str(value)[:40]!r}; use one of {', '.join(RESPONSES)}", field, line))
+        raise ValidationError(Problem(Message(N_("unknown response {value}; use one of {choices}"),
+                                              value=repr(str(value)[:40]), choices=", ".join(RESPONSES)),
+                                      field, line))
     return RESPONSE_ALIASES[key]
 
 
@@ -194,7 +208,7 @@ def clean_date(value: object, field: str, *, required: bool = True, allow_future
     """A calendar date (``date`` or ISO ``YYYY-MM-DD`` text); status dates may not lie in the future."""
     if value is None or value == "":
         if required:
-            raise ValidationError(Problem("is required", field))
+            raise ValidationError(Problem(N_("is required"), field))
         return None
     if isinstance(value, dt.datetime):
         value = value.date()
@@ -202,28 +216,31 @@ def clean_date(value: object, field: str, *, required: bool = True, allow_future
         try:
             value = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise ValidationError(Problem(f"{value[:40]!r} is not a date (YYYY-MM-DD)", field)) from None
+            raise ValidationError(Problem(Message(N_("{value} is not a date (YYYY-MM-DD)"), value=repr(value[:40])),
+                                          field)) from None
     if not isinstance(value, dt.date):
-        raise ValidationError(Problem("must be a date", field))
+        raise ValidationError(Problem(N_("must be a date"), field))
     if value.year < 1945:
-        raise ValidationError(Problem(f"{value.isoformat()} is before the United Nations existed", field))
+        raise ValidationError(Problem(Message(N_("{date} is before the United Nations existed"),
+                                              date=value.isoformat()), field))
     if not allow_future and value > (today or dt.date.today()):
-        raise ValidationError(Problem(f"{value.isoformat()} is in the future", field))
+        raise ValidationError(Problem(Message(N_("{date} is in the future"), date=value.isoformat()), field))
     return value
 
 
 def clean_city(value: object) -> str:
     if not isinstance(value, str) or not re.match(r"^[a-z0-9_-]{1,60}$", value):
-        raise ValidationError(Problem(f"{str(value)[:40]!r} is not a city id", "city"))
+        raise ValidationError(Problem(Message(N_("{value} is not a city id"), value=repr(str(value)[:40])),
+                                      N_("city")))
     return value
 
 
-def clean_number(value: object, field: str = "number", line: int | None = None) -> str:
+def clean_number(value: object, field: str = N_("number"), line: int | None = None) -> str:
     """A recommendation number as printed in the report, e.g. ``26.214``."""
     text = str(value if value is not None else "").strip()
     if not RECOMMENDATION_NUMBER.match(text):
         raise ValidationError(Problem(
-            f"{text[:40]!r} is not a recommendation number like 26.214", field, line))
+            Message(N_("{value} is not a recommendation number like 26.214"), value=repr(text[:40])), field, line))
     return text
 
 

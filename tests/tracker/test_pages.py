@@ -121,7 +121,7 @@ def test_recommendation_page_shows_statuses_evidence_and_timeline_as_text(store,
     assert "[Report \\*2022\\*](https://example.org/a_%28b%29)" in markdown
     assert "according to Office of the Mayor" in markdown
     timeline = at.dataframe[0].value
-    assert timeline["status"].tolist() == ["Implemented"] and timeline["recorded by"].tolist() == ["carl (city)"]
+    assert timeline["status"].tolist() == ["Implemented"] and timeline["recorded_by"].tolist() == ["carl (city)"]
     assert not at.text_area and not at.text_input
 
 
