@@ -109,8 +109,9 @@ charts.show(charts.series_lines(frame, x="period", y="estimate", moe="moe", seri
 
 st.header(_("Neighborhoods: who grew, and who could stay"))
 x_ind = indicator("population_change_2010_2020")
-y_choice = st.radio(_("Set population change against"), ["black_population_change_2010_2020", "rent_burden_share"],
-                    format_func=lambda i: indicator(i).title, horizontal=True, key="growth_scatter_y")
+y_titles = {i: indicator(i).title for i in ("black_population_change_2010_2020", "rent_burden_share")}
+y_choice = st.radio(_("Set population change against"), list(y_titles), format_func=y_titles.get, horizontal=True,
+                    key="growth_scatter_y")
 y_ind = indicator(y_choice)
 x, y = data.ranked(city, x_ind.id, lang=lang()), data.ranked(city, y_ind.id, lang=lang())
 both = x[["area_id", "name", "estimate", "moe", "note"]].merge(

@@ -41,7 +41,9 @@ cols[1].metric(_("Areas with a figure"), _("{shown} of {total}", shown=int(frame
 
 left, right = st.columns([4, 1])
 with right:
-    new_scheme = st.radio(_("Class breaks"), list(mapview.SCHEMES), format_func=lambda s: _(mapview.SCHEMES[s]),
+    # labels bound now: a format function may be called after the run, where the reader's language is not known
+    scheme_names = {key: _(label) for key, label in mapview.SCHEMES.items()}
+    new_scheme = st.radio(_("Class breaks"), list(mapview.SCHEMES), format_func=scheme_names.get,
                           index=list(mapview.SCHEMES).index(scheme), key="map_scheme")
     if new_scheme != scheme:
         state.set_param("scheme", None if new_scheme == "quantiles" else new_scheme)

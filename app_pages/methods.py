@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators import catalog
-from indicators.snapshot_schema import TABLES, describe_markdown
+from indicators.snapshot_schema import SCHEMA_VERSION, TABLES, describe_markdown
 from ui import data, state
 from ui.i18n import N_, _, indicator, lang, topics, words
 
@@ -115,7 +115,7 @@ st.dataframe(pd.DataFrame([{
 
 st.header(_("Snapshot tables"))
 schema = describe_markdown().splitlines()
-with st.expander(schema[0].lstrip("# ")):
+with st.expander(_("Snapshot tables (schema version {version})", version=SCHEMA_VERSION)):
     # the schema's own headings sit below this page's section headings
     st.markdown("\n".join("#" + line if line.startswith("## ") else line for line in schema[1:]))
 
