@@ -112,7 +112,7 @@ def status_tab(number: str, track: str) -> None:
                else _("No version yet: this is the first."))
     form_key = f"status::{number}::{track}::{base_version}"
     with st.form(form_key):
-        status = st.selectbox(_("Status"), list(STATUSES), format_func=ut.status_label,
+        status = st.selectbox(_("Status"), list(STATUSES), format_func=ut.shown_as(STATUSES, ut.status_label),
                               index=list(STATUSES).index(base.status) if base else 0)
         as_of = st.date_input(_("As of (the date the claim or assessment refers to)"),
                               value=base.as_of if base else dt.date.today(), max_value=dt.date.today(),
@@ -177,8 +177,8 @@ def priorities_tab() -> None:
     options = {pl.list_id: _("{name} (archived)", name=pl.name) if pl.archived else pl.name for pl in lists}
     if "plist_pick_next" in st.session_state:   # a list just created: select it before the widget exists
         st.session_state["plist_pick"] = st.session_state.pop("plist_pick_next")
-    choice = st.selectbox(_("Priority list"), [*options, 0], format_func=lambda i: options.get(i, _("New list…")),
-                          key="plist_pick")
+    choice = st.selectbox(_("Priority list"), [*options, 0], key="plist_pick",
+                          format_func=ut.shown_as([*options, 0], lambda i: options.get(i, _("New list…"))))
     if choice == 0:
         with st.form("new_list"):
             name = st.text_input(_("Name"), max_chars=SHORT_TEXT_LIMIT, placeholder=_("e.g. 20 for 2020"))
@@ -334,10 +334,11 @@ def import_tab() -> None:
 if tracks and recs:
     with tabs["status"]:
         number = pick_recommendation()
-        track = st.radio(_("Track"), tracks, format_func=ut.track_label, horizontal=True, key="edit_track")
+        track = st.radio(_("Track"), tracks, format_func=ut.shown_as(tracks, ut.track_label), horizontal=True,
+                         key="edit_track")
         status_tab(number, track)
     with tabs["history"]:
-        history_track = st.radio(_("Track"), tracks, format_func=ut.track_label, horizontal=True,
+        history_track = st.radio(_("Track"), tracks, format_func=ut.shown_as(tracks, ut.track_label), horizontal=True,
                                  key="history_track")
         st.caption(_("Recommendation {number} (choose another on the first tab).", number=number))
         history_tab(number, history_track)

@@ -39,10 +39,13 @@ table = overview_table(recs, store.current_statuses_frame(city), lists)
 versions = store.status_versions_frame(city)
 
 left, right = st.columns([2, 3])
-track = left.radio(_("Status according to"), list(TRACKS), format_func=ut.track_label, horizontal=True, index=1)
+track = left.radio(_("Status according to"), list(TRACKS), format_func=ut.shown_as(TRACKS, ut.track_label),
+                   horizontal=True, index=1)
 # None stands for every recommendation, so a list may be called anything
-scope_name = right.selectbox(_("Recommendations"), [None, *[pl.name for pl in lists]],
-                             format_func=lambda name: _("All recommendations") if name is None else name)
+scopes = [None, *[pl.name for pl in lists]]
+scope_name = right.selectbox(_("Recommendations"), scopes,
+                             format_func=ut.shown_as(scopes, lambda name: _("All recommendations") if name is None
+                                                     else name))
 scope = None
 if scope_name is not None:
     chosen = next(pl for pl in lists if pl.name == scope_name)

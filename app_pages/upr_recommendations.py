@@ -35,14 +35,17 @@ def show_list() -> None:
                            placeholder=_("e.g. housing, 26.214, Croatia"), max_chars=200)
     col1, col2, col3, col4 = st.columns([3, 2, 3, 2])
     themes = col1.multiselect(_("Theme"), sorted(table["theme"].unique()))
-    responses = col2.multiselect(_("US response"), list(RESPONSES), format_func=ut.response_label)
-    track = col3.radio(_("Status according to"), list(TRACKS), format_func=ut.track_label, horizontal=True,
-                       index=1)
-    statuses = col3.multiselect(_("Status"), [*STATUSES, NO_ASSESSMENT], format_func=ut.status_label)
-    list_names = [pl.name for pl in lists]
+    responses = col2.multiselect(_("US response"), list(RESPONSES),
+                                 format_func=ut.shown_as(RESPONSES, ut.response_label))
+    track = col3.radio(_("Status according to"), list(TRACKS), format_func=ut.shown_as(TRACKS, ut.track_label),
+                       horizontal=True, index=1)
+    status_options = [*STATUSES, NO_ASSESSMENT]
+    statuses = col3.multiselect(_("Status"), status_options, format_func=ut.shown_as(status_options, ut.status_label))
     # None stands for every recommendation, so a list may be called anything
-    priority = col4.selectbox(_("Priority list"), [None, *list_names],
-                              format_func=lambda name: _("All recommendations") if name is None else name)
+    list_names = [None, *[pl.name for pl in lists]]
+    priority = col4.selectbox(_("Priority list"), list_names,
+                              format_func=ut.shown_as(list_names, lambda name: _("All recommendations")
+                                                      if name is None else name))
     shown = filter_overview(table, search=search, themes=themes, responses=responses, statuses=statuses,
                             status_track=track, priority_list=priority)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -146,6 +147,13 @@ def response_label(response: str) -> str:
 def track_label(track: str) -> str:
     """The status track (``city``, ``community``) in the reader's words."""
     return _(TRACKS[track])
+
+
+def shown_as(options, label) -> Callable[[object], str]:
+    """A widget's ``format_func`` with every option's label worked out now, in the reader's language: Streamlit
+    may call a format function again outside the run, where the reader's language is not known."""
+    table = {option: label(option) for option in options}
+    return lambda option: table.get(option, str(option))
 
 
 def heading(column: str) -> str:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from indicators.tracker.auth import hash_password
+from indicators.exports import to_csv_bytes
+from indicators.tracker.auth import RateLimited, hash_password
+from indicators.tracker.errors import PermissionDenied, ValidationError, in_language, message_of
+from indicators.tracker.importer import parse_recommendations
 from indicators.tracker.store import Store
 
 from .conftest import CITY, EDITOR, REPO
@@ -308,3 +312,161 @@ def test_an_empty_store_is_seeded_from_the_city_snapshot(tmp_path, monkeypatch, 
     store = Store.open(url)
     assert store.import_runs()["recorded_by"].tolist() == ["system:snapshot-seed"]
     store.close()
+
+
+# ---------------------------------------------------------------------------------------------- in Spanish
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """Every CSV a page offers, by button key: (file name, frame, label). The real download is still drawn."""
+    from ui import tracker as ut
+
+    offered: dict = {}
+    real = ut.download_csv
+
+    def recording(frame, file_name, label, key, help=None):
+        offered[key] = (file_name, frame, label)
+        real(frame, file_name, label, key, help)
+
+    monkeypatch.setattr(ut, "download_csv", recording)
+    return offered
+
+
+def test_the_list_and_a_recommendation_in_spanish_keep_the_official_text_and_the_language_in_links(
+        store, app_for, downloads):
+    store.set_status(EDITOR, "26.214", city=PGH, track="community", status="partially_implemented",
+                     as_of="2022-01-01", author="Coalition", expected_version=0)
+    at = app_for("upr_recommendations.py", lang="es")
+    assert not at.exception
+    assert at.title[0].value == "Recomendaciones del EPU"
+    assert "**347** de 347 recomendaciones" in markdown_text(at)
+    assert "la redacción oficial de la ONU, en inglés" in markdown_text(at)
+    assert widget(at.radio, "Estado según").options == ["Afirmaciones del gobierno municipal",
+                                                         "Evaluación de la comunidad"]
+    table = at.dataframe[0].value.set_index("recommending_state", drop=False)
+    row = table[table["link"] == "?rec=26.214&lang=es"].iloc[0]   # the link opens the page in Spanish
+    assert (row["response_label"], row["community_label"], row["city_label"]) == (
+        "Apoyada", "Parcialmente aplicada", "Sin evaluación aún")
+    assert "gunshow loophole" in row["text"]   # the official text stays as the UN wrote it
+
+    # the reader's export speaks Spanish; the one for re-import keeps English column names and codes
+    _, readable, label = downloads["dl_list"]
+    assert label == "Descargar esta lista (CSV)"
+    assert list(readable.columns[:5]) == ["Ciclo del EPU", "N.º", "Estado recomendante", "Respuesta de EE. UU.",
+                                          "Tema"]
+    mine = readable[readable["N.º"] == "26.214"].iloc[0]
+    assert mine["Evaluación de la comunidad"] == "Parcialmente aplicada" and mine["Respuesta de EE. UU."] == "Apoyada"
+    name, machine, _ = downloads["dl_list_codes"]
+    assert name == f"upr_recommendations_{PGH}.csv"
+    assert {"number", "recommending_state", "response", "theme", "text", "community_status"} <= set(machine.columns)
+    assert machine.set_index("number").loc["26.214", "community_status"] == "partially_implemented"
+    again = parse_recommendations(to_csv_bytes(machine), "list.csv")
+    assert len(again) == 347 and again.set_index("number").loc["26.214", "response"] == "supported"
+
+    rec = app_for("upr_recommendations.py", lang="es", rec="26.214")
+    assert not rec.exception
+    assert rec.title[0].value == "Recomendación 26.214"
+    text = markdown_text(rec)
+    assert "Formulada por Croatia · respuesta de EE. UU.: **Apoyada**" in text
+    assert "Texto oficial de la recomendación, en inglés." in text and "gunshow" in text
+    assert "Nadie lo ha registrado todavía." in text   # nothing on the city track
+    timeline = rec.dataframe[0].value
+    assert timeline["status"].tolist() == ["Parcialmente aplicada"]
+    assert timeline["track"].tolist() == ["Evaluación de la comunidad"]
+
+
+def test_an_editor_works_in_spanish_and_the_store_keeps_its_codes(store, app_for):
+    at = app_for("upr_edit.py", lang="es", rec="26.214")
+    assert at.title[0].value == "Editar el seguimiento del EPU"
+    assert at.info[0].value.startswith("Inicie sesión para editar.")
+
+    def sign_in_es(password: str) -> AppTest:
+        inputs = {t.label: t for t in at.text_input}
+        inputs["Nombre de usuario"].input("alice")
+        inputs["Contraseña"].input(password)
+        widget(at.button, "Iniciar sesión").click()
+        return at.run()
+
+    assert sign_in_es("wrong password").error[0].value == "Nombre de usuario desconocido o contraseña incorrecta."
+    sign_in_es(PASSWORDS["alice"])
+    assert not at.exception
+    assert "Sesión iniciada como **Alice Organizer** · rol: **editor**" in markdown_text(at)
+    assert [t.label for t in at.tabs] == ["Estado y evidencia", "Historial y restauración", "Listas de prioridades",
+                                          "Importar recomendaciones"]
+
+    # refused input: the reasons are said in Spanish, quoting what was typed
+    widget(at.text_input, "Según (quién hace esta afirmación)").input("Oficina del Alcalde")
+    widget(at.text_area, "Nota").input("<script>alert(1)</script>")
+    evidence = "Enlaces de evidencia, uno por línea (una URL y, si lo desea, una etiqueta)"
+    widget(at.text_area, evidence).input("ftp://x.org/a")
+    widget(at.button, "Guardar las afirmaciones del gobierno municipal").click()
+    at.run()
+    assert at.error[0].value == "No se guardó el estado"
+    problems = markdown_text(at).replace("\\", "")
+    assert "nota: contiene marcado HTML ('<script>'); escriba texto sin formato" in problems
+    assert "enlace de evidencia 1: solo se permiten enlaces http y https, no 'ftp'" in problems
+    assert store.current_status("26.214", city=PGH, track="city") is None
+
+    widget(at.selectbox, "Estado").set_value("in_progress")
+    assert widget(at.selectbox, "Estado").options[:2] == ["No iniciada", "En curso"]
+    widget(at.text_area, "Nota").input("Partida presupuestaria aprobada")
+    widget(at.text_area, evidence).input("https://example.org/presupuesto.pdf Presupuesto 2024")
+    widget(at.button, "Guardar las afirmaciones del gobierno municipal").click()
+    at.run()
+    assert not at.exception
+    assert ("Se guardó la versión 1 de las afirmaciones del gobierno municipal para la recomendación 26.214."
+            in successes(at))
+    saved = store.current_status("26.214", city=PGH, track="city")
+    assert (saved.status, saved.note, saved.evidence[0].label) == (
+        "in_progress", "Partida presupuestaria aprobada", "Presupuesto 2024")
+
+
+def test_progress_and_priorities_in_spanish_with_exports_in_spanish(store, app_for, downloads):
+    store.set_status(EDITOR, "26.214", city=PGH, track="community", status="implemented", as_of="2022-01-01",
+                     author="Coalition", expected_version=0)
+    store.create_priority_list(EDITOR, city=PGH, name="Seguridad", items=[{"number": "26.214",
+                                                                           "rationale": "Violencia armada"}])
+    progress = app_for("upr_progress.py", lang="es")
+    assert not progress.exception
+    assert progress.title[0].value == "Avance en las recomendaciones del EPU"
+    metrics = {m.label: m.value for m in progress.metric}
+    assert metrics["Aplicada"] == "1" and metrics["Sin evaluación aún"] == "346"
+    chart = json.loads(progress.get("plotly_chart")[0].proto.spec)
+    assert chart["layout"]["xaxis"]["title"]["text"] == "Fin de trimestre (el último: hoy)"
+    assert chart["layout"]["legend"]["title"]["text"] == "Estado"
+    spanish = {"No iniciada", "En curso", "Parcialmente aplicada", "Aplicada", "En retroceso", "No aplicable"}
+    assert {trace["name"] for trace in chart["data"]} == spanish   # the legend names every status in Spanish
+    _, over_time, _ = downloads["dl_time"]
+    assert list(over_time.columns) == ["Fecha", "Estado", "Recomendaciones"]
+    assert set(over_time["Estado"]) == spanish | {"Sin evaluación aún"}
+    today = over_time[over_time["Fecha"] == over_time["Fecha"].max()].set_index("Estado")["Recomendaciones"]
+    assert today["Aplicada"] == 1 and today["Sin evaluación aún"] == 346
+    _, per_list, _ = downloads["dl_lists"]
+    assert per_list.set_index("Lista de prioridades").loc["Seguridad", "Aplicada"] == 1
+
+    priorities = app_for("upr_priorities.py", lang="es")
+    assert not priorities.exception
+    assert priorities.title[0].value == "Prioridades locales"
+    table = priorities.dataframe[0].value
+    assert table["community"].tolist() == ["Aplicada"] and table["link"].tolist() == [
+        "recommendations?rec=26.214&lang=es"]
+    _, export, _ = downloads["dl_plist"]
+    row = export.iloc[0]
+    assert (row["Evaluación de la comunidad"], row["Por qué importa aquí"]) == ("Aplicada", "Violencia armada")
+
+
+def test_refusals_from_the_library_are_said_in_either_language(seeded_store):
+    with pytest.raises(ValidationError) as info:
+        seeded_store.create_priority_list(EDITOR, city=PGH, name="Vivienda",
+                                          items=[{"number": "26.1", "target_date": "soon"}])
+    problem = info.value.problems[0]
+    assert str(problem) == "item 1 target date: 'soon' is not a date (YYYY-MM-DD)"   # English, as before
+    assert problem.in_language("es") == ("fecha meta de la recomendación 1 de la lista: 'soon' no es una fecha "
+                                         "(AAAA-MM-DD)")
+    assert in_language(info.value.title, "es") == "No se guardó la lista de prioridades"
+    with pytest.raises(PermissionDenied) as denied:
+        seeded_store.create_priority_list(CITY, city=PGH, name="Vivienda")
+    assert in_language(message_of(denied.value), "es") == (
+        "El rol 'city' de Carl City Liaison no permite editar listas de prioridades.")
+    assert in_language(message_of(RateLimited(900)), "es") == (
+        "Demasiados intentos fallidos de inicio de sesión. Vuelva a intentarlo en unos 15 minutos.")
