@@ -1,0 +1,44 @@
+"""Printed briefs for council meetings: a neighborhood brief and a progress brief of a priority list, each as a
+PDF handout (reportlab) and a slide deck (python-pptx), in English or Spanish, drawn without a browser.
+
+- :mod:`indicators.briefs.content` gathers the figures from the snapshot and the tracker store into plain records;
+- :mod:`indicators.briefs.staticmap` draws the locator map and the charts with matplotlib (Agg);
+- :mod:`indicators.briefs.pdf` and :mod:`indicators.briefs.slides` lay them out;
+- :mod:`indicators.briefs.cli` adds ``python -m indicators brief``.
+
+No Streamlit here: the app's download buttons are in ``ui/briefs.py``.
+"""
+
+from __future__ import annotations
+
+from indicators.briefs.content import (  # noqa: F401
+    NeighborhoodBrief,
+    ProgressBrief,
+    neighborhood_brief,
+    open_store,
+    progress_brief,
+)
+
+
+def neighborhood_pdf(brief: NeighborhoodBrief) -> bytes:
+    from indicators.briefs.pdf import neighborhood_pdf as build
+
+    return build(brief)
+
+
+def neighborhood_pptx(brief: NeighborhoodBrief) -> bytes:
+    from indicators.briefs.slides import neighborhood_pptx as build
+
+    return build(brief)
+
+
+def progress_pdf(brief: ProgressBrief) -> bytes:
+    from indicators.briefs.pdf import progress_pdf as build
+
+    return build(brief)
+
+
+def progress_pptx(brief: ProgressBrief) -> bytes:
+    from indicators.briefs.slides import progress_pptx as build
+
+    return build(brief)
