@@ -67,7 +67,8 @@ for col, measure, label in ((left, "med_home_value", _("Median home value")),
     frame = series_frame({measure: label})
     with col:
         charts.show(charts.series_lines(frame, x="period", y="estimate", moe="moe", series="series", unit="dollars",
-                                        title=_("{measure} by ACS 5-year period (current dollars)", measure=label)),
+                                        title=_("{measure} by ACS 5-year period (current dollars)", measure=label),
+                                        title_width=60),
                     series_table(frame, False), key=f"growth_{measure}",
                     alt=_("Line chart of the {measure} for the city and the county in each ACS period; the table "
                           "below has the figures.", measure=label.lower()),

@@ -5,6 +5,8 @@ Plotly renders it (Plotly reads a few HTML tags in labels and hover text).
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -25,11 +27,16 @@ TICK_FORMATS = {"share": ".0%", "percent_change": "+.0%", "ratio": ".1f", "dolla
                 "per_1000": ".1f", "years": ".0f", "index": ".2f"}
 
 
-def _layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: str = "", height: int = 420) -> go.Figure:
-    # the title sits at the top of the figure and the legend between it and the plot, never over either
-    fig.update_layout(title={"text": escape(title), "font": {"size": 15}, "yref": "container", "y": 0.98,
-                             "yanchor": "top"}, height=height,
-                      margin={"l": 10, "r": 10, "t": 90, "b": 10}, plot_bgcolor="white",
+def _layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: str = "", height: int = 420,
+            title_width: int | None = None) -> go.Figure:
+    # the title sits at the top of the figure and the legend between it and the plot, never over either; Plotly
+    # does not wrap titles, so a chart in a narrow column breaks a long one into lines of ``title_width`` characters
+    lines = textwrap.wrap(title, title_width) if title_width else [title]
+    extra = 20 * (len(lines) - 1)
+    fig.update_layout(title={"text": "<br>".join(escape(line) for line in lines), "font": {"size": 15},
+                             "yref": "container", "y": 0.98, "yanchor": "top", "pad": {"t": extra}},
+                      height=height + extra,
+                      margin={"l": 10, "r": 10, "t": 90 + extra, "b": 10}, plot_bgcolor="white",
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
                       xaxis_title=escape(x_title), yaxis_title=escape(y_title), hoverlabel={"align": "left"})
     fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5", zerolinecolor="#888")
@@ -79,8 +86,9 @@ def dot_whisker(frame: pd.DataFrame, ind: Indicator, *, title: str, city_estimat
 
 
 def series_lines(frame: pd.DataFrame, *, x: str, y: str, moe: str, series: str, title: str, unit: str,
-                 y_title: str = "") -> go.Figure:
-    """Lines over time, one per ``series`` value, each with its own marker shape, and MOE error bars."""
+                 y_title: str = "", title_width: int | None = None) -> go.Figure:
+    """Lines over time, one per ``series`` value, each with its own marker shape, and MOE error bars
+    (``title_width``: break the title into lines of that many characters, for a chart in a narrow column)."""
     fig = go.Figure()
     for i, (name, rows) in enumerate(frame.groupby(series, sort=False)):
         fig.add_scatter(x=rows[x].map(escape), y=rows[y], name=escape(name), mode="lines+markers",
@@ -88,7 +96,7 @@ def series_lines(frame: pd.DataFrame, *, x: str, y: str, moe: str, series: str, 
                         line={"color": COLOURS[i % len(COLOURS)], "dash": "solid" if i == 0 else "dot"},
                         error_y={"type": "data", "array": rows[moe].fillna(0), "visible": True})
     fig.update_yaxes(tickformat=TICK_FORMATS.get(unit, ""))
-    return _layout(fig, title=title, y_title=y_title)
+    return _layout(fig, title=title, y_title=y_title, title_width=title_width)
 
 
 def scatter(frame: pd.DataFrame, *, x_ind: Indicator, y_ind: Indicator, title: str,

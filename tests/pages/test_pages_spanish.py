@@ -86,7 +86,7 @@ def test_map_in_spanish(open_spanish):
     assert at.radio(key="map_scheme").options == ["Cuantiles (igual número de zonas)", "Cortes naturales (Fisher–Jenks)"]
     legend = next(m.value for m in at.markdown if m.value.startswith("<div"))
     assert f"<strong>{title} (2020–2024)</strong>" in legend
-    assert "estimación poco confiable (CV superior al 30%)" in legend and "sin cifra" in legend
+    assert es.escape("estimación poco confiable (CV > 30%)") in legend and "<span>sin cifra</span>" in legend
     table = at.dataframe[0].value
     # the table is what the CSV download holds: its headings are Spanish too
     assert list(table.columns) == ["Zona", "Estimación", "Margen de error (90%)", "Confiabilidad", "Posición",
