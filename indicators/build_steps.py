@@ -12,6 +12,7 @@ import pandas as pd
 
 from indicators import geography
 from indicators.snapshot import SIMPLIFY_TOLERANCE, BuildContext, SnapshotError
+from indicators.sources import csvfile
 
 CENSUS = "U.S. Census Bureau"
 PUBLIC_DOMAIN = "Public domain (U.S. federal government work)"
@@ -37,6 +38,16 @@ def _measures(frame: pd.DataFrame, *, geo_level: str, period: str, year: int, so
     })
     out["note"] = out["note"].where(out["note"].notna(), None)
     return out
+
+
+def _numbers(values: pd.Series, file: str, column: str) -> pd.Series:
+    """A column of numbers; text that is not a number stops the build naming the file, column and value."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = numbers.isna() & values.notna() & (values.astype(str).str.strip() != "")
+    if bad.any():
+        raise SnapshotError(f"{file}: column '{column}' holds {int(bad.sum())} values that are not numbers "
+                            f"(first: {values[bad].iloc[0]!r})")
+    return numbers.astype(float)
 
 
 def _canonical_neighborhoods(ctx: BuildContext, names: pd.Series, source: str) -> pd.DataFrame:
@@ -107,9 +118,11 @@ def boundaries(ctx: BuildContext) -> list[dict]:
     missing = []
     if ctx.offline and cfg.get("tracts.crosswalk_2010_2020_file") and vintage == 2010:
         cw_file = ctx.path("tracts.crosswalk_2010_2020_file")
-        cw = pd.read_csv(cw_file, dtype=str)
+        cw = csvfile.read_csv(cw_file, error=SnapshotError, dtype=str)
+        csvfile.require_columns(cw, ["census_tract_id_2010", "census_tract_id_2020", "weight"], cw_file.name,
+                                SnapshotError)
         cw = cw.rename(columns={"census_tract_id_2010": "tract_2010", "census_tract_id_2020": "tract_2020"})
-        cw["weight"] = cw["weight"].astype(float)
+        cw["weight"] = _numbers(cw["weight"], cw_file.name, "weight")
         inverse = geography.invert_tract_crosswalk(cw, tracts.set_index("GEOID")["ALAND"].astype(float))
         both = cw.merge(inverse.rename(columns={"weight": "weight_2020_to_2010"}), on=["tract_2010", "tract_2020"],
                         how="left").rename(columns={"weight": "weight_2010_to_2020"})
@@ -180,7 +193,8 @@ def acs(ctx: BuildContext) -> list[dict]:
         # the publisher's own city flag: tracts with at least half their land in the city
         share_field = cfg.get("acs.city_share_field")
         if share_field:
-            flags = pd.read_csv(tract_file, usecols=["GEOID", share_field], dtype={"GEOID": str})
+            flags = csvfile.read_csv(tract_file, error=SnapshotError, usecols=["GEOID", share_field],
+                                     dtype={"GEOID": str})
             flag_long = pd.DataFrame({"area_id": flags["GEOID"], "measure": "city_tract_flag",
                                       "estimate": flags[share_field].astype(float), "moe": np.nan,
                                       "note": "1 = at least half of the tract's land lies in the city (publisher's flag)"})
@@ -449,7 +463,10 @@ def housing(ctx: BuildContext) -> list[dict]:
     missing = []
     if cfg.get("housing.place_measures_file"):
         file = ctx.path("housing.place_measures_file")
-        place = pd.read_csv(file, dtype={"GEOID": str})
+        place = csvfile.read_csv(file, error=SnapshotError, dtype={"GEOID": str})
+        csvfile.require_columns(place, ["GEOID", "census_2br", "census_2br_moe", "safmr_2br", "le30_hh", "le30_moe",
+                                        "b30_50_hh", "b30_50_moe", "le30_burden30", "le30_burden30_moe",
+                                        "b30_50_burden30", "b30_50_burden30_moe"], file.name, SnapshotError)
         excluded = tuple(cfg.get("housing.exclude_column_prefixes", []))
         place = place[[c for c in place.columns if not c.startswith(excluded)]]
         long = pd.concat([

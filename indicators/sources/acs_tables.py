@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.moe import clean_sentinels
+from indicators.sources import csvfile
 
 #: measures that are medians or averages: they do not add up across areas
 NON_ADDITIVE = {"median_age", "med_hh_income", "per_capita_income", "median_year_built", "med_gross_rent",
@@ -47,10 +48,12 @@ def read_measure_table(path: str | Path, *, id_column: str = "GEOID", keep: tupl
     """Read a published measure table into long form.
 
     Returns ``area_id, measure, estimate, moe, note`` plus the ``keep`` columns (e.g. ``year``). Census
-    sentinel values become missing with the reason in ``note``; a missing MOE beside a present estimate is
-    noted too (the publisher leaves it empty for top- and bottom-coded medians).
+    sentinel values become missing with the reason in ``note`` (``-555555555`` on a margin of error
+    becomes 0, the estimate being controlled); a missing MOE beside a present estimate is noted too (the
+    publisher leaves it empty for top- and bottom-coded medians). A file that is not UTF-8, is empty or
+    cut off mid-row raises :class:`MeasureTableError` naming the file and the line.
     """
-    frame = pd.read_csv(path, dtype={id_column: str})
+    frame = csvfile.read_csv(path, error=MeasureTableError, dtype={id_column: str})
     if id_column not in frame:
         raise MeasureTableError(f"{Path(path).name}: no '{id_column}' column")
     measures = measure_names(frame.columns)
@@ -59,7 +62,10 @@ def read_measure_table(path: str | Path, *, id_column: str = "GEOID", keep: tupl
     parts = []
     for m in measures:
         est, est_reason = clean_sentinels(pd.to_numeric(frame[m], errors="coerce"))
-        moe, moe_reason = clean_sentinels(pd.to_numeric(frame[f"{m}_moe"], errors="coerce"))
+        # -555555555 on a margin of error: a controlled estimate without sampling error, MOE 0 (as the
+        # Census API loader reads it), the reason kept in the note
+        moe, moe_reason = clean_sentinels(pd.to_numeric(frame[f"{m}_moe"], errors="coerce"),
+                                          controlled_moe_as_zero=True)
         note = pd.Series(est_reason, index=frame.index, dtype="object")
         moe_note = pd.Series(moe_reason, index=frame.index, dtype="object")
         no_moe = note.isna() & pd.Series(np.isnan(np.asarray(moe, float)), index=frame.index) & pd.Series(~np.isnan(np.asarray(est, float)), index=frame.index)

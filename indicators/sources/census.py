@@ -57,6 +57,7 @@ import pandas as pd
 import requests
 
 from indicators import http, moe
+from indicators.sources import csvfile
 
 log = logging.getLogger(__name__)
 
@@ -251,21 +252,35 @@ def _html_error(text: str, *, status: int | None, url: str | None, key: str | No
                                       "instead of JSON data", key), status=status, url=url)
 
 
+def _text_error(text: str) -> CensusAPIError:
+    """The exception of a plain-text error answer (``error: unknown variable 'B99999_001E'``) kept as data."""
+    body = http.mask_secrets(" ".join(text.split())[:300])
+    unknown = re.search(r"unknown variable '([^']+)'", text)
+    if unknown:
+        return CensusUnknownVariable(f"the Census API does not know variable '{unknown.group(1)}' in this dataset "
+                                     f"and year ({body})", variable=unknown.group(1))
+    return CensusRequestError(f"an error answer of the Census API, not data: {body}")
+
+
 def _decode_payload(payload) -> list[list]:
     """The list of rows of an answer given as JSON text, bytes or already decoded."""
     if isinstance(payload, bytes):
-        payload = payload.decode("utf-8-sig")
+        payload = csvfile.decode_utf8(payload, "not a Census API answer", CensusAPIError)
     if isinstance(payload, str):
         text = payload.strip()
         if not text:
             raise CensusNoData("the Census API answer is empty: no data for that geography")
         if text.startswith("<"):
             raise _html_error(text, status=None, url=None, key=None)
+        if text.lower().startswith("error:"):
+            raise _text_error(text)
         try:
             payload = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CensusAPIError(f"not a Census API answer (invalid JSON: {exc.msg} at line {exc.lineno}): "
-                                 f"{http.mask_secrets(text[:120])!r}") from None
+            raise CensusAPIError(f"not a Census API answer (invalid JSON: {exc.msg} at line {exc.lineno}; "
+                                 f"cut off?): {http.mask_secrets(text[:120])!r}") from None
+    if payload == []:
+        raise CensusNoData("the Census API answer is an empty list: no data for that geography")
     if not isinstance(payload, list) or not payload or not all(isinstance(r, list) for r in payload):
         raise CensusAPIError("not a Census API answer: expected a JSON array of arrays with a header row")
     header = payload[0]
@@ -435,12 +450,17 @@ def read_api_file(path: str | Path) -> pd.DataFrame:
     A ``.csv`` is read as the data-frame export of an answer that R writes (``write.csv``): the header
     row, then one row per geography, and a first column with an empty name holding the row number,
     which is dropped. Every cell is read as text so that codes keep their leading zeros.
+
+    Raises the exceptions of :func:`parse_api_response`, with the file name in the message: a saved
+    error page or error text raises what the live answer would have (``CensusInvalidKey``,
+    ``CensusUnknownVariable`` ...); a file that is cut off, empty or not UTF-8 raises
+    :class:`CensusAPIError` (:class:`CensusNoData` for an empty JSON answer).
     """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no Census API file at {path}")
     if path.suffix.lower() == ".csv":
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = csvfile.read_csv(path, error=CensusAPIError, dtype=str, keep_default_na=False)
         first = frame.columns[0]
         if first == "" or first.startswith("Unnamed: 0"):
             frame = frame.drop(columns=first)
@@ -450,9 +470,10 @@ def read_api_file(path: str | Path) -> pd.DataFrame:
         except CensusAPIError as exc:
             raise CensusAPIError(f"{path.name}: {exc}") from None
     try:
-        return parse_api_response(path.read_text(encoding="utf-8-sig"))
+        return parse_api_response(path.read_bytes())
     except CensusAPIError as exc:
-        raise type(exc)(f"{path.name}: {exc}") from None
+        extra = {"variable": exc.variable} if isinstance(exc, CensusUnknownVariable) else {}
+        raise type(exc)(f"{path.name}: {exc}", **extra) from None
 
 
 # ----------------------------------------------------------------------------------- requesting
@@ -611,8 +632,11 @@ def _get_rows(base_url: str, query: str, *, key: str | None, session: requests.S
     try:
         return _decode_payload(resp.text)
     except CensusAPIError as exc:
+        if resp.status_code == 200:
+            http.forget_cached(sess, resp)  # a damaged or empty answer is asked for again next time
+        extra = {"variable": exc.variable} if isinstance(exc, CensusUnknownVariable) else {}
         raise type(exc)(_scrub(f"{exc} (from {resp.url})", key), status=resp.status_code,
-                        url=_scrub(resp.url or "", key)) from None
+                        url=_scrub(resp.url or "", key), **extra) from None
 
 
 def _merge_on_geography(frames: list[pd.DataFrame]) -> pd.DataFrame:

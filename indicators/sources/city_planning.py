@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from indicators.sources import csvfile
+
 #: SNAP column (as exported) -> (measure, unit, year, meaning)
 SNAP_MEASURES = {
     "Pop__1940": ("pop_1940", "people", 1940, "Population, 1940 census"),
@@ -63,7 +65,7 @@ def parse_number(value) -> float:
 
 def read_snap_profiles(path: str | Path, *, name_field: str = "SNAP_All_csv_Neighborhood") -> pd.DataFrame:
     """Read the SNAP neighborhood profiles into long form: ``area_name, measure, estimate, year, unit, label``."""
-    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+    frame = csvfile.read_csv(path, error=ProfileFileError, dtype=str)
     if name_field not in frame:
         raise ProfileFileError(f"{Path(path).name}: no neighborhood name column '{name_field}'")
     present = [c for c in SNAP_MEASURES if c in frame]
@@ -96,7 +98,7 @@ def read_decennial_race_counts(path: str | Path) -> pd.DataFrame:
 
     Race groups are single-race counts (any ethnicity); ``hispanic`` is of any race, as published.
     """
-    frame = pd.read_csv(path, dtype=str)
+    frame = csvfile.read_csv(path, error=ProfileFileError, dtype=str)
     if "Neighborhood" not in frame:
         raise ProfileFileError(f"{Path(path).name}: no 'Neighborhood' column")
     rows = []

@@ -29,6 +29,7 @@ import pandas as pd
 import requests
 
 from indicators import http
+from indicators.sources import csvfile
 
 log = logging.getLogger(__name__)
 
@@ -255,6 +256,10 @@ def fetch_datastore_sql(base_url: str, sql: str, session: requests.Session | Non
 
 def read_csv(path: str | Path) -> pd.DataFrame:
     """A datastore CSV dump (``<base_url>/datastore/dump/<resource_id>``) as the same text frame
-    :func:`fetch_datastore` returns (``_id`` included; a byte-order mark is ignored)."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    :func:`fetch_datastore` returns (``_id`` included; a byte-order mark is ignored).
+
+    A dump that is not UTF-8, is empty or cut off mid-row raises :class:`CKANResponseError` naming the
+    file and the line (see :mod:`indicators.sources.csvfile`).
+    """
+    frame = csvfile.read_csv(path, error=CKANResponseError, dtype=str, keep_default_na=False)
     return frame.astype("str").replace("", None)

@@ -34,6 +34,7 @@ import pandas as pd
 import requests
 
 from indicators import http
+from indicators.sources import csvfile
 
 log = logging.getLogger(__name__)
 
@@ -55,17 +56,18 @@ Source = str | Path | IO[str]
 
 
 class EvictionLabError(RuntimeError):
-    """A download or a file that cannot be used."""
+    """A download or a file that cannot be used: not UTF-8, cut off, empty, or of another kind."""
 
 
 def _read(source: Source) -> pd.DataFrame:
-    return pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    """Every cell as text; a damaged file (see :mod:`indicators.sources.csvfile`) raises EvictionLabError."""
+    return csvfile.read_csv(source, error=EvictionLabError, dtype=str, keep_default_na=False)
 
 
 def _require(frame: pd.DataFrame, columns: list[str], what: str, source: Source) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise EvictionLabError(f"{source}: not an {what} file; missing columns {missing} "
+        raise EvictionLabError(f"{csvfile.source_label(source)}: not an {what} file; missing columns {missing} "
                                f"(has {list(frame.columns)})")
 
 
@@ -201,7 +203,8 @@ def read_national(source: Source, geography: str | None = None) -> pd.DataFrame:
     """
     geography = geography or _geography_of(source)
     if geography not in GEOID_WIDTH:
-        raise EvictionLabError(f"{source}: say which geography the file holds (one of {list(GEOID_WIDTH)})")
+        raise EvictionLabError(f"{csvfile.source_label(source)}: say which geography the file holds "
+                               f"(one of {list(GEOID_WIDTH)})")
     raw = _read(source)
     _require(raw, NATIONAL_COLUMNS, "Eviction Lab national", source)
     frame = pd.DataFrame({"geoid": raw["GEOID"].str.strip().str.replace(r"\.0$", "", regex=True)
@@ -226,7 +229,9 @@ def _download(url: str, session: requests.Session | None) -> io.StringIO:
     if resp.text.lstrip()[:1] == "<":
         raise EvictionLabError(f"Eviction Lab download {http.mask_secrets(resp.url or url)} is a web page, "
                                "not a CSV file")
-    return io.StringIO(resp.text)
+    text = io.StringIO(resp.text)
+    text.name = url.rsplit("/", 1)[-1]  # messages about the file name it, as for a file on disk
+    return text
 
 
 def ets_url(site: str, chart: str, base_url: str = ETS_BASE_URL) -> str:

@@ -32,6 +32,7 @@ import pandas as pd
 import requests
 
 from indicators import http
+from indicators.sources import csvfile
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,13 @@ def read_hud_api_json(path: str | Path) -> FairMarketRents:
     the ZIP frame. Its income limits (``median``: median family income; ``il30``/``il50``/``il80``:
     limits for households of 1-8 persons) are kept in ``area.attrs["income_limits"]``.
     """
-    body = json.loads(Path(path).read_text(encoding="utf-8"))
+    label = Path(path).name
+    try:
+        body = json.loads(csvfile.read_text(path, error=HUDError))
+    except json.JSONDecodeError as exc:
+        raise HUDError(f"{label}: not JSON ({exc.msg} at line {exc.lineno}; cut off?)") from None
+    if not isinstance(body, dict):
+        raise HUDError(f"{label}: not a HUD API answer (a JSON {type(body).__name__}, not an object)")
     if "data" in body:
         return parse_fmr_answer(body)
     metro = body.get("metro")
@@ -188,7 +195,7 @@ def read_fmr_history(path: str | Path) -> pd.DataFrame:
         ``fiscal_year`` (int), ``release``, ``fmr_0..fmr_4`` (Int64), ``area_name``, ``area_code``
         and the ``source_*`` columns, one row per year, sorted.
     """
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = csvfile.read_csv(path, error=HUDError, dtype=str, keep_default_na=False)
     missing = {"fiscal_year", "release", *FMR_COLUMNS} - set(raw.columns)
     if missing:
         raise HUDError(f"{path}: not an FMR series, missing {sorted(missing)}")
@@ -235,7 +242,7 @@ def read_fmr_county_file(path: str | Path, county_fips: str, *, fiscal_year: int
         ``fiscal_year``, ``fips``, ``county_name``, ``area_name``, ``area_code``, ``metro`` (bool),
         ``fmr_0..fmr_4`` (Int64).
     """
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = csvfile.read_csv(path, error=HUDError, dtype=str, keep_default_na=False)
     required = {"fips", "hud_area_name", "hud_area_code", "countyname", "metro", *FMR_COLUMNS}
     missing = required - set(raw.columns)
     if missing:
@@ -274,7 +281,7 @@ def read_safmr(path: str | Path) -> pd.DataFrame:
     pandas.DataFrame
         ``zip`` (5-character str), ``area_code``, ``area_name``, ``fmr_0..fmr_4`` (Int64).
     """
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = csvfile.read_csv(path, error=HUDError, dtype=str, keep_default_na=False)
     raw.columns = [" ".join(str(c).split()) for c in raw.columns]
     sizes = [f"SAFMR {n}BR" for n in range(5)]
     missing = {"ZIP Code", "HUD Area Code", *sizes} - set(raw.columns)

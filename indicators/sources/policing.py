@@ -22,6 +22,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from indicators.sources import csvfile
+
 log = logging.getLogger(__name__)
 
 ARREST_COLUMNS = ["record_id", "date", "year", "race_code", "race", "age", "sex", "tract_geoid",
@@ -367,7 +369,7 @@ def read_arrests_by_neighborhood_year(path: str | Path) -> pd.DataFrame:
     pandas.DataFrame
         ``neighborhood`` (str, stripped), ``year`` (int), ``arrests`` (int), sorted.
     """
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = csvfile.read_csv(path, dtype=str, keep_default_na=False)
     raw = raw.drop(columns=[c for c in raw.columns if c == "" or c.startswith("Unnamed")])
     missing = {"INCIDENTNEIGHBORHOOD", "YEAR", "ARREST_COUNT"} - set(raw.columns)
     if missing:

@@ -25,6 +25,7 @@ import pandas as pd
 import requests
 
 from indicators import http
+from indicators.sources import csvfile
 from indicators.sources.ckan import records_to_frame
 
 log = logging.getLogger(__name__)
@@ -157,7 +158,8 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     """A ``/resource/<dataset_id>.csv`` export as the text frame :func:`fetch_soda` returns.
 
     The one difference is location columns, which the CSV export writes as WKT
-    (``POINT (-73.94 40.80)``) where the JSON has a GeoJSON object.
+    (``POINT (-73.94 40.80)``) where the JSON has a GeoJSON object. An export that is not UTF-8, is
+    empty or cut off mid-row raises :class:`SocrataError` naming the file and the line.
     """
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame = csvfile.read_csv(path, error=SocrataError, dtype=str, keep_default_na=False)
     return frame.astype("str").replace("", None)

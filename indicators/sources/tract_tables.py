@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators.sources import csvfile
+
 
 class TractTableError(ValueError):
     """A tract table without the expected columns."""
@@ -26,7 +28,7 @@ def _tract_id_column(frame: pd.DataFrame, path) -> str:
 
 def read_deprivation_index(path: str | Path) -> pd.DataFrame:
     """Long form ``area_id, measure, estimate``: ``dep_index`` and the fractions (``fraction_*``, ``median_income``)."""
-    frame = pd.read_csv(path, dtype=str)
+    frame = csvfile.read_csv(path, error=TractTableError, dtype=str)
     id_col = _tract_id_column(frame, path)
     if "dep_index" not in frame:
         raise TractTableError(f"{Path(path).name}: no 'dep_index' column")
@@ -45,7 +47,7 @@ def read_race_counts(path: str | Path) -> pd.DataFrame:
     Groups follow the publisher's collapse of B03002: white, Black and Asian are non-Hispanic; ``hispanic`` is
     Latine of any race; ``total`` is everyone.
     """
-    frame = pd.read_csv(path, dtype=str)
+    frame = csvfile.read_csv(path, error=TractTableError, dtype=str)
     missing = [c for c in ("GEOID", *RACE_COLUMNS) if c not in frame]
     if missing:
         raise TractTableError(f"{Path(path).name}: missing columns {', '.join(missing)}")
