@@ -3,7 +3,7 @@
 :func:`read_boundaries` reads a GeoJSON FeatureCollection from a file or a URL and returns one
 row per area: ``name`` (the name field, stripped), ``area_id`` and ``geometry`` in EPSG:4326
 (longitude/latitude). A file that would give a wrong map fails with a :class:`BoundaryError` that
-says what is wrong: not GeoJSON, no features, no such name field (naming the fields there are),
+says what is wrong: not GeoJSON (not JSON, cut off, not UTF-8), no features, no such name field (naming the fields there are),
 blank or duplicate names, empty geometries, coordinates that are not longitude/latitude without a
 ``crs`` member saying what they are.
 
@@ -27,6 +27,7 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from indicators import http
+from indicators.sources import csvfile
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +51,13 @@ def _load(path_or_url: str | Path, session: requests.Session | None) -> tuple[An
         text = resp.text
     else:
         label = Path(source).name
-        text = Path(source).read_text(encoding="utf-8-sig")
+        # GeoJSON is UTF-8 by definition (RFC 7946); a BOM is tolerated
+        text = csvfile.decode_utf8(Path(source).read_bytes(), label, BoundaryError)
     try:
         return json.loads(text), label
-    except ValueError:
-        raise BoundaryError(f"{label}: not GeoJSON (the content is not JSON: {text[:60]!r})") from None
+    except ValueError as exc:
+        why = f" ({exc.msg} at line {exc.lineno}; cut off?)" if isinstance(exc, json.JSONDecodeError) else ""
+        raise BoundaryError(f"{label}: not GeoJSON: the content is not JSON{why}: {text[:60]!r}") from None
 
 
 def _crs(collection: dict, label: str) -> str:

@@ -36,6 +36,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
 from indicators import http
+from indicators.sources import csvfile
 
 log = logging.getLogger(__name__)
 
@@ -184,11 +185,35 @@ def _standardise(gdf: gpd.GeoDataFrame, geoid_field: str, source: str) -> gpd.Ge
             gdf[col] = pd.to_numeric(gdf[col], errors="coerce").astype("float64")
         else:
             gdf[col] = np.nan
+    _require_polygons(gdf, geoid_field, source)
     gdf = _valid_geometries(gdf, source)
+    _require_polygons(gdf, geoid_field, source)  # a repair can leave only lines or points
     gdf = _ensure_wgs84(gdf, source)
     geometry = gdf.geometry.name
     rest = [c for c in gdf.columns if c not in {"GEOID", "ALAND", "AWATER", geometry}]
     return gdf[["GEOID", "ALAND", "AWATER", *rest, geometry]].reset_index(drop=True)
+
+
+def _require_polygons(gdf: gpd.GeoDataFrame, geoid_field: str, source: str) -> None:
+    """Refuse features whose geometry is null, empty or not a polygon, naming them.
+
+    Such a tract would drop out of the weights and leave a hole in the map, or stop the snapshot's
+    own check later with a message that no longer names the file.
+    """
+    def kind(geometry) -> str | None:
+        if geometry is None:
+            return "null"
+        if geometry.is_empty:
+            return f"empty {geometry.geom_type}"
+        return None if isinstance(geometry, (Polygon, MultiPolygon)) else geometry.geom_type
+
+    kinds = [kind(g) for g in gdf.geometry.to_numpy()]
+    bad = [k is not None for k in kinds]
+    if any(bad):
+        ids = gdf.loc[bad, "GEOID"].astype(str).tolist()
+        found = sorted({k for k in kinds if k})
+        raise BoundaryFileError(f"{source}: {len(ids)} features have no polygon ({', '.join(found)}): "
+                                f"{geoid_field} {', '.join(ids[:10])}{' ...' if len(ids) > 10 else ''}")
 
 
 def _read(source, label: str) -> gpd.GeoDataFrame:
@@ -225,6 +250,8 @@ def read_shapes_file(path: str | Path, geoid_field: str = "GEOID") -> gpd.GeoDat
         raise BoundaryFileError(f"no boundary file at {path}")
     if path.is_file() and path.stat().st_size == 0:
         raise BoundaryFileError(f"{path.name}: empty file")
+    if path.is_file() and path.suffix.lower() in (".geojson", ".json"):
+        csvfile.decode_utf8(path.read_bytes(), path.name, BoundaryFileError)  # GeoJSON is UTF-8 (RFC 7946)
     gdf = _read(path, path.name)
     return _standardise(gdf, geoid_field, path.name)
 
