@@ -1,12 +1,16 @@
 """Tables written for spreadsheets: every export of the app and the tracker goes through :func:`to_csv_bytes`.
 
-Text cells that a spreadsheet would read as a formula (OWASP "CSV injection") get a leading apostrophe;
-lists are joined with ``; ``, dates written as ISO text, missing values left empty.
+Text cells that a spreadsheet would read as a formula (OWASP "CSV injection": text starting with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return) get a leading apostrophe, in every text column and in the
+column names; numbers stay numbers. Lists are joined with ``; ``, dates written as ISO text, missing values
+left empty. Rows end with CRLF (RFC 4180), so a cell holding a line break or a carriage return is always
+quoted and cannot start a row of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 
 import pandas as pd
 
@@ -34,6 +38,8 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cell(value: object) -> object:
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and not pd.isna(value):
+        return value  # a number in a text column (e.g. -0.25) is no formula: keep it a number
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(v) for v in value)
     elif isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
@@ -44,5 +50,10 @@ def _cell(value: object) -> object:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with a byte-order mark so spreadsheet programs read the accents) of :func:`csv_safe`."""
-    return csv_safe(frame).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 CSV (with a byte-order mark so spreadsheet programs read the accents) of :func:`csv_safe`.
+
+    Rows end with CRLF: Python's CSV writer quotes a cell holding any character of the line ending, so
+    with CRLF a lone carriage return inside a cell is quoted too (with a bare LF it was written unquoted,
+    and spreadsheets took it for the end of a row).
+    """
+    return csv_safe(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
