@@ -78,7 +78,10 @@ PLAIN_ALIASES = {
 }
 PLAIN_REQUIRED = ("number", "recommending_state", "text", "response", "theme")
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+#: the largest file an import reads (5 MB); checked before anything is parsed. The official list of
+#: 347 recommendations is about 0.2 MB.
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = MAX_IMPORT_BYTES  # earlier name, kept for callers
 MAX_ROWS = 5_000
 MAX_PROBLEMS = 50
 #: seconds to pause after each row written by :func:`import_bytes`, inside the transaction. Used
@@ -88,19 +91,32 @@ ROW_DELAY_ENV = "HRC_TRACKER_IMPORT_ROW_DELAY"
 RowHook = Callable[[int, int, Mapping[str, Any]], None]
 
 
-def decode_csv_bytes(data: bytes, source: str = "file") -> str:
-    """The text of a UTF-8 CSV file (a byte-order mark is allowed); anything else is rejected."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportRejected(f"the file is {len(data) / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB",
+def check_size(size: int, source: str = "file") -> None:
+    """Refuse a file larger than :data:`MAX_IMPORT_BYTES` before reading or parsing any of it.
+
+    Raises :class:`ImportRejected` with the problem ``"the file is 6.2 MB; the limit is 5 MB"``.
+    """
+    if size > MAX_IMPORT_BYTES:
+        raise ImportRejected(f"the file is {size / 2**20:.1f} MB; the limit is {MAX_IMPORT_BYTES / 2**20:g} MB",
                              source=source)
+
+
+def decode_csv_bytes(data: bytes, source: str = "file") -> str:
+    """The text of a UTF-8 CSV file (a byte-order mark is allowed); anything else is rejected.
+
+    The size is checked first (:func:`check_size`); a byte that is not UTF-8 is named with its line.
+    """
+    check_size(len(data), source)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportRejected("the file is UTF-16 text; save it as CSV UTF-8", source=source)
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        text = data.decode("utf-8-sig")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        at = bom + exc.start  # the error's position counts from after the byte-order mark
+        line = data[:at].count(b"\n") + 1
         raise ImportRejected(Problem(
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as CSV UTF-8", line=line),
+            f"not UTF-8 text (byte 0x{data[at]:02x}); save the file as CSV UTF-8", line=line),
             source=source) from None
     if "\x00" in text:
         raise ImportRejected("the file holds binary data, not CSV text", source=source)
@@ -123,6 +139,9 @@ def _rows_with_lines(text: str, source: str) -> tuple[list[str], list[tuple[int,
             if len(rows) > MAX_ROWS:
                 raise ImportRejected(f"more than {MAX_ROWS:,} rows", source=source)
     except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise ImportRejected(Problem("the file ends inside a quoted field: it is cut off (an incomplete "
+                                         "upload?)", line=reader.line_num), source=source) from None
         raise ImportRejected(Problem(f"not valid CSV ({exc})", line=reader.line_num), source=source) from None
     if len(header) == 1 and re.search(r"[;\t]", header[0]):
         raise ImportRejected(Problem("columns must be separated by commas", line=1), source=source)
@@ -151,9 +170,10 @@ def _table(text: str, source: str, columns: dict[str, str], required: tuple[str,
     if not rows:
         raise ImportRejected(Problem("no recommendations below the header", line=2), source=source)
     records = []
-    for line, row in rows:
+    for number, (line, row) in enumerate(rows, start=1):
         if len(row) != len(header):
-            problems.append(Problem(f"{len(row)} fields where the header has {len(header)}", line=line))
+            cut = " (the file is cut off?)" if number == len(rows) and len(row) < len(header) else ""
+            problems.append(Problem(f"{len(row)} fields where the header has {len(header)}{cut}", line=line))
             continue
         record: dict[str, Any] = {"source_line": line}
         for target, value in zip(mapped, row, strict=True):
@@ -310,6 +330,7 @@ def read_official_csv(path: str | Path) -> pd.DataFrame:
     Raises :class:`ImportRejected` naming the line and the reason of every problem.
     """
     path = Path(path)
+    check_size(path.stat().st_size, path.name)
     text = decode_csv_bytes(path.read_bytes(), path.name)
     if not is_official_header(text):
         raise ImportRejected(Problem("not the official format: the header needs paragraph and us_response",
@@ -320,6 +341,7 @@ def read_official_csv(path: str | Path) -> pd.DataFrame:
 def read_recommendations(path: str | Path, cycle: int | None = None) -> pd.DataFrame:
     """Either format from a file path."""
     path = Path(path)
+    check_size(path.stat().st_size, path.name)
     return parse_recommendations(path.read_bytes(), path.name, cycle)
 
 
@@ -349,6 +371,7 @@ def import_bytes(store, data: bytes, actor, *, source: str, cycle: int | None = 
 def import_file(store, path: str | Path, actor, *, cycle: int | None = None, city: str | None = None,
                 on_row: RowHook | None = None):
     path = Path(path)
+    check_size(path.stat().st_size, path.name)
     return import_bytes(store, path.read_bytes(), actor, source=path.name, cycle=cycle, city=city, on_row=on_row)
 
 
