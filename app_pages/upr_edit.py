@@ -129,6 +129,7 @@ def status_tab(number: str, track: str) -> None:
         choices = ut.indicator_choices()
         if choices:
             indicators = st.multiselect(_("Indicators whose trend counts as evidence"), list(choices),
+                                        placeholder=_("Choose options"),
                                         default=[i for i in (base.indicator_ids if base else ()) if i in choices],
                                         format_func=lambda i: choices.get(i, i))
         else:

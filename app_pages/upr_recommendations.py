@@ -34,13 +34,15 @@ def show_list() -> None:
     search = st.text_input(_("Search number, State, theme or text"),
                            placeholder=_("e.g. housing, 26.214, Croatia"), max_chars=200)
     col1, col2, col3, col4 = st.columns([3, 2, 3, 2])
-    themes = col1.multiselect(_("Theme"), sorted(table["theme"].unique()))
-    responses = col2.multiselect(_("US response"), list(RESPONSES),
+    choose = _("Choose options")
+    themes = col1.multiselect(_("Theme"), sorted(table["theme"].unique()), placeholder=choose)
+    responses = col2.multiselect(_("US response"), list(RESPONSES), placeholder=choose,
                                  format_func=ut.shown_as(RESPONSES, ut.response_label))
     track = col3.radio(_("Status according to"), list(TRACKS), format_func=ut.shown_as(TRACKS, ut.track_label),
                        horizontal=True, index=1)
     status_options = [*STATUSES, NO_ASSESSMENT]
-    statuses = col3.multiselect(_("Status"), status_options, format_func=ut.shown_as(status_options, ut.status_label))
+    statuses = col3.multiselect(_("Status"), status_options, placeholder=choose,
+                                format_func=ut.shown_as(status_options, ut.status_label))
     # None stands for every recommendation, so a list may be called anything
     list_names = [None, *[pl.name for pl in lists]]
     priority = col4.selectbox(_("Priority list"), list_names,
@@ -93,7 +95,7 @@ def show_list() -> None:
                         help=_("Column headings, statuses and US responses in the language of this page."))
     with right:
         ut.download_csv(machine, f"upr_recommendations_{city}.csv",
-                        _("Download for re-import (CSV, English column names and codes)"), key="dl_list_codes",
+                        _("Download for re-import (CSV, English columns)"), key="dl_list_codes",
                         help=_("Stable column names and status codes, in English whatever the page language: "
                                "the Edit page can import this file again."))
 
