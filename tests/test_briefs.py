@@ -337,29 +337,43 @@ def test_command_line_writes_both_files(store, tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ page images
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
-def test_page_one_images_show_the_map_and_the_chart(neighborhood, progress, tmp_path):
+def page_one_image(pdf: bytes, name: str, tmp_path: Path):
+    """Page 1 drawn by pdftoppm into ``screenshots/<name>.png``, as an array of RGB pixels."""
     import numpy as np
     from PIL import Image
 
     SCREENSHOTS.mkdir(exist_ok=True)
-    accents = {}
-    for name, (lang, _brief, pdf, _pptx) in (("neighborhood", neighborhood), ("progress", progress)):
-        source = tmp_path / f"brief_{name}_{lang}.pdf"
-        source.write_bytes(pdf)
-        stem = SCREENSHOTS / f"brief_{name}_{lang}_page"
-        subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile", str(source), str(stem)],
-                       check=True, timeout=60)
-        image = Image.open(f"{stem}.png").convert("RGB")
-        width, height = image.size
-        assert abs(width / height - 8.5 / 11) < 0.01  # US Letter
-        pixels = np.asarray(image).astype(int)
-        r, g, b = pixels[..., 0], pixels[..., 1], pixels[..., 2]
-        accents[name] = int(((r > 170) & (g > 60) & (g < 110) & (b > 40) & (b < 90)).sum())
-        inked = int((r + g + b < 200).sum())
-        assert inked > width * height * 0.01, "page 1 looks empty"
-    # the neighborhood is drawn in the accent colour on the locator map
-    assert accents["neighborhood"] > 150
+    source = tmp_path / f"{name}.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile", str(source),
+                    str(SCREENSHOTS / name)], check=True, timeout=60)
+    pixels = np.asarray(Image.open(SCREENSHOTS / f"{name}.png").convert("RGB")).astype(int)
+    height, width, _depth = pixels.shape
+    assert abs(width / height - 8.5 / 11) < 0.01  # US Letter
+    assert (pixels.sum(axis=2) < 200).sum() > width * height * 0.01, "page 1 looks empty"
+    return pixels
+
+
+NO_PDFTOPPM = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is missing")
+
+
+@NO_PDFTOPPM
+def test_neighborhood_page_one_shows_the_neighborhood_on_the_map(neighborhood, tmp_path):
+    lang, _brief, pdf, _pptx = neighborhood
+    pixels = page_one_image(pdf, f"brief_neighborhood_{lang}", tmp_path)
+    r, g, b = pixels[..., 0], pixels[..., 1], pixels[..., 2]
+    # the neighborhood is filled with the accent colour on the locator map
+    assert ((r > 170) & (g > 60) & (g < 110) & (b > 40) & (b < 90)).sum() > 150
+
+
+@NO_PDFTOPPM
+def test_progress_page_one_shows_the_status_chart(progress, tmp_path):
+    lang, _brief, pdf, _pptx = progress
+    pixels = page_one_image(pdf, f"brief_progress_{lang}", tmp_path)
+    r, g, b = pixels[..., 0], pixels[..., 1], pixels[..., 2]
+    # the bars of "in progress" (blue) and "implemented" (green) of the status chart
+    assert ((b > 150) & (r < 80) & (g > 90) & (g < 150)).sum() > 150
+    assert ((g > 100) & (r < 80) & (b < 80)).sum() > 150
 
 
 def test_file_names_and_words_stay_safe():
@@ -367,3 +381,55 @@ def test_file_names_and_words_stay_safe():
 
     assert file_stem("brief", "pittsburgh", "../../etc/passwd", "es") == "brief-pittsburgh-etc-passwd-es"
     assert re.fullmatch(r"[a-z0-9-]+", file_stem("progress", "1", "Vivienda <primero> & ya"))
+
+
+# ------------------------------------------------------------------------------------------ the app's buttons
+def _buttons_app(repo: str, city: str, hood: str) -> None:
+    import sys
+
+    sys.path.insert(0, repo)
+    from ui import briefs as ui_briefs
+    from ui import tracker as ut
+
+    store = ut.store()
+    ui_briefs.neighborhood_downloads(city, hood)
+    for plist in store.priority_lists(city):
+        ui_briefs.priority_list_downloads(city, plist, store)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_app_offers_both_briefs_in_the_readers_language(store, snapshot, monkeypatch, lang):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from ui import briefs as ui_briefs
+
+    monkeypatch.setenv("HRC_TRACKER_URL", str(store.engine.url))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_function(_buttons_app, args=(str(REPO), CITY, HOOD), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    _ = translator(lang)
+    labels = [b.proto.label for b in at.get("download_button")]
+    lists = store.priority_lists(CITY)
+    assert labels[:2] == [_("Neighborhood brief (PDF)"), _("Slides (PowerPoint)")]
+    assert labels[2:] == [_("Progress brief (PDF)"), _("Slides (PowerPoint)")] * len(lists)
+    # what a click makes: the cached functions the buttons call
+    stamp = ui_briefs.tracker_stamp(store, CITY)
+    pdf = ui_briefs.neighborhood_file(CITY, HOOD, lang, stamp, "pdf", snapshot, store)
+    text, pages = pdf_text(pdf)
+    assert 2 <= pages <= 4 and flat(TYPED_NOTE) in text
+    plist = lists[0]
+    deck = ui_briefs.progress_file(CITY, plist.list_id, plist.version, lang, stamp, "pptx", snapshot, store)
+    assert plist.name in pptx_text(deck)
+    # a new status makes a new brief, not the cached one
+    recs = store.recommendation_frame()
+    other = recs[recs["theme"] == "Migrants"]["number"].iloc[0]
+    current = store.current_status(other, city=CITY, track="community")
+    store.set_status(EDITOR, other, city=CITY, track="community", status="regressed", as_of="2025-09-01",
+                     author="Coalition", expected_version=current.version if current else 0)
+    assert ui_briefs.tracker_stamp(store, CITY) != stamp
+    st.cache_resource.clear()
+    st.cache_data.clear()
