@@ -101,6 +101,7 @@ class Snapshot:
 
     path: Path
     manifest: dict
+    validate_on_read: bool = False
 
     @property
     def city(self) -> str:
@@ -118,10 +119,10 @@ class Snapshot:
             if not self.has(name):
                 raise SnapshotError(f"the {self.city} snapshot has no table '{name}'")
             file = self.path / f"{name}.parquet"
-            if TABLES.get(name, {}).get("geo"):
-                cache[name] = gpd.read_parquet(file)
-            else:
-                cache[name] = pd.read_parquet(file)
+            frame = gpd.read_parquet(file) if TABLES.get(name, {}).get("geo") else pd.read_parquet(file)
+            if self.validate_on_read:
+                _validate_table(name, frame)
+            cache[name] = frame
         return cache[name]
 
     @cached_property
@@ -138,11 +139,14 @@ def default_snapshot_dir(city: str) -> Path:
     return SNAPSHOTS_DIR / city
 
 
-def open_snapshot(path_or_city: str | Path = "pittsburgh", *, verify: bool = True) -> Snapshot:
+def open_snapshot(path_or_city: str | Path = "pittsburgh", *, verify: bool = True,
+                  lazy: bool = False) -> Snapshot:
     """Open a snapshot folder (or the committed snapshot of a city) and check it.
 
     Raises :class:`SnapshotError` naming what is wrong: no manifest, another schema version, a missing table
-    file, a checksum that does not match, or a table whose columns break its schema.
+    file, a checksum that does not match, or a table whose columns break its schema. With ``lazy`` (the app),
+    every file is still checked against its checksum at once, but each table is read and checked against its
+    schema when it is first used, so a page that needs three tables does not wait for sixteen.
     """
     path = Path(path_or_city)
     if not path.exists() or not path.is_dir():
@@ -168,8 +172,8 @@ def open_snapshot(path_or_city: str | Path = "pittsburgh", *, verify: bool = Tru
             problems.append(f"table file {file.name} does not match its checksum")
     if problems:
         raise SnapshotError("the snapshot is damaged: " + "; ".join(problems))
-    snap = Snapshot(path=path, manifest=manifest)
-    if verify:
+    snap = Snapshot(path=path, manifest=manifest, validate_on_read=verify and lazy)
+    if verify and not lazy:
         for name in manifest.get("tables", {}):
             _validate_table(name, snap.table(name))
     return snap

@@ -262,6 +262,21 @@ def test_table_that_breaks_its_schema_is_named_even_with_a_matching_checksum(sna
     (snapshot_copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(SnapshotError, match="table 'weights_zip_neighborhood' does not match its schema"):
         open_snapshot(snapshot_copy)
+    # opened lazily (as the app does), the same table is refused when it is first read, and never served
+    snap = open_snapshot(snapshot_copy, lazy=True)
+    assert len(snap.table("arrests")) > 0
+    for _ in range(2):
+        with pytest.raises(SnapshotError, match="table 'weights_zip_neighborhood' does not match its schema"):
+            snap.table("weights_zip_neighborhood")
+
+
+def test_a_lazily_opened_snapshot_still_checks_every_checksum_at_once(snapshot_copy):
+    file = snapshot_copy / "arrests.parquet"
+    data = bytearray(file.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    file.write_bytes(bytes(data))
+    with pytest.raises(SnapshotError, match=r"arrests\.parquet does not match its checksum"):
+        open_snapshot(snapshot_copy, lazy=True)
 
 
 def test_committed_snapshot_opens_and_verifies(snapshot):

@@ -25,7 +25,7 @@ def snapshot_path(city: str) -> str:
 
 @st.cache_resource(show_spinner=False)
 def snapshot(city: str) -> Snapshot:
-    return open_snapshot(snapshot_path(city))
+    return open_snapshot(snapshot_path(city), lazy=True)
 
 
 def cities() -> list[str]:
