@@ -1,4 +1,4 @@
-"""Choropleth maps for the pages: class breaks (mapclassify), colour-blind-safe palettes that follow the
+"""Choropleth maps for the pages: class breaks (quantiles, or mapclassify's Fisher–Jenks), colour-blind-safe palettes that follow the
 indicator's direction, unreliable estimates greyed, and a pydeck layer whose tooltips show only escaped text.
 """
 
@@ -8,7 +8,6 @@ import json
 import socket
 import time
 
-import mapclassify
 import numpy as np
 import pandas as pd
 import pydeck as pdk
@@ -44,8 +43,20 @@ def class_breaks(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> li
     k = max(1, min(k, len(np.unique(y))))
     if k == 1:
         return [float(y.max())]
-    classifier = mapclassify.FisherJenks(y, k=k) if scheme == "natural_breaks" else mapclassify.Quantiles(y, k=k)
-    return [float(b) for b in classifier.bins]
+    if scheme == "natural_breaks":
+        import mapclassify  # brings scipy and scikit-learn: 1–3 s on a cold start, so only when asked for
+
+        return [float(b) for b in mapclassify.FisherJenks(y, k=k).bins]
+    return quantile_breaks(y, k)
+
+
+def quantile_breaks(y: np.ndarray, k: int) -> list[float]:
+    """Upper bounds of ``k`` quantile classes exactly as ``mapclassify.Quantiles`` computes them (percentiles in
+    steps of 100/k, repeated bounds merged), without importing mapclassify on the landing page's path."""
+    step = 100.0 / k
+    percents = np.arange(step, 100 + step, step)
+    percents[-1] = min(percents[-1], 100.0)
+    return [float(b) for b in np.unique(np.percentile(y, percents))]
 
 
 def classify(values: pd.Series, breaks: list[float]) -> pd.Series:

@@ -1,0 +1,41 @@
+"""Class breaks of the maps: the quantiles the landing page computes itself are mapclassify's, for every
+indicator in the snapshot; natural breaks still come from mapclassify."""
+
+from __future__ import annotations
+
+import warnings
+
+import mapclassify
+import numpy as np
+import pandas as pd
+import pytest
+
+from indicators import catalog, compute
+from ui import mapview
+
+LEVELS = [(i.id, level) for i in catalog.available() for level in ("neighborhood", "tract") if level in i.levels]
+
+
+@pytest.mark.parametrize(("indicator_id", "level"), LEVELS)
+def test_quantile_breaks_are_mapclassifys_on_the_snapshot(snapshot, indicator_id, level):
+    values = compute.compute(snapshot, indicator_id, level)["estimate"].dropna()
+    if values.nunique() < 2:
+        pytest.skip("fewer than two distinct values")
+    for k in (3, 5, 7):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # mapclassify warns when ties merge classes
+            expected = mapclassify.Quantiles(values.to_numpy(float), k=min(k, values.nunique())).bins
+        got = mapview.class_breaks(values, "quantiles", k)
+        assert np.allclose(got, expected), (k, got, list(expected))
+
+
+def test_ties_merge_classes_and_a_single_value_is_one_class():
+    assert mapview.class_breaks(pd.Series([1.0, 1.0, 1.0, 2.0]), "quantiles", 5) == [1.0, 2.0]
+    assert mapview.class_breaks(pd.Series([3.0, 3.0]), "quantiles", 5) == [3.0]
+    assert mapview.class_breaks(pd.Series([np.nan, np.nan]), "quantiles", 5) == []
+
+
+def test_natural_breaks_come_from_mapclassify(snapshot):
+    values = compute.compute(snapshot, "rent_burden_share", "neighborhood")["estimate"].dropna()
+    assert mapview.class_breaks(values, "natural_breaks", 5) == pytest.approx(
+        list(mapclassify.FisherJenks(values.to_numpy(float), k=5).bins))
