@@ -6,4 +6,4 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e .
-exec .venv/bin/streamlit run dashboard.py "$@"
+exec .venv/bin/streamlit run serve.py "$@"
