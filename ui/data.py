@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 import pandas as pd
+import shapely
 import streamlit as st
 
 from indicators import catalog, compute, moe
@@ -17,6 +18,9 @@ from indicators.exports import to_csv_bytes
 from indicators.i18n import N_, translator
 from indicators.snapshot import Snapshot, SnapshotError, default_snapshot_dir, open_snapshot
 from ui.i18n import _, lang
+
+
+MAP_GRID_DEGREES = 1e-5
 
 
 def snapshot_path(city: str) -> str:
@@ -57,7 +61,10 @@ def areas(city: str, level: str):
     frame = snap.table(table)
     if level == "tract":
         frame = frame[frame["in_city"] > 0]
-    return frame[["area_id", "name", "geometry"]]
+    frame = frame[["area_id", "name", "geometry"]].copy()
+    # coordinates to 1e-5 degrees (about a metre) for drawing: shared borders stay shared, the map's data shrinks
+    frame["geometry"] = shapely.set_precision(frame.geometry.values, MAP_GRID_DEGREES)
+    return frame
 
 
 @st.cache_data(show_spinner=False)

@@ -11,6 +11,7 @@ import time
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from indicators import moe as moe_math
 from indicators.catalog import Indicator
@@ -144,5 +145,14 @@ def deck(frame, *, opacity: float = 0.8, basemap: bool = False, layer_id: str = 
                       get_fill_color="properties.fill", get_line_color=[60, 60, 60, 200], line_width_min_pixels=1,
                       opacity=opacity, auto_highlight=True, highlight_color=[31, 78, 121, 120])
     tooltip = {"text": "{tip_name}\n{tip_value}\n{tip_rank}\n{tip_note}"}
-    return pdk.Deck(layers=[layer], initial_view_state=view, tooltip=tooltip,
-                    map_style=pdk.map_styles.CARTO_LIGHT if basemap else None, map_provider="carto" if basemap else None)
+    return CompactDeck(layers=[layer], initial_view_state=view, tooltip=tooltip,
+                       map_style=pdk.map_styles.CARTO_LIGHT if basemap else None,
+                       map_provider="carto" if basemap else None)
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON has no indentation: pydeck indents by two spaces, which for polygons is most of the
+    bytes sent to the browser (a coordinate pair took five lines)."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
