@@ -65,6 +65,9 @@ UPR_THEMES_BY_TOPIC = {
                "Right to health"),  # i18n: not shown
     "growth": ("Right to adequate housing", "Human rights & poverty"),  # i18n: not shown
 }
+#: geographies in words, for what a brief cannot show for a neighborhood
+LEVEL_WORDS = {"tract": N_("census tracts"), "neighborhood": N_("neighborhoods"), "zip": N_("ZIP codes"),
+               "city": N_("the city"), "county": N_("the county")}
 UPR_SOURCE = "upr_recommendations"
 BOUNDARY_SOURCE = "neighborhood_boundaries"
 
@@ -105,6 +108,7 @@ class Figure:
 class Unavailable:
     title: str
     reason: str
+    levels: tuple[str, ...] = ()   # the geographies the snapshot has it for (none: not in the snapshot)
 
 
 @dataclass(frozen=True)
@@ -287,6 +291,23 @@ def city_name(snapshot: Snapshot) -> str:
 def _reason(exc: Exception, lang: str) -> str:
     message = getattr(exc, "message", None)
     return message(lang) if callable(message) else str(exc)
+
+
+def unavailable_words(unavailable, lang: str) -> list[str]:
+    """What the brief cannot show for a neighborhood, grouped by where the snapshot has it, in sentences."""
+    _ = translator(lang)
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for item in unavailable:
+        groups.setdefault(tuple(item.levels), []).append(item.title)
+    sentences = []
+    for levels, titles in groups.items():
+        names = "; ".join(titles)
+        if levels:
+            where = ", ".join(_(LEVEL_WORDS[lv]) if lv in LEVEL_WORDS else lv for lv in levels)
+            sentences.append(_("Published for {where} only: {titles}.", where=where, titles=names))
+        else:
+            sentences.append(_("Not in this snapshot for any geography: {titles}.", titles=names))
+    return sentences
 
 
 def neighborhoods(snapshot: Snapshot) -> list[str]:
@@ -539,7 +560,7 @@ def neighborhood_brief(snapshot: Snapshot, hood: str, *, lang: str = "en", store
         try:
             figures.append(figure(snapshot, ind.id, hood, lang))
         except compute.NotAvailable as exc:
-            unavailable.append(Unavailable(catalog.get(ind.id, lang).title, _reason(exc, lang)))
+            unavailable.append(Unavailable(catalog.get(ind.id, lang).title, _reason(exc, lang), ind.levels))
     topic_order = list(catalog.TOPICS)
     figures.sort(key=lambda f: topic_order.index(f.topic))
     by_id = {f.indicator_id: f for f in figures}

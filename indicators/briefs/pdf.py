@@ -40,6 +40,7 @@ from indicators.briefs.content import (
     ProgressBrief,
     status_label,
     track_label,
+    unavailable_words,
 )
 from indicators.i18n import translator
 
@@ -153,8 +154,8 @@ def _table(rows, widths, *, header: bool = True, extra=()) -> Table:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
     ]
     if header:
@@ -196,7 +197,8 @@ def _status_cell(assessment, lang: str) -> Paragraph:
     return _markup("<br/>".join(lines), "cell")
 
 
-def _recommendation_block(rec, lang: str, position: int | None = None, extra=()) -> list:
+def _recommendation_block(rec, lang: str, position: int | None = None, extra=(), before=()) -> list:
+    """One recommendation with both statuses, kept on one page (with ``before``, e.g. the section's heading)."""
     lead = f"{position}. " if position is not None else ""
     head = (f"<b>{text(lead + rec.number)}</b> · {text(rec.recommending_state)} · {text(rec.response)} · "
             f"<i>{text(rec.theme)}</i>")
@@ -207,7 +209,7 @@ def _recommendation_block(rec, lang: str, position: int | None = None, extra=())
         ("LINEBEFORE", (1, 0), (1, 0), 3, colors.white),
         ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
         ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
-    return [KeepTogether([_markup(head, "rec_head"), Spacer(1, 1), _para(rec.text, "rec_text"), *extra,
+    return [KeepTogether([*before, _markup(head, "rec_head"), Spacer(1, 1), _para(rec.text, "rec_text"), *extra,
                           Spacer(1, 3), statuses, Spacer(1, 8)])]
 
 
@@ -262,12 +264,12 @@ def _figures_table(brief: NeighborhoodBrief) -> Table:
 
 def _change_section(brief: NeighborhoodBrief, pictures: dict[str, bytes]) -> list:
     _ = translator(brief.lang)
-    story = [CondPageBreak(3.2 * inch), _para(_("Change over time"), "h1")]
+    story = [CondPageBreak(2.9 * inch), _para(_("Change over time"), "h1")]
     charts = [t for t in brief.trends if t.has_series][:2]
     if charts:
         story.append(_para(_("Yearly figures the snapshot holds for {hood} and the whole city.", hood=brief.hood),
                            "body"))
-        cells = [[_image(pictures[t.indicator_id], 3.55 * inch, 2.27 * inch) for t in charts],
+        cells = [[_image(pictures[t.indicator_id], 3.55 * inch, 3.55 * inch * 1.9 / 3.6) for t in charts],
                  [_para(t.summary + " " + t.note, "small") for t in charts]]
         grid = Table(cells, colWidths=[WIDTH / 2] * len(charts))
         grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
@@ -294,17 +296,18 @@ def _change_section(brief: NeighborhoodBrief, pictures: dict[str, bytes]) -> lis
 
 def _upr_section(brief: NeighborhoodBrief) -> list:
     _ = translator(brief.lang)
-    story = [CondPageBreak(2.5 * inch), _para(_("UPR recommendations on these themes"), "h1")]
-    story.append(_para(_("Recommendations the United States received in its Universal Periodic Review at the UN "
+    intro = [_para(_("UPR recommendations on these themes"), "h1")]
+    intro.append(_para(_("Recommendations the United States received in its Universal Periodic Review at the UN "
                          "Human Rights Council, on the themes these figures speak to. They concern the whole "
                          "country; the statuses are those recorded for {city} in the dashboard's tracker: the city "
                          "government's claim and the community's assessment, kept apart. Recommendation texts and "
                          "themes are the official ones, in English.", city=brief.city_name), "body"))
-    story.append(Spacer(1, 5))
+    intro.append(Spacer(1, 5))
     if brief.recommendations_note:
-        story.append(_para(brief.recommendations_note, "body"))
-    for rec in brief.recommendations:
-        story += _recommendation_block(rec, brief.lang)
+        intro.append(_para(brief.recommendations_note, "body"))
+    story = [CondPageBreak(1.5 * inch)] + ([] if brief.recommendations else intro)
+    for n, rec in enumerate(brief.recommendations):
+        story += _recommendation_block(rec, brief.lang, before=intro if n == 0 else ())
     if brief.recommendations_total > len(brief.recommendations):
         story.append(_para(_("{shown} of {total} recommendations on these themes are shown; the dashboard's "
                              "tracker lists them all.", shown=len(brief.recommendations),
@@ -318,7 +321,8 @@ def neighborhood_pdf(brief: NeighborhoodBrief, *, max_pages: int = 4) -> bytes:
     """The neighborhood brief as a PDF handout on at most ``max_pages`` Letter pages: when the recommendations
     would run over, fewer of them are shown (and the brief says how many of how many)."""
     pictures = {"map": staticmap.locator_map(brief.geometry, brief.hood),
-                **{t.indicator_id: staticmap.trend_chart(t, brief.hood, brief.lang) for t in brief.trends}}
+                **{t.indicator_id: staticmap.trend_chart(t, brief.hood, brief.lang, height_in=1.9)
+                   for t in brief.trends}}
     shown = len(brief.recommendations)
     while True:
         pdf, pages = _neighborhood_pdf(replace(brief, recommendations=brief.recommendations[:shown]), pictures)
@@ -354,9 +358,7 @@ def _neighborhood_pdf(brief: NeighborhoodBrief, pictures: dict[str, bytes]) -> t
     if brief.unavailable:
         story.append(CondPageBreak(1.2 * inch))
         story.append(_para(_("Not available for this neighborhood"), "h2"))
-        story.append(_para("; ".join(u.reason if u.title in u.reason else _("{title}: {reason}", title=u.title,
-                                                                            reason=u.reason)
-                                     for u in brief.unavailable) + ".", "small"))
+        story.append(_para(" ".join(unavailable_words(brief.unavailable, brief.lang)), "small"))
     story += _sources_section(brief.sources, brief.lang, brief.generated, brief.snapshot_built)
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return out.getvalue(), doc.page
@@ -427,11 +429,12 @@ def progress_pdf(brief: ProgressBrief) -> bytes:
                                     "are the official ones, in English."), "small")]
     if brief.has_margins:
         story.append(_para(how_to_read(brief.lang), "small"))
-    story.append(_para(_("The recommendations"), "h1"))
+    heading = [_para(_("The recommendations"), "h1")]
     if not brief.items:
-        story.append(_para(_("This list has no recommendations yet."), "body"))
-    for item in brief.items:
-        story += _recommendation_block(item.recommendation, brief.lang, item.position, _item_details(item, brief.lang))
+        story += [*heading, _para(_("This list has no recommendations yet."), "body")]
+    for n, item in enumerate(brief.items):
+        story += _recommendation_block(item.recommendation, brief.lang, item.position, _item_details(item, brief.lang),
+                                       before=heading if n == 0 else ())
     trends = [t for t in brief.trends if t.has_series]
     if trends:
         story += [CondPageBreak(2.6 * inch), _para(_("Trends of the linked indicators, whole city"), "h1"),

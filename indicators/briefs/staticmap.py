@@ -109,7 +109,9 @@ def trend_chart(trend, area: str, lang: str, *, width_in: float = 3.6, height_in
     """The area's yearly figure and the city's on one chart; the last year drawn hollow (may be incomplete)."""
     _ = translator(lang)
     fig = Figure(figsize=(width_in, height_in))
-    ax = fig.add_axes((0.11, 0.2, 0.86, 0.62))
+    title = _wrap(trend.title, int(width_in * 12))
+    top = 0.97 - (title.count("\n") + 1) * 0.16 / height_in - 0.04
+    ax = fig.add_axes((0.11, 0.2, 0.86, top - 0.2))
     _style(ax)
     for points, colour, name, dash in ((trend.city_points, CITY, _("Whole city"), (0, (4, 2))),
                                        (trend.points, ACCENT, area, "-")):
@@ -123,7 +125,7 @@ def trend_chart(trend, area: str, lang: str, *, width_in: float = 3.6, height_in
         ax.plot(labels[-1:], values[-1:], marker="o", markersize=4.5, markerfacecolor="white", color=colour)
     ax.set_ylim(bottom=0)
     _unit_ticks(ax, trend.unit)
-    fig.text(0.02, 0.93, trend.title, fontsize=9, fontweight="bold", color=INK, **FONT)
+    fig.text(0.02, 0.97, title, fontsize=9, fontweight="bold", color=INK, va="top", **FONT)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False, fontsize=7.5,  # i18n: not shown
               labelcolor=MUTED)
     return _png(fig)
@@ -146,7 +148,8 @@ def status_chart(counts: dict[str, dict[str, int]], labels: dict[str, str], trac
     """One stacked bar per track: how many recommendations of the list are in each status, with the numbers."""
     _ = translator(lang)
     fig = Figure(figsize=(width_in, height_in))
-    ax = fig.add_axes((0.25, 0.36, 0.72, 0.5))
+    left = 1.45 / width_in  # room for the track names, wrapped on two lines
+    ax = fig.add_axes((left, 0.36, 0.97 - left, 0.5))
     tracks = list(counts)
     total = max(sum(counts[t].values()) for t in tracks) if tracks else 0
     for row, track in enumerate(reversed(tracks)):
@@ -159,7 +162,8 @@ def status_chart(counts: dict[str, dict[str, int]], labels: dict[str, str], trac
             ax.text(left + n / 2, row, str(n), ha="center", va="center", fontsize=8, fontweight="bold",
                     color="white" if dark else INK)
             left += n
-    ax.set_yticks(range(len(tracks)), [track_labels[t] for t in reversed(tracks)], fontsize=8, color=INK)
+    ax.set_yticks(range(len(tracks)), [_wrap(track_labels[t], 20) for t in reversed(tracks)], fontsize=8,
+                  color=INK)
     ax.set_xlim(0, max(total, 1))
     ax.set_xticks([])
     for side in ("top", "right", "bottom", "left"):
