@@ -13,7 +13,8 @@ plain
 
 Both become the same frame (:data:`FRAME_COLUMNS`). A file is checked completely before
 anything is written; every problem is reported with its line in the file, and one problem
-rejects the whole file (:class:`~indicators.tracker.errors.ImportRejected`).
+rejects the whole file (:class:`~indicators.tracker.errors.ImportRejected`). Its reasons are
+:class:`~indicators.tracker.errors.Message` templates, said in the reader's language where shown.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.tracker.errors import ImportRejected, Problem, ValidationError
+from indicators.i18n import N_
+from indicators.tracker.errors import ImportRejected, Message, Problem, ValidationError
 from indicators.tracker.validation import (
     NOTE_LIMIT,
     SHORT_TEXT_LIMIT,
@@ -97,7 +99,8 @@ def check_size(size: int, source: str = "file") -> None:
     Raises :class:`ImportRejected` with the problem ``"the file is 6.2 MB; the limit is 5 MB"``.
     """
     if size > MAX_IMPORT_BYTES:
-        raise ImportRejected(f"the file is {size / 2**20:.1f} MB; the limit is {MAX_IMPORT_BYTES / 2**20:g} MB",
+        raise ImportRejected(Message(N_("the file is {size} MB; the limit is {limit} MB"),
+                                     size=f"{size / 2**20:.1f}", limit=f"{MAX_IMPORT_BYTES / 2**20:g}"),
                              source=source)
 
 
@@ -108,7 +111,7 @@ def decode_csv_bytes(data: bytes, source: str = "file") -> str:
     """
     check_size(len(data), source)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportRejected("the file is UTF-16 text; save it as CSV UTF-8", source=source)
+        raise ImportRejected(Message(N_("the file is UTF-16 text; save it as CSV UTF-8")), source=source)
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
         text = data[bom:].decode("utf-8")
@@ -116,12 +119,12 @@ def decode_csv_bytes(data: bytes, source: str = "file") -> str:
         at = bom + exc.start  # the error's position counts from after the byte-order mark
         line = data[:at].count(b"\n") + 1
         raise ImportRejected(Problem(
-            f"not UTF-8 text (byte 0x{data[at]:02x}); save the file as CSV UTF-8", line=line),
-            source=source) from None
+            Message(N_("not UTF-8 text (byte {byte}); save the file as CSV UTF-8"), byte=f"0x{data[at]:02x}"),
+            line=line), source=source) from None
     if "\x00" in text:
-        raise ImportRejected("the file holds binary data, not CSV text", source=source)
+        raise ImportRejected(Message(N_("the file holds binary data, not CSV text")), source=source)
     if not text.strip():
-        raise ImportRejected("the file is empty", source=source)
+        raise ImportRejected(Message(N_("the file is empty")), source=source)
     return text
 
 
@@ -137,15 +140,33 @@ def _rows_with_lines(text: str, source: str) -> tuple[list[str], list[tuple[int,
                 rows.append((line, row))
             line = reader.line_num + 1
             if len(rows) > MAX_ROWS:
-                raise ImportRejected(f"more than {MAX_ROWS:,} rows", source=source)
+                raise ImportRejected(_too_many_rows(), source=source)
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
-            raise ImportRejected(Problem("the file ends inside a quoted field: it is cut off (an incomplete "
-                                         "upload?)", line=reader.line_num), source=source) from None
-        raise ImportRejected(Problem(f"not valid CSV ({exc})", line=reader.line_num), source=source) from None
+            raise ImportRejected(Problem(Message(N_("the file ends inside a quoted field: it is cut off (an "
+                                                    "incomplete upload?)")), line=reader.line_num),
+                                 source=source) from None
+        raise ImportRejected(Problem(Message(N_("not valid CSV ({error})"), error=str(exc)), line=reader.line_num),
+                             source=source) from None
     if len(header) == 1 and re.search(r"[;\t]", header[0]):
-        raise ImportRejected(Problem("columns must be separated by commas", line=1), source=source)
+        raise ImportRejected(Problem(Message(N_("columns must be separated by commas")), line=1), source=source)
     return [h.strip() for h in header], rows
+
+
+def _too_many_rows() -> Message:
+    return Message(N_("more than {limit} rows"), limit=f"{MAX_ROWS:,}")
+
+
+def _missing_columns(missing: list[str], found: list[str] | None = None) -> Message:
+    """``missing column(s) a, b``, and with ``found`` the header that was read (``(found: x, y)``)."""
+    columns = ", ".join(missing)
+    if found is None:
+        return (Message(N_("missing columns {columns}"), columns=columns) if len(missing) > 1
+                else Message(N_("missing column {columns}"), columns=columns))
+    shown = ", ".join(found) or Message(N_("none"))
+    return (Message(N_("missing columns {columns} (found: {found})"), columns=columns, found=shown)
+            if len(missing) > 1 else Message(N_("missing column {columns} (found: {found})"), columns=columns,
+                                             found=shown))
 
 
 def _normalise_header(name: str) -> str:
@@ -159,21 +180,22 @@ def _table(text: str, source: str, columns: dict[str, str], required: tuple[str,
     problems = []
     missing = [c for c in required if c not in names]
     if missing:
-        problems.append(Problem(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                                f"(found: {', '.join(header) or 'none'})", line=1))
+        problems.append(Problem(_missing_columns(missing, header), line=1))
     mapped = [columns.get(n) for n in names]
     for target in {m for m in mapped if m}:
         if mapped.count(target) > 1:
-            problems.append(Problem(f"several columns give the {target}", line=1))
+            problems.append(Problem(Message(N_("several columns give the {column}"), column=target), line=1))
     if problems:
         raise ImportRejected(problems, source=source)
     if not rows:
-        raise ImportRejected(Problem("no recommendations below the header", line=2), source=source)
+        raise ImportRejected(Problem(Message(N_("no recommendations below the header")), line=2), source=source)
     records = []
     for number, (line, row) in enumerate(rows, start=1):
         if len(row) != len(header):
-            cut = " (the file is cut off?)" if number == len(rows) and len(row) < len(header) else ""
-            problems.append(Problem(f"{len(row)} fields where the header has {len(header)}{cut}", line=line))
+            cut = number == len(rows) and len(row) < len(header)
+            reason = (N_("{count} fields where the header has {expected} (the file is cut off?)") if cut
+                      else N_("{count} fields where the header has {expected}"))
+            problems.append(Problem(Message(reason, count=len(row), expected=len(header)), line=line))
             continue
         record: dict[str, Any] = {"source_line": line}
         for target, value in zip(mapped, row, strict=True):
@@ -209,15 +231,14 @@ def validate_recommendation_frame(frame: pd.DataFrame, *, source: str = "frame")
     no (cycle, number) twice.
     """
     if not isinstance(frame, pd.DataFrame):
-        raise ImportRejected("expected a table of recommendations", source=source)
+        raise ImportRejected(Message(N_("expected a table of recommendations")), source=source)
     missing = [c for c in REQUIRED_FRAME_COLUMNS if c not in frame.columns]
     if missing:
-        raise ImportRejected(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-                             source=source)
+        raise ImportRejected(_missing_columns(missing), source=source)
     if frame.empty:
-        raise ImportRejected("no recommendations", source=source)
+        raise ImportRejected(Message(N_("no recommendations")), source=source)
     if len(frame) > MAX_ROWS:
-        raise ImportRejected(f"more than {MAX_ROWS:,} rows", source=source)
+        raise ImportRejected(_too_many_rows(), source=source)
     present = [c for c in FRAME_COLUMNS if c in frame.columns]
     problems: list[Problem] = []
     records: list[dict[str, Any]] = []
@@ -228,7 +249,8 @@ def validate_recommendation_frame(frame: pd.DataFrame, *, source: str = "frame")
         row_problems: list[Problem] = []
         cycle = _whole_number(row["cycle"])
         if cycle is None or cycle < 1:
-            row_problems.append(Problem(f"cycle {row['cycle']!r} is not a whole number", "cycle", line))
+            row_problems.append(Problem(Message(N_("cycle {value} is not a whole number"), value=repr(row["cycle"])),
+                                        "cycle", line))
         record["cycle"] = cycle
         try:
             record["number"] = clean_number(row["number"], "number", line)
@@ -237,10 +259,11 @@ def validate_recommendation_frame(frame: pd.DataFrame, *, source: str = "frame")
         if "rec_no" in present and not _blank(row.get("rec_no")) and str(row["rec_no"]).strip():
             rec_no = _whole_number(row["rec_no"])
             if rec_no is None:
-                row_problems.append(Problem(f"rec_no {row['rec_no']!r} is not a whole number", "rec_no", line))
+                row_problems.append(Problem(Message(N_("rec_no {value} is not a whole number"),
+                                                    value=repr(row["rec_no"])), "rec_no", line))
             elif "number" in record and int(record["number"].split(".")[1]) != rec_no:
-                row_problems.append(Problem(f"rec_no {rec_no} does not match number {record['number']}",
-                                            "rec_no", line))
+                row_problems.append(Problem(Message(N_("rec_no {rec_no} does not match number {number}"),
+                                                    rec_no=rec_no, number=record["number"]), "rec_no", line))
             record["rec_no"] = rec_no
         elif "number" in record:
             record["rec_no"] = int(record["number"].split(".")[1])
@@ -262,8 +285,9 @@ def validate_recommendation_frame(frame: pd.DataFrame, *, source: str = "frame")
         if not row_problems:
             key = (record["cycle"], record["number"])
             if key in seen:
-                row_problems.append(Problem(f"recommendation {record['number']} of cycle {record['cycle']} "
-                                            f"is already on line {seen[key]}", "number", line))
+                row_problems.append(Problem(Message(N_("recommendation {number} of cycle {cycle} is already on "
+                                                       "line {line}"), number=record["number"],
+                                                    cycle=record["cycle"], line=seen[key]), "number", line))
             seen[key] = line
         problems.extend(row_problems)
         records.append(record)
@@ -309,8 +333,8 @@ def parse_plain(text: str, source: str = "file", cycle: int | None = None) -> pd
     has_cycle = "cycle" in records[0]
     if not has_cycle:
         if cycle is None:
-            raise ImportRejected(Problem("the file has no cycle column: give the UPR cycle when importing",
-                                         line=1), source=source)
+            raise ImportRejected(Problem(Message(N_("the file has no cycle column: give the UPR cycle when "
+                                                    "importing")), line=1), source=source)
         for record in records:
             record["cycle"] = cycle
     return records_to_frame(validate_recommendation_frame(pd.DataFrame(records), source=source), fill=False)
@@ -333,8 +357,8 @@ def read_official_csv(path: str | Path) -> pd.DataFrame:
     check_size(path.stat().st_size, path.name)
     text = decode_csv_bytes(path.read_bytes(), path.name)
     if not is_official_header(text):
-        raise ImportRejected(Problem("not the official format: the header needs paragraph and us_response",
-                                     line=1), source=path.name)
+        raise ImportRejected(Problem(Message(N_("not the official format: the header needs paragraph and "
+                                                "us_response")), line=1), source=path.name)
     return parse_official(text, path.name)
 
 
