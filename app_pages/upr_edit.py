@@ -13,7 +13,7 @@ import streamlit as st
 
 from indicators.tracker.auth import EDIT_PRIORITIES, IMPORT, STATUS_PERMISSION
 from indicators.tracker.errors import ConflictError, PermissionDenied, ValidationError
-from indicators.tracker.importer import import_bytes, parse_recommendations
+from indicators.tracker.importer import check_size, import_bytes, parse_recommendations
 from indicators.tracker.priorities import with_item_added, with_item_changed, with_item_moved, without_item
 from indicators.tracker.records import PriorityItem
 from indicators.tracker.validation import NOTE_LIMIT, SHORT_TEXT_LIMIT, STATUSES, TRACKS
@@ -292,8 +292,9 @@ def import_tab() -> None:
     cycle = st.number_input(_("UPR cycle (only for a plain CSV without a cycle column)"), min_value=1, max_value=9,
                             value=3)
     if upload is not None:
-        data = upload.getvalue()
         try:
+            check_size(upload.size, upload.name)   # before the bytes are read, decoded or parsed
+            data = upload.getvalue()
             frame = parse_recommendations(data, upload.name, int(cycle))
         except ValidationError as exc:
             ut.show_problems(exc)

@@ -13,13 +13,14 @@ from streamlit.testing.v1 import AppTest
 from indicators.exports import to_csv_bytes
 from indicators.tracker.auth import RateLimited, hash_password
 from indicators.tracker.errors import PermissionDenied, ValidationError, in_language, message_of
-from indicators.tracker.importer import parse_recommendations
+from indicators.tracker.importer import MAX_IMPORT_BYTES, parse_recommendations
 from indicators.tracker.store import Store
 
 from .conftest import CITY, EDITOR, REPO
 
 PGH = "pittsburgh"
 PAGES = REPO / "app_pages"
+CORPUS = REPO / "tests" / "corpus" / "files" / "tracker"
 ENTRY = '''
 import sys
 import streamlit as st
@@ -470,3 +471,36 @@ def test_refusals_from_the_library_are_said_in_either_language(seeded_store):
         "El rol 'city' de Carl City Liaison no permite editar listas de prioridades.")
     assert in_language(message_of(RateLimited(900)), "es") == (
         "Demasiados intentos fallidos de inicio de sesión. Vuelva a intentarlo en unos 15 minutos.")
+
+
+def test_a_refused_upload_is_explained_in_spanish_and_nothing_is_written(store, app_for):
+    at = app_for("upr_edit.py", lang="es")
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Nombre de usuario"].input("alice")
+    inputs["Contraseña"].input(PASSWORDS["alice"])
+    widget(at.button, "Iniciar sesión").click()
+    at.run()
+    assert "Importar recomendaciones" in [t.label for t in at.tabs]
+    recommendations, runs = store.count_recommendations(), len(store.import_runs())
+
+    # one byte over the limit, and not UTF-8 either: refused on its size, before it is decoded or parsed
+    at.file_uploader(key="import_file").set_value(("grande.csv", b"\xff" * (MAX_IMPORT_BYTES + 1), "text/csv"))
+    at.run()
+    assert not at.exception
+    assert [e.value.replace("\\", "") for e in at.error] == ["grande.csv no se importó (no se escribió nada)"]
+    problems = markdown_text(at).replace("\\", "")
+    assert "- el archivo pesa 5.0 MB; el límite es 5 MB" in problems
+    assert "UTF-8" not in problems and "the file is" not in problems
+    assert not any(b.label.startswith("Importar ") for b in at.button)   # nothing offered to import
+
+    # cut off inside a quoted field (an incomplete upload): the line and the reason, in Spanish
+    cut = (CORPUS / "upload_cut_in_quoted_field.csv").read_bytes()
+    at.file_uploader(key="import_file").set_value(("cortado.csv", cut, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert [e.value.replace("\\", "") for e in at.error] == ["cortado.csv no se importó (no se escribió nada)"]
+    problems = markdown_text(at).replace("\\", "")
+    assert ("- línea 3: el archivo termina dentro de un campo entre comillas: está cortado (¿una carga "
+            "incompleta?)") in problems
+    assert not any(b.label.startswith("Importar ") for b in at.button)
+    assert (store.count_recommendations(), len(store.import_runs())) == (recommendations, runs)
