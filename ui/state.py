@@ -61,15 +61,17 @@ def sidebar(city_options: list[str]) -> dict:
     with st.sidebar:
         if len(city_options) > 1:
             st.selectbox(_("City"), city_options, key="sb_city")
-        level = st.radio(_("Show figures by"), list(LEVELS), format_func=lambda lv: _(LEVELS[lv]), key="sb_level",
+        # labels worked out now: Streamlit may call a format function again outside this run
+        level_labels = {lv: _(label) for lv, label in LEVELS.items()}
+        level = st.radio(_("Show figures by"), list(LEVELS), format_func=level_labels.get, key="sb_level",
                          horizontal=True)
         options = [i.id for i in catalog.available(level)]
         wanted = param("indicator", st.session_state.get("sb_indicator", DEFAULT_INDICATOR))
         if st.session_state.get("sb_indicator") not in options:
             st.session_state["sb_indicator"] = wanted if wanted in options else (
                 DEFAULT_INDICATOR if DEFAULT_INDICATOR in options else options[0])
-        indicator_id = st.selectbox(_("Indicator"), options, key="sb_indicator",
-                                    format_func=lambda i: i18n.indicator(i).title)
+        titles = {i: i18n.indicator(i).title for i in options}
+        indicator_id = st.selectbox(_("Indicator"), options, key="sb_indicator", format_func=titles.get)
         year = _vintage(st.session_state["sb_city"], indicator_id, level)
     view = {"city": st.session_state["sb_city"], "level": level, "indicator": indicator_id, "year": year,
             "several_cities": len(city_options) > 1}
@@ -88,14 +90,14 @@ def _vintage(city: str, indicator_id: str, level: str) -> int | None:
     if not years:
         return None
     acs_like = catalog.get(indicator_id).sources[0].startswith(("acs5", "deprivation"))
-    label = (lambda y: _("newest") if y is None else f"{y - 4}–{y}") if acs_like else (
-        lambda y: _("latest full year") if y is None else str(y))
     options = [None, *years]
+    labels = {y: (_("newest") if y is None else f"{y - 4}–{y}") if acs_like else (
+        _("latest full year") if y is None else str(y)) for y in options}
     wanted = param("year")
     key = f"sb_year_{indicator_id}_{level}"
     if key not in st.session_state:
         st.session_state[key] = int(wanted) if wanted and wanted.isdigit() and int(wanted) in years else None
-    return st.selectbox(_("Period") if acs_like else _("Year"), options, key=key, format_func=label)
+    return st.selectbox(_("Period") if acs_like else _("Year"), options, key=key, format_func=labels.get)
 
 
 def keep_in_url(view: dict, **extra) -> None:
