@@ -305,6 +305,13 @@ def test_markup_in_any_text_prints_as_written(snapshot, store):
     assert MARKUP in text
     deck = briefs.neighborhood_pptx(brief)
     assert MARKUP in pptx_text(deck)
+    # a neighborhood name that is markup to a PDF and maths to matplotlib is drawn and printed as written
+    name = '$\\frac$ <b>Bloom</b> & "field"'
+    geometry = brief.geometry.assign(area_id=brief.geometry["area_id"].replace(HOOD, name))
+    renamed = dataclasses.replace(brief, hood=name, geometry=geometry)
+    text, _pages = pdf_text(briefs.neighborhood_pdf(renamed))
+    assert flat(name) in text
+    assert name in pptx_text(briefs.neighborhood_pptx(renamed))
     list_id = content.find_list(store, CITY, "Housing first")
     progress = briefs.progress_brief(snapshot, store, list_id, lang="es")
     progress = dataclasses.replace(progress, list_name=MARKUP, description=MARKUP)

@@ -150,16 +150,22 @@ def _row_height(cells, widths, size) -> float:
 
 def _pages(rows, widths, size, available: float) -> list[list]:
     """Rows (after the header) split so each slide's table fits ``available`` inches, as evenly as the fewest
-    slides allow (no slide left with one lonely row)."""
-    heights = [_row_height(row["cells"], widths, size) for row in rows]
+    slides allow; a heading row (``span``) stays on the slide of the row after it."""
+    groups: list[list] = []
+    for row in rows:
+        if groups and groups[-1][-1].get("span"):
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    heights = [sum(_row_height(row["cells"], widths, size) for row in group) for group in groups]
 
     def split(cap: float) -> list[list]:
         pages, page, used = [], [], 0.0
-        for row, height in zip(rows, heights):
+        for group, height in zip(groups, heights):
             if page and used + height > cap:
                 pages.append(page)
                 page, used = [], 0.0
-            page.append(row)
+            page.extend(group)
             used += height
         return pages + [page] if page else pages
 

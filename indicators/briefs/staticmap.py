@@ -42,6 +42,11 @@ STATUS_COLORS = {
 FONT = {"family": "DejaVu Sans"}  # i18n: not shown
 
 
+def plain(text) -> str:
+    """Outside text (a neighborhood name, a title) shown as written: matplotlib would read ``$...$`` as maths."""
+    return str(text).replace("$", r"\$")
+
+
 def _png(fig: Figure) -> bytes:
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=DPI, facecolor="white")
@@ -87,7 +92,7 @@ def locator_map(geometry, hood: str, *, width_in: float = 3.6, height_in: float 
         if label:
             right = centre.x < (minx + maxx) / 2
             x = centre.x + (radius + span * 0.02) * (1 if right else -1)
-            ax.text(x, centre.y, hood, fontsize=9, fontweight="bold", color=INK, ha="left" if right else "right",
+            ax.text(x, centre.y, plain(hood), fontsize=9, fontweight="bold", color=INK, ha="left" if right else "right",
                     va="center", path_effects=[withStroke(linewidth=3, foreground="white")], **FONT)
     ax.set_aspect("equal")
     ax.set_axis_off()
@@ -109,12 +114,12 @@ def trend_chart(trend, area: str, lang: str, *, width_in: float = 3.6, height_in
     """The area's yearly figure and the city's on one chart; the last year drawn hollow (may be incomplete)."""
     _ = translator(lang)
     fig = Figure(figsize=(width_in, height_in))
-    title = _wrap(trend.title, int(width_in * 12))
+    title = plain(_wrap(trend.title, int(width_in * 12)))
     top = 0.97 - (title.count("\n") + 1) * 0.16 / height_in - 0.04
     ax = fig.add_axes((0.11, 0.2, 0.86, top - 0.2))
     _style(ax)
     for points, colour, name, dash in ((trend.city_points, CITY, _("Whole city"), (0, (4, 2))),
-                                       (trend.points, ACCENT, area, "-")):
+                                       (trend.points, ACCENT, plain(area), "-")):
         known = [(p.label, p.value) for p in points if not missing(p.value)]
         if not known:
             continue
@@ -162,7 +167,7 @@ def status_chart(counts: dict[str, dict[str, int]], labels: dict[str, str], trac
             ax.text(left + n / 2, row, str(n), ha="center", va="center", fontsize=8, fontweight="bold",
                     color="white" if dark else INK)
             left += n
-    ax.set_yticks(range(len(tracks)), [_wrap(track_labels[t], 20) for t in reversed(tracks)], fontsize=8,
+    ax.set_yticks(range(len(tracks)), [plain(_wrap(track_labels[t], 20)) for t in reversed(tracks)], fontsize=8,
                   color=INK)
     ax.set_xlim(0, max(total, 1))
     ax.set_xticks([])
@@ -170,7 +175,7 @@ def status_chart(counts: dict[str, dict[str, int]], labels: dict[str, str], trac
         ax.spines[side].set_visible(False)
     ax.tick_params(length=0)
     used = [s for s in STATUS_COLORS if any(counts[t].get(s) for t in tracks)]
-    handles = [Patch(color=STATUS_COLORS[s], label=labels[s]) for s in used]
+    handles = [Patch(color=STATUS_COLORS[s], label=plain(labels[s])) for s in used]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -0.05), ncol=min(len(handles), 4),  # i18n: not shown
               frameon=False, fontsize=7.5, labelcolor=INK)
     fig.text(0.02, 0.9, _("Recommendations on the list by status ({n} in all)", n=total), fontsize=9,
@@ -195,7 +200,7 @@ def city_trends_chart(trends, lang: str, *, width_in: float = 6.8, height_in: fl
         _unit_ticks(ax, trend.unit)
         step = max(1, len(short) // 4)
         ax.set_xticks(range(0, len(short), step), short[::step])
-        fig.text(0.06 + i / n, 0.82, _wrap(trend.title, 34), fontsize=7.5, fontweight="bold", color=INK,
+        fig.text(0.06 + i / n, 0.82, plain(_wrap(trend.title, 34)), fontsize=7.5, fontweight="bold", color=INK,
                  va="bottom", **FONT)
     if not shown:
         fig.text(0.5, 0.5, _("No linked indicator has a series over time in the snapshot."), ha="center",
