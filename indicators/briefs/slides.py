@@ -95,7 +95,9 @@ class Deck:
     def slide(self, title: str | None = None):
         slide = self.prs.slides.add_slide(self.prs.slide_layouts[6])
         if title is not None:
-            _box(slide, LEFT, 0.4, WIDTH, 0.7, [(title, 28, True, INK)])
+            # one line at any length: bold glyphs run wider than the estimate, so long titles get a smaller size
+            size = 28 if len(title) <= 45 else 24 if len(title) <= 56 else 20
+            _box(slide, LEFT, 0.4, WIDTH, 0.7, [(shorten(title, 75), size, True, INK)], anchor=MSO_ANCHOR.BOTTOM)
             bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(LEFT), Inches(1.1), Inches(1.2), Inches(0.06))
             bar.fill.solid()
             bar.fill.fore_color.rgb = ACCENT
@@ -393,7 +395,7 @@ def progress_pptx(brief: ProgressBrief) -> bytes:
             what.append((_("Why it matters here: {text}", text=shorten(item.rationale, 160)), 10, False, MUTED))
         if item.responsible_body or item.target_date:
             what.append((" · ".join(filter(None, [item.responsible_body, item.target_date])), 10, False, MUTED))
-        trend = [(t.title + ": " + t.summary, 10, False, INK) for t in item.trends[:2]] or [
+        trend = [("• " + t.title + ": " + t.summary, 10, False, INK) for t in item.trends[:2]] or [
             (_("No indicator is linked to this recommendation's statuses, so no trend is shown."), 10, False, MUTED)]
         rows.append({"cells": [[(f"{item.position}. {rec.number}", 12, True, INK),
                                 (rec.recommending_state, 11, False, INK), (rec.theme, 10, False, MUTED)],
