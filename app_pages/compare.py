@@ -48,7 +48,7 @@ else:
             r = frame.loc[hood]
             row[hood] = fmt.value_with_margin(other, r["estimate"], r["moe"]) + (
                 " " + _("(unreliable)") if r["reliability"] == "unreliable" else "")
-        rows.append(row | {PERIOD: city_row.get("period", "")})
+        rows.append(row | {PERIOD: fmt.period(city_row.get("period"))})
     charts.text_table(pd.DataFrame(rows))
     st.caption(_("Figures with a margin of error show it at 90% confidence; “unreliable” marks a coefficient of "
                  "variation over 30% (or, for the arrest ratio, fewer than 10 arrests in a group)."))
@@ -58,7 +58,7 @@ else:
         headline = data.city_value(city, ind.id) or {}
         table = pd.DataFrame({NEIGHBORHOOD: mine["name"], ESTIMATE: charts.percent_points(ind, mine["estimate"]),
                               MARGIN: charts.percent_points(ind, mine["moe"]),
-                              RELIABILITY: data.shown_words(mine["reliability"]), PERIOD: mine["period"]})
+                              RELIABILITY: data.shown_words(mine["reliability"]), PERIOD: mine["period"].map(fmt.period)})
         charts.show(charts.dot_whisker(mine, ind, title=ind.title, city_estimate=headline.get("estimate")), table,
                     key="compare_dots", alt=_("{indicator} in the chosen neighborhoods, each with its margin of error, "
                                               "and the city figure as a dashed line; the table below has the figures.",
@@ -81,7 +81,7 @@ else:
         RANK: frame["rank"], NEIGHBORHOOD: frame["name"], ESTIMATE: charts.percent_points(ind, frame["estimate"]),
         MARGIN: charts.percent_points(ind, frame["moe"]), RELIABILITY: data.shown_words(frame["reliability"]),
         _("Compared with the city"): [fmt.compare_to_city(ind, e, headline.get("estimate")) for e in frame["estimate"]],
-        PERIOD: frame["period"], NOTE: frame["note"]})
+        PERIOD: frame["period"].map(fmt.period), NOTE: frame["note"].map(fmt.note)})
     st.caption(_("Rank 1 is the neighborhood where the figure is worst (for context measures, the highest). "
                  "Select a column heading to sort."))
     st.dataframe(ranking, hide_index=True, width="stretch",
@@ -105,7 +105,7 @@ st.dataframe(pd.DataFrame([{
     AREA: name, _("Black:white arrest ratio"): fmt.value(disparity, r.get("estimate")),
     BLACK_ARRESTS: r.get("black_arrests"), BLACK_RESIDENTS: r.get("black_residents"),
     WHITE_ARRESTS: r.get("white_arrests"), WHITE_RESIDENTS: r.get("white_residents"),
-    NOTE: r.get("note") if isinstance(r.get("note"), str) else ""} for name, r in ratio_rows]),
+    NOTE: fmt.note(r.get("note"))} for name, r in ratio_rows]),
     hide_index=True, width="stretch",
     column_config={c: st.column_config.NumberColumn(format="%d") for c in COUNTS})
 st.caption(_("Arrests {period}, counted where the incident happened. The ratio is {formula}.",

@@ -43,7 +43,7 @@ for i, (ind_id, level) in enumerate([(m, lv) for m in ("home_value_change", "ren
     verdict = SIGNIFICANT if row["significant"] else NOT_SIGNIFICANT
     cols[i].metric(short(ind_id, level), fmt.value(ind, row["estimate"]),
                    help=_("{indicator}, {place}, {period}; 90% margin of error {margin}; {verdict}.",
-                          indicator=ind.title, place=LEVEL_NAMES[level], period=row["period"],
+                          indicator=ind.title, place=LEVEL_NAMES[level], period=fmt.period(row["period"]),
                           margin=fmt.margin(ind, row["moe"]), verdict=verdict))
     cols[i].caption(_("{before} in 2010–2014 → {after} in 2020–2024: {verdict}", before=f"${row['denominator']:,.0f}",
                       after=f"${row['numerator']:,.0f}", verdict=verdict))
@@ -88,7 +88,7 @@ for i, (measure, label) in enumerate((("renter_share", _("Homes that are rented"
                    delta=_("{points} points since 2010–2014",
                            points=f"{(row['numerator'] - row['denominator']) * 100:+.1f}"),
                    delta_color="off", help=_("{measure}, {place}, {period}; {verdict}.", measure=label,
-                                             place=LEVEL_NAMES["city"], period=row["period"], verdict=verdict))
+                                             place=LEVEL_NAMES["city"], period=fmt.period(row["period"]), verdict=verdict))
     cols[i].caption(_("{before} ± {before_moe} points in 2010–2014; {after} ± {after_moe} points in 2020–2024: "
                       "{verdict}", before=f"{row['denominator']:.1%}", before_moe=f"{row['denominator_moe'] * 100:.1f}",
                       after=f"{row['numerator']:.1%}", after_moe=f"{row['numerator_moe'] * 100:.1f}", verdict=verdict))
@@ -127,7 +127,7 @@ charts.show(charts.scatter(points, x_ind=x_ind, y_ind=y_ind, city=city_xy,
             pd.DataFrame({_("Neighborhood"): points["name"], x_ind.title: charts.percent_points(x_ind, points["x"]),
                           y_ind.title: charts.percent_points(y_ind, points["y"]),
                           MARGIN: charts.percent_points(y_ind, points["y_moe"]),
-                          _("Note"): notes}).dropna(axis="columns", how="all"),
+                          _("Note"): notes.map(fmt.note)}).dropna(axis="columns", how="all"),
             key="growth_scatter", alt=_("Scatter plot of neighborhoods: {x} across, {y} up; the table below has every "
                                         "neighborhood's figures.", x=x_ind.title, y=y_ind.title),
             column_config={x_ind.title: charts.number_column(x_ind), y_ind.title: charts.number_column(y_ind),

@@ -28,7 +28,7 @@ except NotAvailable as exc:
 headline = data.city_value(city, ind.id, view.get("year"))
 cols = st.columns([1, 1, 2])
 if headline:
-    cols[0].metric(_("Whole city ({period})", period=headline["period"]), fmt.value(ind, headline["estimate"]),
+    cols[0].metric(_("Whole city ({period})", period=fmt.period(headline["period"])), fmt.value(ind, headline["estimate"]),
                    help=_("90% margin of error: {margin}",
                           margin=fmt.margin(ind, headline["moe"]) or _("none published")))
 cols[2].caption(_("**Right:** {right}  \n**Why it matters:** {framing}", right=fmt.escape_markdown(ind.right),
@@ -51,7 +51,7 @@ with right:
     opacity = st.slider(_("Fill opacity"), 0.2, 1.0, 0.8, 0.1, key="map_opacity")
     basemap = st.toggle(_("Street map underneath"), value=mapview.basemap_reachable(), key="map_basemap",
                         help=_("Needs an internet connection; the map works without it."))
-    period = result["period"].iloc[0] if len(result) else ""
+    period = fmt.period(result["period"].iloc[0]) if len(result) else ""
     st.markdown(mapview.legend_html(f"{ind.title} ({period})",
                                     mapview.legend_rows(ind, breaks, colours, frame["estimate"].min())),
                 unsafe_allow_html=True)
@@ -78,6 +78,7 @@ AREA, ESTIMATE, MARGIN, RELIABILITY, RANK, PERIOD, NOTE = (
     _("Area"), _("Estimate"), _("Margin of error (90%)"), _("Reliability"), _("Rank"), _("Period"), _("Note"))
 shown = frame[["name", "estimate", "moe", "reliability", "rank", "period", "note"]].sort_values("rank")
 shown["reliability"] = data.shown_words(shown["reliability"])
+shown["period"], shown["note"] = shown["period"].map(fmt.period), shown["note"].map(fmt.note)
 shown = shown.rename(columns={"name": AREA, "estimate": ESTIMATE, "moe": MARGIN, "reliability": RELIABILITY,
                               "rank": RANK, "period": PERIOD, "note": NOTE})
 percent = ind.unit in ("share", "percent_change")

@@ -145,13 +145,13 @@ def indicator_slide(indicator_id: str) -> None:
     with right:
         headline = data.city_value(city, ind.id)
         if headline:
-            st.metric(_("Whole city ({period})", period=headline["period"]), fmt.value(ind, headline["estimate"]))
+            st.metric(_("Whole city ({period})", period=fmt.period(headline["period"])), fmt.value(ind, headline["estimate"]))
             margin = fmt.margin(ind, headline.get("moe"))
             if margin:
                 st.caption(_("Margin of error (90%): {margin}", margin=margin))
         st.markdown(escape_markdown(ind.meaning))
         st.markdown(f"**{_('Why it matters')}:** {escape_markdown(ind.framing)}")
-        period = result["period"].iloc[0] if len(result) else ""
+        period = fmt.period(result["period"].iloc[0]) if len(result) else ""
         st.html(mapview.legend_html(f"{ind.title} ({period})",
                                     mapview.legend_rows(ind, breaks, colours, frame["estimate"].min())))
         if (frame["reliability"] == "unreliable").any():

@@ -40,7 +40,7 @@ WHOLE_CITY, RANK = _("Whole city"), _("Rank")
 def profile_row(ind, frame: pd.DataFrame) -> dict:
     row = frame[frame["area_id"] == hood].iloc[0]
     city_row = data.city_value(city, ind.id) or {}
-    note = row["note"] if isinstance(row["note"], str) else ""
+    note = fmt.note(row["note"])
     reliability = RELIABILITY.get(row["reliability"])
     if "black_arrests" in row and pd.notna(row["black_arrests"]):
         note = "; ".join(filter(None, [_(
@@ -55,7 +55,7 @@ def profile_row(ind, frame: pd.DataFrame) -> dict:
         _("Compared with the city"): fmt.compare_to_city(ind, row["estimate"], city_row.get("estimate")),
         _("Reliability"): _(reliability) if reliability and pd.notna(row["estimate"]) else "",
         RANK: _("{rank} of {n}", rank=int(row["rank"]), n=int(row["n"])) if pd.notna(row["rank"]) else _("no rank"),
-        _("Period"): row["period"] if isinstance(row["period"], str) else "",
+        _("Period"): fmt.period(row["period"]),
         _("Note"): note,
     }
 
@@ -92,7 +92,7 @@ else:
     GROUP, CHANGE, CHANGE_SHARE = _("Group"), _("Change"), _("Change (%)")
     table = pd.DataFrame({GROUP: labels, "2010": mine["count_2010"], "2020": mine["count_2020"],
                           CHANGE: mine["change"], CHANGE_SHARE: mine["change_share"] * 100,
-                          _("Note"): mine["note"].fillna("")})
+                          _("Note"): mine["note"].map(fmt.note)})
     charts.show(charts.grouped_bars(bars, category="label", value="count", series="year", hover="hover",
                                     title=_("Residents of {hood} by race, 2010 and 2020", hood=hood),
                                     value_title=_("Residents"), horizontal=True),

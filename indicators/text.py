@@ -5,9 +5,36 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 from indicators.catalog import Indicator
-from indicators.i18n import translator
+from indicators.i18n import N_, translator
+
+# The library's notes and periods are written in English, in these forms (a ``{name}`` stands for a value that
+# is kept as it is); each is said in the reader's language. A note that matches none is shown as written.
+NOTE_TEMPLATES = [
+    N_("rebuilt from tract counts apportioned by land area"),
+    N_("HUD FY{year} Small Area FMR of the tract's largest-overlap ZIP"),
+    N_("ZIP filings apportioned to neighborhoods by land area"),
+    N_("ZIP filings and baselines apportioned to neighborhoods by land area"),
+    N_("undetermined: {inputs} missing"),
+    N_("fewer than 10 arrests in one group: too few to read as a pattern"),
+    N_("fewer than 100 residents in {year}: the percentage swings widely"),
+    N_("no margin of error published (top- or bottom-coded value)"),
+    N_("no census population published for this neighborhood alone"),
+    N_("{vintage} tract figures moved onto {map_vintage} tract lines by land area"),
+    N_("same tract in {vintage} and {map_vintage} lines"),
+]
+
+
+def _pattern(template: str) -> re.Pattern:
+    """The template as a regular expression whose named groups catch its values."""
+    escaped = re.escape(template)
+    return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", escaped) + "$")
+
+
+NOTE_FORMS = [(_pattern(t), t) for t in NOTE_TEMPLATES]
+PERIOD_RANGE = re.compile(r"(?P<start>\S+) to (?P<end>\S+)$")
 
 
 def missing(value) -> bool:
@@ -80,6 +107,27 @@ class Words:
         if ratio < 0.005:
             return _("far below the city figure")
         return _("about {share} of the city figure", share=f"{ratio:.0%}")
+
+    def note(self, text) -> str:
+        """A note of the library (parts joined by "; ") in this language; unknown parts as written."""
+        if text is None or (isinstance(text, float) and math.isnan(text)):
+            return ""
+        parts = []
+        for part in str(text).split("; "):
+            for pattern, template in NOTE_FORMS:
+                found = pattern.match(part)
+                if found:
+                    part = self._(template, **found.groupdict())
+                    break
+            parts.append(part)
+        return "; ".join(parts)
+
+    def period(self, text) -> str:
+        """``2022-12-01 to 2023-11-30`` in this language (years and ranges with a dash need no words)."""
+        if text is None or (isinstance(text, float) and math.isnan(text)):
+            return ""
+        found = PERIOD_RANGE.match(str(text))
+        return self._("{start} to {end}", **found.groupdict()) if found else str(text)
 
     escape = staticmethod(lambda text: escape(text))
     escape_markdown = staticmethod(lambda text: escape_markdown(text))

@@ -173,3 +173,31 @@ def test_marked_messages_are_literal():
                     and node.args and isinstance(node.args[0], (ast.JoinedStr, ast.BinOp))):
                 bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not bad, "f-strings or concatenations inside _(): " + ", ".join(bad)
+
+
+def test_every_note_and_period_the_snapshot_produces_has_a_spanish_form(snapshot):
+    """The library writes notes and periods in English; each one it produces must match a form in
+    ``indicators.text.NOTE_FORMS`` (or be a plain year or range), so it can be said in Spanish."""
+    from indicators import compute
+    from indicators.text import NOTE_FORMS, PERIOD_RANGE
+
+    notes, periods = set(), set()
+    for ind in catalog.available():
+        for level in ind.levels:
+            try:
+                result = compute.compute(snapshot, ind.id, level)
+            except compute.NotAvailable:
+                continue
+            notes |= {part for n in result["note"].dropna() for part in str(n).split("; ")}
+            periods |= set(result["period"].dropna().astype(str))
+        city = compute.city_value(snapshot, ind.id, None)
+        if city is not None:
+            periods.add(str(city["period"]))
+    assert notes and periods
+    unknown = sorted(n for n in notes if not any(pattern.match(n) for pattern, _ in NOTE_FORMS))
+    assert not unknown, f"notes with no form to translate: {unknown}"
+    odd = sorted(p for p in periods if not (re.fullmatch(r"\d{4}(–\d{4})?", p) or PERIOD_RANGE.match(p)))
+    assert not odd, f"periods with no form to translate: {odd}"
+    es = Words("es")
+    assert all(es.note(n) != n for n in notes if not n.startswith("undetermined"))
+    assert es.period("2022-12-01 to 2023-11-30") == "2022-12-01 a 2023-11-30"
