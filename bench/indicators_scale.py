@@ -80,16 +80,17 @@ def median_seconds(fn, runs: int = RUNS) -> tuple[float, object]:
     return statistics.median(times), out
 
 
-def main() -> None:
+def measure(runs: int = RUNS, log=print) -> dict:
+    """Time the indicator on GENERATED data at tract and aggregated level; seconds are medians of ``runs``."""
     rng = np.random.default_rng(SEED)
     measures = generated_measures(N_TRACTS, rng)
     weights = generated_weights(N_TRACTS, N_AREAS, rng)
-    print("GENERATED data (random numbers, not real figures):")
-    print(f"  {N_TRACTS:,} tracts, {len(measures):,} measure rows; {len(weights):,} weights to "
-          f"{weights['neighborhood'].nunique():,} areas")
+    log("GENERATED data (random numbers, not real figures):")
+    log(f"  {N_TRACTS:,} tracts, {len(measures):,} measure rows; {len(weights):,} weights to "
+        f"{weights['neighborhood'].nunique():,} areas")
 
-    tract_s, tract_out = median_seconds(lambda: housing.rent_burden_share(measures, weights, level="tract"))
-    tract_base_s, _ = median_seconds(lambda: measures.groupby(["area_id", "measure"])["estimate"].sum())
+    tract_s, tract_out = median_seconds(lambda: housing.rent_burden_share(measures, weights, level="tract"), runs)
+    tract_base_s, _ = median_seconds(lambda: measures.groupby(["area_id", "measure"])["estimate"].sum(), runs)
 
     def weighted_sum():
         rows = measures[measures["measure"].isin(["rent_burden30_share", "renter_hh"])]
@@ -97,17 +98,45 @@ def main() -> None:
         merged["value"] = merged["estimate"] * merged["weight"]
         return merged.groupby(["neighborhood", "measure"])["value"].sum()
 
-    area_s, area_out = median_seconds(lambda: housing.rent_burden_share(measures, weights, level="neighborhood"))
-    area_base_s, _ = median_seconds(weighted_sum)
+    area_s, area_out = median_seconds(lambda: housing.rent_burden_share(measures, weights, level="neighborhood"),
+                                      runs)
+    area_base_s, _ = median_seconds(weighted_sum, runs)
 
     assert len(tract_out) == N_TRACTS
     assert len(area_out) == weights["neighborhood"].nunique()
-    print(f"rent_burden_share, median of {RUNS} runs (GENERATED data):")
-    print(f"  tract level      {tract_s:7.3f} s for {len(tract_out):,} tracts; baseline groupby-sum "
-          f"{tract_base_s:.3f} s; ratio {tract_s / tract_base_s:5.1f}x")
-    print(f"  aggregated level {area_s:7.3f} s for {len(area_out):,} areas;  baseline weighted sum "
-          f"{area_base_s:.3f} s; ratio {area_s / area_base_s:5.1f}x")
-    print("  target: well under 1 s per level —", "met" if max(tract_s, area_s) < 1.0 else "NOT met")
+    return {"runs": runs, "tract_s": tract_s, "tract_base_s": tract_base_s, "tracts": len(tract_out),
+            "area_s": area_s, "area_base_s": area_base_s, "areas": len(area_out)}
+
+
+def main() -> None:
+    m = measure()
+    print(f"rent_burden_share, median of {m['runs']} runs (GENERATED data):")
+    print(f"  tract level      {m['tract_s']:7.3f} s for {m['tracts']:,} tracts; baseline groupby-sum "
+          f"{m['tract_base_s']:.3f} s; ratio {m['tract_s'] / m['tract_base_s']:5.1f}x")
+    print(f"  aggregated level {m['area_s']:7.3f} s for {m['areas']:,} areas;  baseline weighted sum "
+          f"{m['area_base_s']:.3f} s; ratio {m['area_s'] / m['area_base_s']:5.1f}x")
+    print("  target: well under 1 s per level —", "met" if max(m["tract_s"], m["area_s"]) < 1.0 else "NOT met")
+
+
+def figures(groups: set[str], quick: bool, log=print) -> list:
+    """The two figures for ``run.py`` (imported there; the data are GENERATED)."""
+    from common import judged
+
+    try:
+        m = measure(3 if quick else RUNS, log=lambda line: log("    " + line))
+    except Exception as exc:  # noqa: BLE001
+        err = f"{type(exc).__name__}: {exc}"
+        return [judged("scale_indicator", "Scale: one indicator, 85,000 GENERATED tracts (tract level)", None, "s", 1,
+                       op="<", error=err),
+                judged("scale_indicator", "Scale: same, aggregated to ~25,000 areas", None, "s", 1, op="<", error=err)]
+    return [
+        judged("scale_indicator", "Scale: one indicator, 85,000 GENERATED tracts (tract level)", m["tract_s"], "s", 1,
+               op="<", detail=f"median of {m['runs']}; plain groupby-sum baseline {m['tract_base_s']:.2f} s "
+                              f"({m['tract_s'] / m['tract_base_s']:.1f}×)"),
+        judged("scale_indicator", f"Scale: same, aggregated to {m['areas']:,} areas", m["area_s"], "s", 1, op="<",
+               detail=f"median of {m['runs']}; plain weighted-sum baseline {m['area_base_s']:.2f} s "
+                      f"({m['area_s'] / m['area_base_s']:.1f}×)"),
+    ]
 
 
 if __name__ == "__main__":
