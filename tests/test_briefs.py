@@ -223,6 +223,17 @@ def test_a_spanish_brief_is_in_spanish_and_keeps_names_as_published(neighborhood
     assert brief.city_name in text and HOOD in text
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_figure_with_a_warning_carries_it(snapshot, lang):
+    frame = compute.compute(snapshot, "arrest_disparity_black_white", "neighborhood")
+    warned = frame[frame["note"].notna() & frame["estimate"].notna()].iloc[0]
+    brief = briefs.neighborhood_brief(snapshot, warned["area_id"], lang=lang, store=None)
+    note = Words(lang).note(warned["note"])
+    assert note != "" and (lang == "en") == (note == warned["note"])
+    text, _pages = pdf_text(briefs.neighborhood_pdf(brief))
+    assert flat(note) in text and flat(note) in pptx_text(briefs.neighborhood_pptx(brief))
+
+
 # ------------------------------------------------------------------------------------------ progress brief
 def test_progress_brief_has_each_recommendation_both_statuses_and_the_evidence(progress, store):
     lang, brief, pdf, pptx = progress

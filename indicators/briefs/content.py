@@ -102,6 +102,7 @@ class Figure:
     moe: float | None
     city_estimate: float | None
     source_ids: tuple[str, ...] = ()
+    note: str = ""        # the library's note on the neighborhood figure, in words (routine ones left out)
 
 
 @dataclass(frozen=True)
@@ -252,10 +253,14 @@ def track_label(track: str, lang: str) -> str:
 
 def period_words(period, lang: str) -> str:
     """A snapshot period in the brief's language: ``2022-12-01 to 2023-11-30`` → ``2022-12-01 a 2023-11-30``."""
-    if not isinstance(period, str) or not period.strip():
-        return ""
-    start, sep, end = period.partition(" to ")
-    return translator(lang)("{start} to {end}", start=start, end=end) if sep else period
+    return Words(lang).period(period)
+
+
+#: notes of the library that say how a neighborhood figure was built from tracts or ZIP codes: said once in the
+#: brief's reading notes rather than on every row
+ROUTINE_NOTES = ("rebuilt from tract counts apportioned by land area",  # i18n: not shown
+                 "ZIP filings apportioned to neighborhoods by land area",  # i18n: not shown
+                 "ZIP filings and baselines apportioned to neighborhoods by land area")  # i18n: not shown
 
 
 def _number(x) -> float | None:
@@ -346,10 +351,12 @@ def figure(snapshot: Snapshot, indicator_id: str, hood: str, lang: str) -> Figur
         label = RELIABILITY.get(row["reliability"]) or RELIABILITY.get(NO_MARGIN)
         reliability = _(label)
     period = period_words(row["period"], lang) if row is not None else ""
+    raw_note = row["note"] if row is not None and isinstance(row["note"], str) else ""
+    note = "; ".join(words.note(part) for part in raw_note.split("; ") if part and part not in ROUTINE_NOTES)
     return Figure(
         indicator_id=indicator_id, topic=ind.topic, title=ind.title, value=value, city=city,
         comparison=comparison, reliability=reliability, period=period, has_margin=moe is not None,
-        estimate=est, moe=moe, city_estimate=city_est,
+        estimate=est, moe=moe, city_estimate=city_est, note=note,
         source_ids=_source_ids(row["source_ids"] if row is not None else None,
                                reference["source_ids"] if reference is not None else None))
 

@@ -177,7 +177,8 @@ def how_to_read(lang: str, with_margins: bool = True) -> str:
                        "counts or records with no published margin of error. Reliability follows the coefficient "
                        "of variation (CV): under 15% reliable, 15–30% use with caution, above 30% unreliable."))
     parts.append(_("Every figure comes from the dashboard's data snapshot; where the snapshot has no figure, the "
-                   "brief says so."))
+                   "brief says so. Neighborhood figures from census tracts or ZIP codes are rebuilt from their counts "
+                   "shared out by land area."))
     return " ".join(parts)
 
 
@@ -256,7 +257,8 @@ def _figures_table(brief: NeighborhoodBrief) -> Table:
                                                                 TOPIC_SHADE)]
         rows.append([_para(question, "topic"), "", "", "", "", ""])
         for f in (f for f in brief.figures if f.topic == topic):
-            rows.append([_para(f.title, "cell"), _markup(f"<b>{text(f.value)}</b>", "cell"), _para(f.city, "cell"),
+            title = text(f.title) + ("<br/>" + _font(text(f.note), size=6.8, color=staticmap.MUTED) if f.note else "")
+            rows.append([_markup(title, "cell"), _markup(f"<b>{text(f.value)}</b>", "cell"), _para(f.city, "cell"),
                          _para(f.comparison, "cell"), _para(f.reliability, "cell"), _para(f.period, "cell")])
     widths = [1.78, 1.3, 1.15, 1.15, 1.07, 0.85]
     return _table(rows, [w * inch for w in widths], extra=extra)

@@ -306,7 +306,8 @@ def neighborhood_pptx(brief: NeighborhoodBrief) -> bytes:
     rows = []
     for topic, question in brief.topics.items():
         rows.append({"cells": [[(question, 11, True, INK)], "", "", "", "", ""], "shade": TOPIC, "span": True})
-        rows += [{"cells": [f.title, [(f.value, 11, True, INK)], f.city, f.comparison, f.reliability, f.period]}
+        rows += [{"cells": [[(f.title, 11, False, INK)] + ([(f.note, 9, False, MUTED)] if f.note else []),
+                            [(f.value, 11, True, INK)], f.city, f.comparison, f.reliability, f.period]}
                  for f in brief.figures if f.topic == topic]
     _tabled_slides(deck, _("The figures"), header, rows, [3.0, 2.35, 2.0, 2.0, 1.6, 1.183], 11)
 
