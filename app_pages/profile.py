@@ -7,7 +7,7 @@ import streamlit as st
 from indicators import catalog, moe
 from indicators.compute import NotAvailable
 from indicators.tracker.validation import NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
-from ui import charts, data, state
+from ui import briefs, charts, data, state
 from ui.i18n import N_, _, indicator, lang, topics, words
 
 fmt = words()
@@ -29,6 +29,7 @@ state.keep_in_url(view, hood=hood)
 if hood is None:
     st.info(_("Choose a neighborhood above, or select one on the map."))
     st.stop()
+briefs.neighborhood_downloads(city, hood)
 st.markdown(_("Every figure the snapshot has for **{hood}**, beside the same figure for the whole city of {city}. "
               "Rank 1 is the neighborhood where the figure is worst (for context measures, which are neither better "
               "nor worse, the highest).", hood=fmt.escape_markdown(hood),

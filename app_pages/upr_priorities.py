@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators.tracker.progress import overview_table
+from ui import briefs
 from ui import tracker as ut
 from ui.i18n import _, lang
 
@@ -36,6 +37,7 @@ saved = _("Version {version}, saved by {by} on {when}", version=plist.version, b
 if plist.restored_from:
     saved += " " + _("(restored from version {version})", version=plist.restored_from)
 st.caption(saved)
+briefs.priority_list_downloads(city, plist, store)
 
 if not plist.items:
     st.info(_("This list has no recommendations yet."))

@@ -12,13 +12,29 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from indicators.i18n import LOCALE_DIR, SOURCE_LANGUAGE, normalise
+from indicators.i18n import LOCALE_DIR, SOURCE_LANGUAGE, N_, normalise
 
 CATALOG_FILE = Path(__file__).with_name("catalog.toml")
 
 UNITS = {"flag", "share", "per_100", "per_1000", "ratio", "dollars", "years", "index", "percent_change"}
 DIRECTIONS = {"higher_is_worse", "higher_is_better", "context"}
 LEVELS = {"tract", "neighborhood", "city", "county", "zip"}
+#: the UPR themes (primary theme of the OHCHR list) that speak to each topic; the English names are the tracker's
+#: keys, translated where shown
+HOUSING, LIVING, RACISM = N_("Right to adequate housing"), N_("Right to an adequate standard of living"), N_(
+    "Racial discrimination")
+POVERTY, JUSTICE, EQUALITY = N_("Human rights & poverty"), N_("Administration of justice & fair trial"), N_(
+    "Equality & non-discrimination")
+LIFE, HEALTH = N_("Right to life"), N_("Right to health")
+UPR_THEMES_BY_TOPIC = {
+    "stability": (HOUSING, LIVING, RACISM),
+    "housing": (HOUSING, LIVING, POVERTY),
+    "evictions": (HOUSING, LIVING),
+    "policing": (JUSTICE, RACISM, EQUALITY, LIFE),
+    "living": (POVERTY, LIVING, HEALTH),
+    "growth": (HOUSING, POVERTY),
+}
+
 TRANSLATED_TEXT = ("title", "meaning", "right", "framing", "formula", "universe", "caveats")
 REQUIRED_TEXT = ("topic", "title", "meaning", "right", "framing", "formula", "universe", "unit", "direction")
 

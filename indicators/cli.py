@@ -125,6 +125,9 @@ def parser() -> argparse.ArgumentParser:
         tracker_cli = None
     if tracker_cli is not None:
         tracker_cli.register(sub)
+    from indicators.briefs import cli as briefs_cli
+
+    briefs_cli.register(sub)
     return p
 
 

@@ -6,6 +6,14 @@ import numpy as np
 import pandas as pd
 
 from indicators.frames import result
+from indicators.i18n import N_
+
+#: race groups of the census counts (``population_by_race``); the English labels are kept in frames as keys and
+#: translated where shown
+RACE_GROUPS = {"total": N_("Everyone"), "white": N_("White alone"), "black": N_("Black alone"),
+               "asian": N_("Asian alone"), "native": N_("American Indian and Alaska Native alone"),
+               "pacific_islander": N_("Pacific Islander alone"), "other": N_("Some other race alone"),
+               "two_or_more": N_("Two or more races"), "hispanic": N_("Hispanic or Latino")}
 
 
 def avg_years_of_residence(measures: pd.DataFrame, *, level: str) -> pd.DataFrame:

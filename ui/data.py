@@ -12,7 +12,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from indicators import catalog, compute, moe
+from indicators import catalog, compute, moe, stability
 from indicators.config import available_cities, load_city
 from indicators.exports import to_csv_bytes
 from indicators.i18n import N_, translator
@@ -161,12 +161,7 @@ def change(city: str, measure: str, level: str) -> pd.DataFrame:
     return growth.change_between_periods(snapshot(city).table("measures"), measure, level=level)
 
 
-#: race groups of the census counts; the labels are kept in English in the frames (they are keys) and translated
-#: where they are shown, with ``_(label)``
-RACE_GROUPS = {"total": N_("Everyone"), "white": N_("White alone"), "black": N_("Black alone"),
-               "asian": N_("Asian alone"), "native": N_("American Indian and Alaska Native alone"),
-               "pacific_islander": N_("Pacific Islander alone"), "other": N_("Some other race alone"),
-               "two_or_more": N_("Two or more races"), "hispanic": N_("Hispanic or Latino")}
+RACE_GROUPS = stability.RACE_GROUPS
 
 
 @st.cache_data(show_spinner=False)
@@ -174,8 +169,6 @@ def population_change_by_group(city: str, level: str = "neighborhood") -> pd.Dat
     """Decennial residents 2010 and 2020 per area and race group, with the change
     (:func:`indicators.stability.population_change`): ``area_id, group, label, count_2010, count_2020,
     change, change_share, note``."""
-    from indicators import stability
-
     population = snapshot(city).table("population_by_race")
     frames = []
     for group, label in RACE_GROUPS.items():
@@ -249,21 +242,7 @@ def table_csv(city: str, name: str) -> bytes:
     return to_csv_bytes(table(city, name))
 
 
-#: the UPR themes (primary theme of the OHCHR list) that speak to each catalog topic; the English names are the
-#: tracker's keys, translated where shown with ``_(theme)``
-HOUSING, LIVING, RACISM = N_("Right to adequate housing"), N_("Right to an adequate standard of living"), N_(
-    "Racial discrimination")
-POVERTY, JUSTICE, EQUALITY = N_("Human rights & poverty"), N_("Administration of justice & fair trial"), N_(
-    "Equality & non-discrimination")
-LIFE, HEALTH = N_("Right to life"), N_("Right to health")
-UPR_THEMES_BY_TOPIC = {
-    "stability": (HOUSING, LIVING, RACISM),
-    "housing": (HOUSING, LIVING, POVERTY),
-    "evictions": (HOUSING, LIVING),
-    "policing": (JUSTICE, RACISM, EQUALITY, LIFE),
-    "living": (POVERTY, LIVING, HEALTH),
-    "growth": (HOUSING, POVERTY),
-}
+UPR_THEMES_BY_TOPIC = catalog.UPR_THEMES_BY_TOPIC
 
 
 def tracker_store(city: str):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import catalog, compute
+from indicators import catalog, compute, stability
 from indicators.i18n import N_, normalise, translator
 from indicators.snapshot import Snapshot
 from indicators.text import Words, missing
@@ -45,26 +45,9 @@ STATUS_LABELS = {
 TRACK_LABELS = {"city": N_("City government claims"), "community": N_("Community assessment")}
 RESPONSE_LABELS = {"supported": N_("Supported"), "supported_in_part": N_("Supported in part"), "noted": N_("Noted")}
 
-#: census race groups, as in the profile page
-RACE_GROUPS = {"white": N_("White alone"), "black": N_("Black alone"), "asian": N_("Asian alone"),
-               "native": N_("American Indian and Alaska Native alone"),
-               "pacific_islander": N_("Pacific Islander alone"), "other": N_("Some other race alone"),
-               "two_or_more": N_("Two or more races"), "hispanic": N_("Hispanic or Latino")}
-
-#: the UPR themes (primary theme of the OHCHR list, official names kept in English) that speak to each catalog
-#: topic, as the profile page uses them
-UPR_THEMES_BY_TOPIC = {
-    "stability": ("Right to adequate housing",  # i18n: not shown
-                  "Right to an adequate standard of living", "Racial discrimination"),  # i18n: not shown
-    "housing": ("Right to adequate housing",  # i18n: not shown
-                "Right to an adequate standard of living", "Human rights & poverty"),  # i18n: not shown
-    "evictions": ("Right to adequate housing", "Right to an adequate standard of living"),  # i18n: not shown
-    "policing": ("Administration of justice & fair trial", "Racial discrimination",  # i18n: not shown
-                 "Equality & non-discrimination", "Right to life"),  # i18n: not shown
-    "living": ("Human rights & poverty", "Right to an adequate standard of living",  # i18n: not shown
-               "Right to health"),  # i18n: not shown
-    "growth": ("Right to adequate housing", "Human rights & poverty"),  # i18n: not shown
-}
+#: census race groups (without the total), as in the profile page
+RACE_GROUPS = {k: v for k, v in stability.RACE_GROUPS.items() if k != "total"}
+UPR_THEMES_BY_TOPIC = catalog.UPR_THEMES_BY_TOPIC
 #: geographies in words, for what a brief cannot show for a neighborhood
 LEVEL_WORDS = {"tract": N_("census tracts"), "neighborhood": N_("neighborhoods"), "zip": N_("ZIP codes"),
                "city": N_("the city"), "county": N_("the county")}
@@ -428,8 +411,6 @@ def city_trend(snapshot: Snapshot, indicator_id: str, lang: str) -> Trend:
 
 def residents_by_group(snapshot: Snapshot, hood: str, lang: str):
     """Census residents of ``hood`` by race group, 2010 and 2020: (groups, (total 2010, total 2020), note)."""
-    from indicators import stability
-
     _ = translator(lang)
     population = snapshot.table("population_by_race")
     groups = []
