@@ -28,7 +28,7 @@ from indicators.tracker.importer import ensure_seeded
 from indicators.exports import to_csv_bytes
 from indicators.tracker.records import Recommendation, StatusVersion
 from indicators.tracker.store import Store
-from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
+from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, RESPONSES, STATUS_COLORS, STATUSES, TRACKS
 from ui.i18n import N_, _, lang
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "app_pages"
@@ -43,15 +43,6 @@ STATUS_BADGES = {
     "regressed": ("red", ":material/trending_down:"),
     "not_applicable": ("gray", ":material/block:"),
     NO_ASSESSMENT: ("gray", ":material/help:"),
-}
-STATUS_COLORS = {
-    "not_started": "#9e9e9e",
-    "in_progress": "#1f77b4",
-    "partially_implemented": "#e6a700",
-    "implemented": "#2e7d32",
-    "regressed": "#c62828",
-    "not_applicable": "#424242",
-    NO_ASSESSMENT: "#e0e0e0",
 }
 _MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 

@@ -19,6 +19,7 @@ from indicators import catalog, compute, stability
 from indicators.i18n import N_, normalise, translator
 from indicators.snapshot import Snapshot
 from indicators.text import Words, missing
+from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
 
 #: the figures a brief puts first ("at a glance"): people-centered, each beside the city's
 HEADLINE = ("rent_burden_share", "severe_rent_burden_share", "eviction_filing_rate", "poverty_rate",
@@ -32,18 +33,10 @@ RELIABILITY = {
 }
 NO_MARGIN = "unknown"
 
-#: the tracker's status scale in words (the keys are the store's)
-STATUS_LABELS = {
-    "not_started": N_("Not started"),
-    "in_progress": N_("In progress"),
-    "partially_implemented": N_("Partially implemented"),
-    "implemented": N_("Implemented"),
-    "regressed": N_("Regressed"),
-    "not_applicable": N_("Not applicable"),
-    "no_assessment": N_("No assessment yet"),
-}
-TRACK_LABELS = {"city": N_("City government claims"), "community": N_("Community assessment")}
-RESPONSE_LABELS = {"supported": N_("Supported"), "supported_in_part": N_("Supported in part"), "noted": N_("Noted")}
+#: the tracker's status scale, tracks and responses in words (the keys are the store's)
+STATUS_LABELS = {**STATUSES, NO_ASSESSMENT: NO_ASSESSMENT_LABEL}
+TRACK_LABELS = TRACKS
+RESPONSE_LABELS = RESPONSES
 
 #: census race groups (without the total), as in the profile page
 RACE_GROUPS = {k: v for k, v in stability.RACE_GROUPS.items() if k != "total"}

@@ -18,6 +18,7 @@ from matplotlib.patheffects import withStroke  # noqa: E402
 
 from indicators.i18n import translator  # noqa: E402
 from indicators.text import missing  # noqa: E402
+from indicators.tracker.validation import STATUS_COLORS  # noqa: E402  (the tracker pages use the same)
 
 INK = "#1d2b3a"
 MUTED = "#5f6b78"
@@ -27,17 +28,6 @@ ACCENT = "#c8553d"
 ACCENT_DARK = "#8f3422"
 CITY = "#4a6a8a"
 DPI = 200
-
-#: colours of the tracker's status scale (as the tracker pages use)
-STATUS_COLORS = {
-    "not_started": "#9e9e9e",
-    "in_progress": "#1f77b4",
-    "partially_implemented": "#e6a700",
-    "implemented": "#2e7d32",
-    "regressed": "#c62828",
-    "not_applicable": "#424242",
-    "no_assessment": "#d5d8dc",
-}
 
 FONT = {"family": "DejaVu Sans"}  # i18n: not shown
 

@@ -31,6 +31,16 @@ STATUSES: dict[str, str] = {
 #: shown where a recommendation has no assessment yet on a track
 NO_ASSESSMENT = "no_assessment"
 NO_ASSESSMENT_LABEL = N_("No assessment yet")
+#: one colour per status, for charts in the app and in the briefs (grey for none yet)
+STATUS_COLORS: dict[str, str] = {
+    "not_started": "#9e9e9e",
+    "in_progress": "#1f77b4",
+    "partially_implemented": "#e6a700",
+    "implemented": "#2e7d32",
+    "regressed": "#c62828",
+    "not_applicable": "#424242",
+    NO_ASSESSMENT: "#d5d8dc",
+}
 
 #: the two independent status tracks kept for every recommendation and city
 TRACKS: dict[str, str] = {
