@@ -1,10 +1,11 @@
 """What every benchmark shares: the figure record, servers on their own ports, the browser, clean-up.
 
-Every server is ``python -m streamlit run <script>`` started the same way (same flags, same working directory,
-so the project's ``.streamlit/config.toml`` applies to the bench apps too), on a free port in 8700–8799, in its
-own process group, with its output in ``bench/results/logs/``. Every process this module starts is recorded and
-stopped by :func:`stop_everything`, which ``run.py`` calls on the way out (normal end, error, Ctrl-C, SIGTERM or
-its own time limit).
+Every server is ``python -m streamlit run <script>`` started the same way (same flags, same working directory, so
+the project's ``.streamlit/config.toml`` applies to the bench apps too), without the file watcher (as a deployment
+runs: no reloading, so an edit to the tree during a run cannot disturb it), on a free port in 8700–8799, in its own
+process group, with its output in ``bench/results/logs/``. Every process this module starts is recorded and stopped
+by :func:`stop_everything`, which ``run.py`` calls on the way out (normal end, error, Ctrl-C, SIGTERM or its own
+time limit).
 """
 
 from __future__ import annotations
@@ -176,7 +177,8 @@ class Server:
         self.launched = time.time()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         _started.append(self.proc)

@@ -109,8 +109,8 @@ def figures(groups: set[str], quick: bool, log=print) -> list:
         try:
             out = asyncio.run(asyncio.wait_for(_session(srv.url, rounds, n_hoods, log), timeout=600))
         except (RunError, asyncio.TimeoutError, OSError, KeyError) as exc:
-            out = {"errors": {"open": [f"{type(exc).__name__}: {exc}"]}, "ind_first": [], "ind_repeat": [], "ind_bytes": [],
-                   "click_first": None, "click_repeat": [], "deep_link": [], "first_open": None}
+            out = {"errors": {"open": [f"{type(exc).__name__}: {exc}"]}, "ind_first": [], "ind_repeat": [],
+                   "ind_bytes": [], "click_first": None, "click_repeat": [], "deep_link": [], "first_open": None}
     for kind, msgs in out["errors"].items():
         log(f"    {kind} errors: {'; '.join(dict.fromkeys(msgs))[:300]} (server log: {srv.log_path})")
 

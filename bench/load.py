@@ -2,17 +2,19 @@
 
 A fresh dashboard server is started and warmed: one session opens the map page and chooses each indicator of the
 test once (6 indicators taken evenly from the sidebar's list, as in ``interaction.py``), so the timed window
-measures serving, not the first computation of each indicator. Then 50 websocket sessions (``stclient.py``)
-connect within the first 5 s (evenly spread) and open the map page (each open may take up to 120 s: 50 first
-runs at once queue behind each other; their times are reported on their own). Once every session has opened the
-page, the timed window starts for all of them: until it closes each session waits a reader's pause (uniformly
-5–15 s, seeded: someone reading the map before choosing the next indicator) and changes the sidebar's indicator to another of the 6 at random, timing the rerun (send →
-``script_finished``). The window lasts 40 s (``--quick``: 20 s); no rerun starts after it, one in flight may
-finish (each has a 30 s time limit), then every session closes.
+measures serving, not the first computation of each indicator. Then 50 websocket sessions (``stclient.py``) connect
+within the first 5 s (evenly spread) and open the map page (each open may take up to 120 s: 50 first runs at once
+queue behind each other; their times are reported on their own). Once every session has opened the page, the timed
+window starts for all of them: until it closes each session waits a reader's pause (uniformly 5–15 s, seeded:
+someone reading the map before choosing the next indicator; the first pause 0–15 s, so that the changes are spread
+over the window from its start) and changes the sidebar's indicator to another of the 6 at random, timing the rerun
+(send → ``script_finished``). The window lasts 40 s (``--quick``: 20 s); no rerun starts after it, one in flight
+may finish (each has a 30 s time limit), then every session closes.
 
 Reported: p50 and p95 of the indicator-change reruns, the number of errors (a rerun that timed out or ended with
 an exception on the page, a session that could not connect or open the page), the reruns completed per second,
-the times of the first page opens under load, and the server's largest RSS during the test.
+the server's CPU use during the window, the times of the first page opens under load, and the server's largest
+RSS during the test.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+
+import psutil
 
 from common import DASHBOARD, context, judged, percentile, server
 from stclient import StreamlitClient
@@ -70,8 +74,12 @@ async def _client(i: int, url: str, indicators: list[str], start_at: float, go: 
             box = c.widget_by_key("selectbox", "sb_indicator")
             current = box.raw_value
             await go.wait()
+            first = True
             while True:
-                await asyncio.sleep(rng.uniform(*THINK_S))
+                # the first pause is drawn from 0 to the longest pause, so the sessions' changes are spread over
+                # the window from its start instead of all coming after the shortest pause
+                await asyncio.sleep(rng.uniform(0, THINK_S[1]) if first else rng.uniform(*THINK_S))
+                first = False
                 if time.monotonic() >= end_at[0]:
                     return
                 choice = rng.choice([o for o in indicators if o != current])
@@ -113,11 +121,14 @@ async def _run(srv, duration: float) -> dict:
         stats["open_phase_s"] = time.monotonic() - t0
         start = time.monotonic()
         cpu_start = srv.cpu_seconds()
+        me = psutil.Process()
+        my_cpu_start = sum(me.cpu_times()[:2])
         end_at[0] = start + duration
         stats["window"] = (start, end_at[0])
         go.set()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=duration + RERUN_TIMEOUT_S + 30)
         stats["cpu_share"] = (srv.cpu_seconds() - cpu_start) / (time.monotonic() - start)
+        stats["client_cpu_share"] = (sum(me.cpu_times()[:2]) - my_cpu_start) / (time.monotonic() - start)
     finally:
         sampler.cancel()
         for task in tasks:
@@ -166,7 +177,8 @@ def figures(groups: set[str], quick: bool, log=print, think: tuple[float, float]
                 percentile([o * 1000 for o in stats["opens"]], 95), "ms",
                 detail=f"{len(stats['opens'])} opens, all done after {stats.get('open_phase_s', 0):.0f} s"),
         context("load", "  server CPU while the sessions changed indicators", stats.get("cpu_share"), "cores",
-                detail="CPU seconds of the server process ÷ wall seconds; 1.0 = one core busy all the time"),
+                detail="CPU seconds of the server process ÷ wall seconds (1.0 = one core busy all the time); "
+                       f"the 50 clients used {stats.get('client_cpu_share', 0):.2f} cores"),
         context("load", "  server RSS, largest during the test", max(stats["rss"]) / mb if stats["rss"] else None,
                 "MB", detail=f"whole test {elapsed:.0f} s"),
     ]

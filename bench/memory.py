@@ -76,7 +76,9 @@ def figures(groups: set[str], quick: bool, log=print) -> list:
     errors = out["errors"]
     if errors:
         log(f"    errors: {'; '.join(dict.fromkeys(errors))[:300]} (server log: {srv.log_path})")
-    error = (f"{len(errors)} failed: {errors[0][:80]}" + (f" — server log: {cause}" if cause else "")) if errors else ""
+    error = ""
+    if errors:
+        error = f"{len(errors)} failed: {errors[0][:80]}" + (f" — server log: {cause}" if cause else "")
     mb = 1024 * 1024
     connected = out["connected"]
     return [

@@ -21,9 +21,10 @@ Two moments are taken from launch:
   ``framereceived``) with Streamlit's own protobuf classes.
 
 One launch of each app comes first and is not counted (it brings the files into the OS cache, as on a machine
-that has run the app before). The apps are then measured in turn within each round (the order rotates between rounds) so that a slower or faster
-stretch of the machine falls on all of them; each figure is the median over the rounds, and each ratio is the
-median of one app divided by the median of its floor, both from this run.
+that has run the app before). The apps are then launched in turn, round after round, the order rotating between
+rounds. Each app's times are the median over the rounds; each ratio is the median over the rounds of the app's
+time divided by its floor's time in the same round (launched within a minute of each other), so that a busy
+stretch of the machine weighs on both sides of a ratio. The detail line gives the range of those ratios.
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ class App:
 
 
 APP_SPECS = {
-    "dashboard": App("dashboard", DASHBOARD, ['[data-testid="stMain"] h1', '[data-testid="stMain"] [data-testid="stMetric"]'],
+    "dashboard": App("dashboard", DASHBOARD,
+                     ['[data-testid="stMain"] h1', '[data-testid="stMain"] [data-testid="stMetric"]'],
                      True, "dashboard map page"),
     "floor_map": App("floor_map", APPS / "floor_map.py", ['[data-testid="stMain"] h1'], True,
                      "floor: one pydeck polygon"),
@@ -219,8 +221,10 @@ def summarise(results: dict[str, list[dict]]) -> dict[str, dict]:
     return out
 
 
-def ratio(a, b):
-    return a / b if a is not None and b else None
+def paired_ratios(results: dict[str, list[dict]], a: str, b: str, key: str) -> list[float]:
+    """``a ÷ b`` within each round (the two launched one after the other), rounds where both succeeded."""
+    return [ra[key] / rb[key] for ra, rb in zip(results[a], results[b])
+            if not ra["error"] and not rb["error"] and ra[key] and rb[key]]
 
 
 def figures(groups: set[str], runs: int, log=print) -> list:
@@ -229,30 +233,34 @@ def figures(groups: set[str], runs: int, log=print) -> list:
         apps += ["dashboard", "floor_map", "floor_text"]
     if "scale_map" in groups:
         apps += [a for a in ("state_map", "floor_map") if a not in apps]
-    s = summarise(measure(apps, runs, log))
+    results = measure(apps, runs, log)
+    s = summarise(results)
     figs = []
 
     def err(*names):
         return "; ".join(f"{n}: {e}" for n in names for e in s[n]["errors"])
 
-    def detail(a, b, key):
-        return (f"{APP_SPECS[a].label} {s[a][key]:.2f} s ÷ {APP_SPECS[b].label} {s[b][key]:.2f} s, "
-                f"median of {min(s[a]['runs'], s[b]['runs'])} cold launches" if s[a][key] and s[b][key] else "")
+    def judged_ratio(group, name, a, b, key, limit):
+        ratios = paired_ratios(results, a, b, key)
+        detail = ""
+        if ratios:
+            detail = (f"median of {len(ratios)} rounds' ratios (each round: one cold launch of each, within a "
+                      f"minute), range {min(ratios):.2f}–{max(ratios):.2f}; medians: {APP_SPECS[a].label} "
+                      f"{s[a][key]:.2f} s, {APP_SPECS[b].label} {s[b][key]:.2f} s")
+        return judged(group, name, median(ratios), "x", limit, detail=detail, error=err(a, b),
+                      extra={"ratios": ratios})
 
     if "render" in groups:
-        figs.append(judged("render", "Cold render: map page ÷ pydeck floor", ratio(s["dashboard"]["rendered"],
-                           s["floor_map"]["rendered"]), "x", 1.15, detail=detail("dashboard", "floor_map", "rendered"),
-                           error=err("dashboard", "floor_map"), extra={"apps": s}))
-        figs.append(judged("render", "First content: map page ÷ text-only page", ratio(s["dashboard"]["first"],
-                           s["floor_text"]["first"]), "x", 1.2, detail=detail("dashboard", "floor_text", "first"),
-                           error=err("dashboard", "floor_text")))
+        figs.append(judged_ratio("render", "Cold render: map page ÷ pydeck floor", "dashboard", "floor_map",
+                                 "rendered", 1.15))
+        figs.append(judged_ratio("render", "First content: map page ÷ text-only page", "dashboard", "floor_text",
+                                 "first", 1.2))
         for name in ("dashboard", "floor_map", "floor_text"):
-            figs.append(context("render", f"  {APP_SPECS[name].label}: rendered", s[name]["rendered"], "s",
+            figs.append(context("render", f"  {APP_SPECS[name].label}: rendered (median)", s[name]["rendered"], "s",
                                 detail=f"first content {s[name]['first']:.2f} s, server listening after "
                                        f"{s[name]['listening']:.2f} s" if s[name]["first"] else "",
-                                error=err(name)))
+                                error=err(name), extra={"runs": results[name]}))
     if "scale_map" in groups:
-        figs.append(judged("scale_map", "Scale: GENERATED state map (3,400 tracts) ÷ pydeck floor",
-                           ratio(s["state_map"]["rendered"], s["floor_map"]["rendered"]), "x", 1.5,
-                           detail=detail("state_map", "floor_map", "rendered"), error=err("state_map", "floor_map")))
+        figs.append(judged_ratio("scale_map", "Scale: GENERATED state map (3,400 tracts) ÷ pydeck floor", "state_map",
+                                 "floor_map", "rendered", 1.5))
     return figs

@@ -121,7 +121,8 @@ def main(argv=None) -> int:
                 continue
             t = time.time()
             load1 = os.getloadavg()[0]
-            busy = f" — machine busy: load average {load1:.1f} on {os.cpu_count()} CPUs" if load1 > os.cpu_count() else ""
+            busy = f" — machine busy: load average {load1:.1f} on {os.cpu_count()} CPUs" \
+                if load1 > (os.cpu_count() or 1) else ""
             log(f"[{group}] …{busy}")
             loads[group] = round(load1, 1)
             try:
@@ -144,7 +145,8 @@ def main(argv=None) -> int:
             except Exception as exc:  # noqa: BLE001 - one failed figure does not stop the others
                 failed[group] = f"{type(exc).__name__}: {exc}"
                 log(traceback.format_exc())
-            log(f"[{group}] {time.time() - t:.0f} s")
+            loads[group] = max(loads[group], round(os.getloadavg()[0], 1))
+            log(f"[{group}] {time.time() - t:.0f} s (load average {os.getloadavg()[0]:.1f})")
     except (KeyboardInterrupt, _TimeLimit) as exc:
         interrupted = str(exc) or "interrupted"
         log(f"stopping: {interrupted}")
@@ -165,13 +167,14 @@ def main(argv=None) -> int:
     print(_table(figures))
     busy = {g: v for g, v in loads.items() if v > (os.cpu_count() or 1)}
     if busy:
-        print(f"\nthe machine was busy (1-minute load average above its {os.cpu_count()} CPUs) when these started: "
-              + ", ".join(f"{g} {v}" for g, v in busy.items()) + " — absolute times are inflated; ratios less so")
+        print(f"\nthe machine was busy (1-minute load average above its {os.cpu_count()} CPUs at the start or the end "
+              "of a figure) during: " + ", ".join(f"{g} {v}" for g, v in busy.items())
+              + " — absolute times are inflated; ratios less so")
     print(f"\nwhole run {elapsed:.0f} s; results in {RESULTS / 'latest.json'}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     record = {"finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "seconds": round(elapsed),
               "quick": args.quick, "only": sorted(args.groups), "runs": args.runs, "machine": _machine(),
-              "interrupted": interrupted, "load_average_at_start_of": loads, "figures": [f.as_dict() for f in figures]}
+              "interrupted": interrupted, "load_average": loads, "figures": [f.as_dict() for f in figures]}
     (RESULTS / "latest.json").write_text(json.dumps(record, indent=1, default=str))
     return 130 if interrupted else 0
 
