@@ -107,8 +107,16 @@ def test_clicking_a_neighborhood_on_the_map_opens_its_profile(browser_page):
     canvas = page.locator('[data-testid="stDeckGlJsonChart"]').first
     box = canvas.bounding_box()
     x, y = _pixel(target.x, target.y, (minx + maxx) / 2, (miny + maxy) / 2, 11, box["width"], box["height"])
-    page.mouse.move(box["x"] + x, box["y"] + y)
-    page.wait_for_timeout(500)
+    # the map library loads after the page: hover until deck.gl answers with its tooltip, then click
+    page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60000)
+    tooltip = page.locator(".deck-tooltip")
+    for attempt in range(40):
+        page.mouse.move(box["x"] + x + attempt % 2, box["y"] + y)
+        page.wait_for_timeout(500)
+        if tooltip.count() and "Squirrel Hill South" in tooltip.first.inner_text():
+            break
+    else:
+        pytest.fail("the map never answered the pointer with a tooltip")
     page.mouse.click(box["x"] + x, box["y"] + y)
     # Streamlit changes pages in the same document: watch the address, not a page load
     page.wait_for_function("() => location.pathname.endsWith('/profile')", timeout=30000)
