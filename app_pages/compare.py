@@ -87,7 +87,7 @@ else:
     st.dataframe(ranking, hide_index=True, width="stretch",
                  column_config={RANK: st.column_config.NumberColumn(format="%d"),
                                 ESTIMATE: charts.number_column(ind), MARGIN: charts.margin_column(ind)})
-    st.download_button(_("Download the ranking (CSV)"), to_csv_bytes(ranking),
+    st.download_button(_("Download the ranking (CSV)"), lambda: to_csv_bytes(ranking), on_click="ignore",
                        file_name=f"{city}_{ind.id}_neighborhood_ranking.csv", mime="text/csv")
 
 st.header(_("Disparities between groups"))

@@ -141,7 +141,8 @@ for col, ind in zip(st.columns(2), (x_ind, y_ind)):
     frame, breaks, colours = mapview.map_frame(areas, data.indicator(city, ind.id, "neighborhood"), ind)
     with col:
         st.subheader(_("{measure}, 2010 to 2020", measure=_(SHORT[ind.id])) if ind.id in SHORT else ind.title)
-        st.pydeck_chart(mapview.deck(frame, basemap=False, layer_id=f"growth_{ind.id}"), height=360,
+        st.pydeck_chart(mapview.deck(frame, basemap=False, layer_id=f"growth_{ind.id}",
+                                     shapes=data.area_shapes(city, "neighborhood")), height=360,
                         key=f"growth_map_{ind.id}")
         st.markdown(mapview.legend_html(ind.title, mapview.legend_rows(ind, breaks, colours, frame["estimate"].min())),
                     unsafe_allow_html=True)

@@ -59,7 +59,7 @@ with right:
         st.caption(_("Grey areas: the margin of error is large compared with the estimate (coefficient of "
                      "variation over 30%), so the figure should not be relied on."))
 with left:
-    event = st.pydeck_chart(mapview.deck(frame, opacity=opacity, basemap=basemap), on_select="rerun",
+    event = st.pydeck_chart(mapview.deck(frame, opacity=opacity, basemap=basemap, shapes=data.area_shapes(city, level)), on_select="rerun",
                             selection_mode="single-object", key=f"map_{level}", height=560)
     sources = fmt.escape_markdown(data.source_titles(city, result["source_ids"].iloc[0] if len(result) else ""))
     st.caption(_("Select a neighborhood to open its profile. Sources: {sources} — see Methods and sources.",
@@ -88,5 +88,5 @@ if percent:
 number = st.column_config.NumberColumn(format="%.1f" + ("%%" if percent else ""))
 st.dataframe(shown, hide_index=True, width="stretch",
              column_config={ESTIMATE: number, MARGIN: number, RANK: st.column_config.NumberColumn(format="%d")})
-st.download_button(_("Download this table (CSV)"), to_csv_bytes(shown),
+st.download_button(_("Download this table (CSV)"), lambda: to_csv_bytes(shown), on_click="ignore",
                    file_name=f"{city}_{ind.id}_{level}.csv", mime="text/csv")

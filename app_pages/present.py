@@ -141,7 +141,7 @@ def indicator_slide(indicator_id: str) -> None:
     frame, breaks, colours = mapview.map_frame(data.areas(city, "neighborhood"), result, ind)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.pydeck_chart(mapview.deck(frame, opacity=0.85), height=600, key=f"present_map_{ind.id}")
+        st.pydeck_chart(mapview.deck(frame, opacity=0.85, shapes=data.area_shapes(city, "neighborhood")), height=600, key=f"present_map_{ind.id}")
     with right:
         headline = data.city_value(city, ind.id)
         if headline:

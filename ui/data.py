@@ -67,6 +67,15 @@ def areas(city: str, level: str):
     return frame
 
 
+@st.cache_resource(show_spinner=False)
+def area_shapes(city: str, level: str) -> dict[str, dict]:
+    """area_id → GeoJSON geometry of a level's areas, made once per process and shared (read-only) by every
+    session: turning polygons into GeoJSON was most of a map rerun."""
+    from ui import mapview
+
+    return mapview.shapes_of(areas(city, level))
+
+
 @st.cache_data(show_spinner=False)
 def neighborhoods(city: str) -> list[str]:
     return sorted(snapshot(city).table("areas_neighborhoods")["area_id"].tolist())

@@ -4,6 +4,7 @@ indicator's direction, unreliable estimates greyed, and a pydeck layer whose too
 
 from __future__ import annotations
 
+import functools
 import json
 import socket
 import time
@@ -11,6 +12,8 @@ import time
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+import shapely
+from pydeck.bindings import deck as pydeck_deck
 from pydeck.bindings.json_tools import default_serialize
 
 from indicators import moe as moe_math
@@ -18,6 +21,11 @@ from indicators.catalog import Indicator
 from indicators.text import escape, escape_markdown
 from ui.i18n import N_, _, words
 
+
+# pydeck tries to import its Jupyter widget on every Deck() and does not remember that it failed: each chart then
+# searches the import path holding Python's import lock, and concurrent sessions queue on it. The answer cannot
+# change while the server runs, so it is asked once.
+pydeck_deck.has_jupyter_extra = functools.cache(pydeck_deck.has_jupyter_extra)
 
 # ColorBrewer sequential palettes (colour-blind safe): light = low, dark = high
 WORSE_HIGH = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]   # YlOrRd: darker is worse
@@ -135,9 +143,19 @@ def basemap_reachable() -> bool:
     return ok
 
 
-def deck(frame, *, opacity: float = 0.8, basemap: bool = False, layer_id: str = "areas") -> pdk.Deck:
-    columns = ["area_id", "tip_name", "tip_value", "tip_rank", "tip_note", "fill", "geometry"]
-    geo = json.loads(frame[columns].to_json(drop_id=True))
+def shapes_of(areas) -> dict[str, dict]:
+    """area_id → the area's geometry as a GeoJSON mapping (made once per level by ``ui.data.area_shapes``)."""
+    return {area_id: shapely.geometry.mapping(geometry) for area_id, geometry in zip(areas["area_id"], areas.geometry)}
+
+
+def deck(frame, *, opacity: float = 0.8, basemap: bool = False, layer_id: str = "areas",
+         shapes: dict[str, dict] | None = None) -> pdk.Deck:
+    """The map of ``frame`` (from :func:`map_frame`); ``shapes`` (from :func:`shapes_of`, cached) spares turning the
+    polygons into GeoJSON on every rerun."""
+    shapes = shapes if shapes is not None else shapes_of(frame)
+    properties = frame[["area_id", "tip_name", "tip_value", "tip_rank", "tip_note", "fill"]].to_dict("records")
+    geo = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": shapes[p["area_id"]], "properties": p} for p in properties]}
     bounds = frame.total_bounds
     view = pdk.ViewState(longitude=float((bounds[0] + bounds[2]) / 2), latitude=float((bounds[1] + bounds[3]) / 2),
                          zoom=11, pitch=0)

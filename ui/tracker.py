@@ -362,7 +362,8 @@ def _plain(value: object) -> str:
 
 def download_csv(frame: pd.DataFrame, file_name: str, label: str, key: str, help: str | None = None) -> None:
     """A CSV download with spreadsheet formulas neutralised (cells starting = + - @ get an apostrophe)."""
-    st.download_button(label, data=to_csv_bytes(frame), file_name=file_name, mime="text/csv", key=key,
+    st.download_button(label, data=lambda: to_csv_bytes(frame), file_name=file_name, mime="text/csv", key=key,
+                       on_click="ignore",
                        icon=":material/download:", help=help)
 
 
