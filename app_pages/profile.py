@@ -61,17 +61,27 @@ def profile_row(ind, frame: pd.DataFrame) -> dict:
     }
 
 
-unavailable = []
-for topic, question in topics().items():
-    rows = []
-    for ind in (indicator(i.id) for i in catalog.CATALOG.values() if i.topic == topic):
-        try:
-            rows.append(profile_row(ind, data.ranked(city, ind.id, lang=lang())))
-        except NotAvailable as exc:
-            unavailable.append((ind, data.reason(exc)))
-    if rows:
-        st.header(question)
-        charts.text_table(pd.DataFrame(rows))
+@st.cache_data(show_spinner=False, max_entries=512)
+def figures_by_topic(city: str, hood: str, language: str):
+    """The profile's tables, one per topic question, and what is not available with why; in ``language`` (the
+    reader's, which the words above read), made once per neighborhood and language."""
+    tables, unavailable = [], []
+    for topic, question in topics().items():
+        rows = []
+        for ind in (indicator(i.id) for i in catalog.CATALOG.values() if i.topic == topic):
+            try:
+                rows.append(profile_row(ind, data.ranked(city, ind.id, lang=language)))
+            except NotAvailable as exc:
+                unavailable.append((ind, data.reason(exc)))
+        if rows:
+            tables.append((question, pd.DataFrame(rows)))
+    return tables, unavailable
+
+
+tables, unavailable = figures_by_topic(city, hood, lang())
+for question, table in tables:
+    st.header(question)
+    charts.text_table(table)
 
 st.header(_("Change over time"))
 st.subheader(_("Residents by race, 2010 and 2020 censuses"))
