@@ -21,11 +21,20 @@ def warm_up() -> None:
     page to report to its reader."""
     try:
         import pydeck  # noqa: F401
+        from streamlit import string_util
 
-        from ui import data, mapview, state  # noqa: F401
+        from ui import data, mapview, state
 
         for city in data.cities()[:1]:
-            data.snapshot(city).table("areas_neighborhoods")
+            # the landing page's default view: its figures, the city figure and the map's shapes
+            # (called with the same arguments as the page: a cache key counts the arguments given)
+            data.indicator(city, state.DEFAULT_INDICATOR, "neighborhood", None)
+            data.city_value(city, state.DEFAULT_INDICATOR, None)
+            data.vintages(city, state.DEFAULT_INDICATOR, "neighborhood")
+            data.areas(city, "neighborhood")
+            data.area_shapes(city, "neighborhood")
+        mapview.basemap_reachable()
+        string_util.is_emoji("⚖️")  # compiles Streamlit's emoji pattern, which the page icon needs
     except Exception:  # the page itself says what is wrong
         pass
 

@@ -29,7 +29,8 @@ BENCH = ROOT / "bench"
 APPS = BENCH / "apps"
 RESULTS = BENCH / "results"
 LOGS = RESULTS / "logs"
-DASHBOARD = ROOT / "dashboard.py"
+# the dashboard as scripts/dashboard.sh starts it: serve.py runs dashboard.py after a start-up step
+DASHBOARD = ROOT / "serve.py"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
