@@ -150,7 +150,7 @@ def indicator_slide(indicator_id: str) -> None:
             if margin:
                 st.caption(_("Margin of error (90%): {margin}", margin=margin))
         st.markdown(escape_markdown(ind.meaning))
-        st.markdown(f"**{_('Why it matters')}:** {escape_markdown(ind.framing)}")
+        st.markdown(_("**Why it matters:** {text}", text=escape_markdown(ind.framing)))
         period = fmt.period(result["period"].iloc[0]) if len(result) else ""
         st.html(mapview.legend_html(f"{ind.title} ({period})",
                                     mapview.legend_rows(ind, breaks, colours, frame["estimate"].min())))
@@ -171,11 +171,11 @@ def recommendation_slide(item: dict) -> None:
         col.metric(_(TRACK_TITLES[track]), item["status"][track])
     details = []
     if item["rationale"]:
-        details.append(f"**{_('Why it matters here')}:** {escape_markdown(item['rationale'])}")
+        details.append(_("**Why it matters here:** {text}", text=escape_markdown(item["rationale"])))
     if item["responsible"]:
-        details.append(f"**{_('Who must act')}:** {escape_markdown(item['responsible'])}")
+        details.append(_("**Who must act:** {text}", text=escape_markdown(item["responsible"])))
     if item["target"] is not None and not pd.isna(item["target"]):
-        details.append(f"**{_('Target date')}:** {escape_markdown(item['target'])}")
+        details.append(_("**Target date:** {text}", text=escape_markdown(item["target"])))
     if details:
         st.markdown("  \n".join(details))
 

@@ -155,7 +155,7 @@ def deck(frame, *, opacity: float = 0.8, basemap: bool = False, layer_id: str = 
     shapes = shapes if shapes is not None else shapes_of(frame)
     properties = frame[["area_id", "tip_name", "tip_value", "tip_rank", "tip_note", "fill"]].to_dict("records")
     geo = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": shapes[p["area_id"]], "properties": p} for p in properties]}
+        {"type": "Feature", "geometry": shapes[p["area_id"]], "properties": p} for p in properties]}  # i18n: not shown
     bounds = frame.total_bounds
     view = pdk.ViewState(longitude=float((bounds[0] + bounds[2]) / 2), latitude=float((bounds[1] + bounds[3]) / 2),
                          zoom=11, pitch=0)

@@ -280,7 +280,8 @@ def _change_section(brief: NeighborhoodBrief, pictures: dict[str, bytes]) -> lis
     if brief.residents_total:
         start, end = brief.residents_total
         rows = [_head([_("Group"), "2010", "2020", _("Change")])]
-        rows.append([_markup(f"<b>{text(_('Everyone'))}</b>", "cell"), _para(f"{start:,.0f}", "cell"),
+        everyone = _("Everyone")
+        rows.append([_markup(f"<b>{text(everyone)}</b>", "cell"), _para(f"{start:,.0f}", "cell"),
                      _para(f"{end:,.0f}", "cell"), _para(f"{end - start:+,.0f}", "cell")])
         rows += [[_para(g.label, "cell"), _para(f"{g.count_2010:,.0f}", "cell"), _para(f"{g.count_2020:,.0f}", "cell"),
                   _para(f"{g.count_2020 - g.count_2010:+,.0f}", "cell")] for g in brief.residents]
@@ -375,7 +376,8 @@ def _counts_table(brief: ProgressBrief) -> Table:
         colour = staticmap.STATUS_COLORS.get(status, "#999999")
         rows.append([_markup(_font("■", color=colour) + " " + text(status_label(status, brief.lang)), "cell"),
                      *(_para(str(brief.counts[t].get(status, 0)), "cell") for t in brief.counts)])
-    rows.append([_markup(f"<b>{text(_('Total'))}</b>", "cell"),
+    total = _("Total")
+    rows.append([_markup(f"<b>{text(total)}</b>", "cell"),
                  *(_markup(f"<b>{sum(brief.counts[t].values())}</b>", "cell") for t in brief.counts)])
     return _table(rows, [2.4 * inch, 1.7 * inch, 1.7 * inch], extra=[("ALIGN", (1, 0), (-1, -1), "RIGHT")])
 

@@ -81,6 +81,7 @@ def test_a_deep_link_opens_that_slide_in_spanish(present):
     assert at.metric[0].value == Words("es").value(ind, city["estimate"])
     assert at.metric[0].label.startswith("Toda la ciudad")
     assert any("margen de error" in c.value.lower() for c in at.caption)
+    assert "Por qué importa" in markdown(at) and "Why it matters" not in markdown(at)
     assert at.query_params["lang"] == "es"
 
 
