@@ -16,6 +16,20 @@ if data.open_or_explain(city) is None:
 scheme = state.param("scheme", "quantiles", mapview.SCHEMES)
 state.keep_in_url(view, scheme=None if scheme == "quantiles" else scheme)
 
+def open_clicked_profile(event) -> None:
+    """A neighborhood clicked on the map opens its profile. The selection gives the clicked feature's position in
+    the layer's data, which is the areas in order (``map_frame`` keeps their order)."""
+    picked = ((event or {}).get("selection", {}).get("indices", {}) or {}).get("areas", [])
+    if picked and level == "neighborhood":
+        # the language goes along, as the sidebar does not draw its choice into the profile's first URL
+        st.switch_page("app_pages/profile.py", query_params={
+            "hood": data.areas(city, level).iloc[picked[0]]["area_id"], "indicator": ind.id,
+            **({"lang": lang()} if lang() != "en" else {})})
+
+
+# a click reruns this page with the selection already in the widget's state: open the profile before drawing
+open_clicked_profile(st.session_state.get(f"map_{level}"))
+
 st.title(f"{data.city_name(city)}: {ind.title}")
 st.markdown(fmt.escape_markdown(ind.meaning))
 
@@ -66,12 +80,7 @@ with left:
                  sources=sources) if level == "neighborhood" else
                _("Sources: {sources} — see Methods and sources.", sources=sources))
 
-# the selection gives the clicked feature's position in the layer's data, which is `frame` in order
-picked = (event.selection.get("indices", {}) or {}).get("areas", []) if event else []
-if picked and level == "neighborhood":
-    # the language goes along, as the sidebar does not draw its choice into the profile's first URL
-    st.switch_page("app_pages/profile.py", query_params={
-        "hood": frame.iloc[picked[0]]["area_id"], "indicator": ind.id, **({"lang": lang()} if lang() != "en" else {})})
+open_clicked_profile(event)
 
 st.subheader(_("The same figures as a table"))
 AREA, ESTIMATE, MARGIN, RELIABILITY, RANK, PERIOD, NOTE = (
