@@ -18,7 +18,7 @@ from pydeck.bindings.json_tools import default_serialize
 
 from indicators import moe as moe_math
 from indicators.catalog import Indicator
-from indicators.text import escape, escape_markdown
+from indicators.text import escape
 from ui.i18n import N_, _, words
 
 

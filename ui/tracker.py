@@ -28,7 +28,7 @@ from indicators.tracker.importer import ensure_seeded
 from indicators.exports import to_csv_bytes
 from indicators.tracker.records import Recommendation, StatusVersion
 from indicators.tracker.store import Store
-from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, RESPONSES, STATUS_COLORS, STATUSES, TRACKS
+from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, RESPONSES, STATUS_COLORS, STATUSES, TRACKS  # noqa: F401  (pages read ut.STATUS_COLORS)
 from ui.i18n import N_, _, lang
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "app_pages"

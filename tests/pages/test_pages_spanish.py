@@ -12,14 +12,12 @@ import string
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from indicators import catalog, compute, i18n
 from indicators.text import Words
 
 ROOT = Path(__file__).resolve().parents[2]
-DASHBOARD = str(ROOT / "dashboard.py")
 HOOD = "Bloomfield"
 es = Words("es")
 EVIDENCE_FILES = ("app_pages/map.py", "app_pages/profile.py", "app_pages/compare.py", "app_pages/growth.py",
@@ -27,26 +25,9 @@ EVIDENCE_FILES = ("app_pages/map.py", "app_pages/profile.py", "app_pages/compare
 
 
 @pytest.fixture
-def open_spanish(tmp_path, monkeypatch):
-    """Open a page with ``?lang=es`` and further query parameters, as a shared link would, and return the
-    finished AppTest (a fresh tracker store and empty caches for each test)."""
-    monkeypatch.setenv("HRC_TRACKER_URL", f"sqlite:///{tmp_path / 'tracker.sqlite'}")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-    def run(page: str, **params: str) -> AppTest:
-        at = AppTest.from_file(DASHBOARD, default_timeout=120)
-        at.query_params["lang"] = "es"
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.switch_page(page)
-        at.run()
-        assert not at.exception, [e.message for e in at.exception]
-        return at
-
-    yield run
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def open_spanish(deep_link):
+    """Open a page with ``?lang=es`` and further query parameters, as a shared link would."""
+    return lambda page, **params: deep_link(page, lang="es", **params)
 
 
 def english_labels() -> set[str]:

@@ -4,10 +4,8 @@ previous, the slide and the language in the URL, no sidebar."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from indicators import catalog, compute
@@ -18,29 +16,13 @@ from indicators.tracker.importer import ensure_seeded
 from indicators.tracker.store import PriorityItem, Store
 from tests.conftest import COMMITTED_SNAPSHOT
 
-DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 ON_MAP = [i.id for i in catalog.available("neighborhood")]
 HOSTILE = '=HYPERLINK("http://x") **bold** [click](javascript:alert(1)) &lt;b&gt;'  # markup itself is refused by the store
 
 
 @pytest.fixture
-def present(tmp_path, monkeypatch):
-    monkeypatch.setenv("HRC_TRACKER_URL", f"sqlite:///{tmp_path / 'tracker.sqlite'}")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-    def run(**params: str) -> AppTest:
-        at = AppTest.from_file(DASHBOARD, default_timeout=120)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.switch_page("app_pages/present.py")
-        at.run()
-        assert not at.exception, [e.message for e in at.exception]
-        return at
-
-    yield run
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def present(deep_link):
+    return lambda **params: deep_link("app_pages/present.py", **params)
 
 
 def markdown(at: AppTest) -> str:
