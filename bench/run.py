@@ -170,7 +170,7 @@ def main(argv=None) -> int:
         print(f"\nthe machine was busy (1-minute load average above its {os.cpu_count()} CPUs at the start or the end "
               "of a figure) during: " + ", ".join(f"{g} {v}" for g, v in busy.items())
               + " — absolute times are inflated; ratios less so")
-    print(f"\nwhole run {elapsed:.0f} s; results in {RESULTS / 'latest.json'}")
+    print(f"\nwhole run {elapsed:.0f} s; results in {(RESULTS / 'latest.json').relative_to(ROOT)}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     record = {"finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "seconds": round(elapsed),
               "quick": args.quick, "only": sorted(args.groups), "runs": args.runs, "machine": _machine(),
