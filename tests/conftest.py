@@ -1,4 +1,5 @@
-"""Fixtures shared by the library tests: where the real publishers' files are, and the committed snapshot.
+"""Fixtures shared by the library tests: where the real publishers' files are, the committed snapshot, and
+HTTP sessions for the loaders (which only ever meet recorded answers).
 
 The real data sit in a folder ``shared/data`` beside the repository (see its README and PROVENANCE files);
 tests that read it skip when it is absent. The committed Pittsburgh snapshot is opened once per session.
@@ -9,6 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import requests
+
+from indicators import http
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO / ".." / "shared" / "data"
@@ -36,3 +40,34 @@ def snapshot():
     from indicators.snapshot import open_snapshot
 
     return open_snapshot(COMMITTED_SNAPSHOT)
+
+
+# HTTP sessions for the loader tests (recorded answers, never the network)
+@pytest.fixture
+def census_session(tmp_path, monkeypatch):
+    """A fresh cached HTTP session in a temporary folder, online, with no Census key in the environment."""
+    monkeypatch.delenv("CENSUS_API_KEY", raising=False)
+    http.set_offline(False)
+    session = http.new_session(tmp_path / "census-http-cache.sqlite")
+    yield session
+    session.close()
+    http.set_offline(None)
+
+
+@pytest.fixture
+def tiger_session(tmp_path):
+    """A fresh cached HTTP session in a temporary folder, online."""
+    http.set_offline(False)
+    session = http.new_session(tmp_path / "tiger-http-cache.sqlite")
+    yield session
+    session.close()
+    http.set_offline(None)
+
+
+@pytest.fixture
+def plain_session():
+    """A plain requests session, online: no cache shared between tests and no retry back-off on 5xx answers."""
+    http.set_offline(False)
+    with requests.Session() as sess:
+        yield sess
+    http.set_offline(None)

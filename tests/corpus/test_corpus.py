@@ -25,13 +25,11 @@ import shutil
 import socket
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 import pytest
-import requests
 import responses
 
-from indicators import build_steps, geography, http
+from indicators import build_steps, geography
 from indicators.config import load_city
 from indicators.exports import FORMULA_PREFIXES, to_csv_bytes
 from indicators.snapshot import build_snapshot, open_snapshot, sha256_file
@@ -67,26 +65,6 @@ def assert_clear(error: BaseException, expected: type[BaseException], words: lis
     assert "Traceback" not in message and "\n" not in message.strip()
     for word in words:
         assert word in message, f"{word!r} not in {message!r}"
-
-
-@pytest.fixture
-def plain_session():
-    """A plain requests session, online: no shared cache and no retry back-off."""
-    http.set_offline(False)
-    with requests.Session() as session:
-        yield session
-    http.set_offline(None)
-
-
-@pytest.fixture
-def cached_session(tmp_path, monkeypatch):
-    """The library's cached session on a temporary file, online, with no Census key in the environment."""
-    monkeypatch.delenv("CENSUS_API_KEY", raising=False)
-    http.set_offline(False)
-    session = http.new_session(tmp_path / "http-cache.sqlite")
-    yield session
-    session.close()
-    http.set_offline(None)
 
 
 # =========================================================================================== 1. loaders
@@ -252,13 +230,13 @@ def test_a_ckan_answer_cut_off_mid_record_is_not_taken_for_data(plain_session):
 
 
 @responses.activate
-def test_a_census_answer_of_an_empty_list_means_no_data_and_is_not_kept_in_the_cache(cached_session):
+def test_a_census_answer_of_an_empty_list_means_no_data_and_is_not_kept_in_the_cache(census_session):
     responses.get(CENSUS_2016, body=corpus("census/empty_list.json").read_text(), status=200,
                   content_type="application/json")
     for attempt in (1, 2):
         with pytest.raises(census.CensusNoData) as info:
             census.fetch_acs(["B19013_001"], year=2016, state="42", county="003", key="k" * 40,
-                             session=cached_session)
+                             session=census_session)
         assert_clear(info.value, census.CensusNoData, ["empty list: no data"])
         assert "k" * 40 not in str(info.value)
         # asked again the second time: the empty answer was not served from the cache
