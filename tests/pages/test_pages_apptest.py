@@ -8,10 +8,8 @@ formatted the way the pages format them (their arithmetic is checked in tests/te
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from indicators import catalog, compute
@@ -23,34 +21,13 @@ from indicators.text import Words
 
 fmt = Words("en")
 
-DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 HOOD = "Bloomfield"
 
 
 @pytest.fixture
-def open_page(tmp_path, monkeypatch):
-    """Run the dashboard, switch to a page with query parameters, and return the finished AppTest.
-
-    The UPR tracker store is a fresh SQLite file per test (seeded from the snapshot on first use), and the
-    caches are emptied so no test sees another test's store.
-    """
-    monkeypatch.setenv("HRC_TRACKER_URL", f"sqlite:///{tmp_path / 'tracker.sqlite'}")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-    def run(page: str, **params: str) -> AppTest:
-        at = AppTest.from_file(DASHBOARD, default_timeout=120)
-        at.run()
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.switch_page(page)
-        at.run()
-        assert not at.exception, [e.message for e in at.exception]
-        return at
-
-    yield run
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def open_page(deep_link):
+    """Open a page with query parameters as a shared link would (a fresh tracker store and empty caches)."""
+    return deep_link
 
 
 def table_rows(at: AppTest, first_column: str = "Indicator") -> dict[str, dict]:
