@@ -11,8 +11,7 @@ import math
 import pytest
 
 from indicators.snapshot import open_snapshot
-from tests.browser.helpers import (CHROMIUM, CHROMIUM_ARGS, assert_no_exception, require_chromium, running_app,
-                                   screenshot, wait_rendered)
+from tests.browser.helpers import assert_no_exception, running_app, screenshot, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -21,20 +20,14 @@ PAGES = ["", "profile?hood=Bloomfield", "compare", "growth", "methods", "recomme
 
 
 @pytest.fixture(scope="module")
-def browser_page(tmp_path_factory):
-    require_chromium()
-    playwright = pytest.importorskip("playwright.sync_api")
-    store = tmp_path_factory.mktemp("store") / "tracker.sqlite"
-    with running_app({"HRC_TRACKER_URL": f"sqlite:///{store}"}) as url:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.base_url = url
-            # the first request runs the entry point, as a visitor's first visit would
-            page.goto(url)
-            wait_rendered(page)
-            yield page
-            browser.close()
+def browser_page(app_browser):
+    page = app_browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.base_url = app_browser.base_url
+    # the first request runs the entry point, as a visitor's first visit would
+    page.goto(page.base_url)
+    wait_rendered(page)
+    yield page
+    page.close()
 
 
 @pytest.mark.parametrize("path", PAGES)

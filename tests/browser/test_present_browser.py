@@ -9,24 +9,15 @@ from __future__ import annotations
 import pytest
 
 from indicators import catalog
-from tests.browser.helpers import (CHROMIUM, CHROMIUM_ARGS, assert_no_exception, require_chromium, running_app,
-                                   screenshot, wait_rendered)
+from tests.browser.helpers import assert_no_exception, screenshot, wait_rendered
 
 pytestmark = pytest.mark.browser
 ON_MAP = [i.id for i in catalog.available("neighborhood")]
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    require_chromium()
-    playwright = pytest.importorskip("playwright.sync_api")
-    store = tmp_path_factory.mktemp("store") / "tracker.sqlite"
-    with running_app({"HRC_TRACKER_URL": f"sqlite:///{store}"}) as url:
-        with playwright.sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            chromium.base_url = url
-            yield chromium
-            chromium.close()
+def browser(app_browser):
+    return app_browser
 
 
 def open_page(browser, path: str, width: int = 1600, height: int = 900):
