@@ -4,9 +4,9 @@ disparities between groups that the snapshot can show."""
 import pandas as pd
 import streamlit as st
 
-from indicators import catalog
-from indicators.compute import NotAvailable
-from indicators.exports import to_csv_bytes
+from indicators.metrics import catalog
+from indicators.metrics.compute import NotAvailable
+from indicators.core.exports import to_csv_bytes
 from ui import charts, data, state
 from ui.i18n import _, indicator, lang, words
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from indicators.exports import to_csv_bytes
-from indicators.compute import NotAvailable
+from indicators.core.exports import to_csv_bytes
+from indicators.metrics.compute import NotAvailable
 from ui import data, mapview, state
 from ui.i18n import _, indicator, lang, words
 

@@ -4,8 +4,8 @@ how the figures are made, what is missing, the snapshot's tables and downloads o
 import pandas as pd
 import streamlit as st
 
-from indicators import catalog
-from indicators.snapshot_schema import SCHEMA_VERSION, TABLES, describe_markdown
+from indicators.metrics import catalog
+from indicators.snapshot.schema import SCHEMA_VERSION, TABLES, describe_markdown
 from ui import data, state
 from ui.i18n import N_, _, indicator, lang, topics, words
 

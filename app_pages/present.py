@@ -9,9 +9,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from indicators import catalog
-from indicators.compute import NotAvailable
-from indicators.text import escape_markdown
+from indicators.metrics import catalog
+from indicators.metrics.compute import NotAvailable
+from indicators.metrics.text import escape_markdown
 from indicators.tracker.progress import overview_table
 from ui import data, mapview, state
 from ui import i18n as ui18n

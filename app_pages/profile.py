@@ -4,8 +4,9 @@ UPR recommendations on the same theme."""
 import pandas as pd
 import streamlit as st
 
-from indicators import catalog, moe
-from indicators.compute import NotAvailable
+from indicators.metrics import catalog
+from indicators.core import moe
+from indicators.metrics.compute import NotAvailable
 from indicators.tracker.validation import NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
 from ui import briefs, charts, data, state
 from ui.i18n import N_, _, indicator, lang, topics, words

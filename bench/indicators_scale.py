@@ -5,7 +5,7 @@ in the snapshot's ``measures`` layout with ``households``, ``renter_hh`` and ``r
 MOEs, and tract → area weights to about 25,000 areas (most tracts in one area, some split between two or three),
 in the ``weights_tract_neighborhood`` layout.
 
-It times :func:`indicators.housing.rent_burden_share` at tract level and at the aggregated (neighborhood) level,
+It times :func:`indicators.metrics.housing.rent_burden_share` at tract level and at the aggregated (neighborhood) level,
 the median of 5 runs each, beside two baselines measured in the same run on the same frames:
 
 - tract level: a plain pandas ``groupby(["area_id", "measure"]).sum()`` over the measures frame;
@@ -27,7 +27,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indicators import housing  # noqa: E402
+from indicators.metrics import housing  # noqa: E402
 
 N_TRACTS = 85_000
 N_AREAS = 25_000

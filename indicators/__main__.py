@@ -1,3 +1,3 @@
-from indicators.cli import main
+from indicators.cli.main import main
 
 raise SystemExit(main())

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from indicators import http
+from indicators.sources import http
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO / ".." / "shared" / "data"
@@ -37,7 +37,7 @@ def pittsburgh_raw(shared_data) -> Path:
 @pytest.fixture(scope="session")
 def snapshot():
     """The committed Pittsburgh snapshot, opened (and verified) once per session."""
-    from indicators.snapshot import open_snapshot
+    from indicators.snapshot.read import open_snapshot
 
     return open_snapshot(COMMITTED_SNAPSHOT)
 

@@ -1,7 +1,7 @@
 """The printed briefs: a neighborhood brief and a progress brief, as PDF and slides, in English and Spanish.
 
 The produced files are opened as a reader's software would (pypdf, python-pptx) and their text must hold the
-snapshot's figures as :class:`indicators.text.Words` puts them — computed here from the committed snapshot, not
+snapshot's figures as :class:`indicators.metrics.text.Words` puts them — computed here from the committed snapshot, not
 written down — with the margins of error, the sources and their vintages, both statuses of the recommendations,
 and notes people typed shown exactly as typed. Page 1 of each PDF is drawn to a PNG in ``screenshots/`` with
 pdftoppm, for people to look at.
@@ -20,11 +20,12 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from indicators import briefs, catalog, compute
+from indicators import briefs
+from indicators.metrics import catalog, compute
 from indicators.briefs import content, slides
-from indicators.briefs.cli import main as brief_cli
-from indicators.i18n import translator
-from indicators.text import Words
+from indicators.cli.brief import main as brief_cli
+from indicators.core.i18n import translator
+from indicators.metrics.text import Words
 from indicators.tracker.auth import Actor
 from indicators.tracker.progress import overview_table
 
@@ -395,7 +396,7 @@ def test_progress_page_one_shows_the_status_chart(progress, tmp_path):
 
 
 def test_file_names_and_words_stay_safe():
-    from indicators.briefs.cli import file_stem
+    from indicators.briefs import file_stem
 
     assert file_stem("brief", "pittsburgh", "../../etc/passwd", "es") == "brief-pittsburgh-etc-passwd-es"
     assert re.fullmatch(r"[a-z0-9-]+", file_stem("progress", "1", "Vivienda <primero> & ya"))

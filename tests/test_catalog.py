@@ -13,10 +13,10 @@ import tomllib
 import numpy as np
 import pytest
 
-from indicators import catalog
-from indicators.catalog import DIRECTIONS, LEVELS, UNITS, CatalogError
-from indicators.compute import REGISTRY, NotAvailable, compute
-from indicators.frames import RESULT_COLUMNS
+from indicators.metrics import catalog
+from indicators.metrics.catalog import DIRECTIONS, LEVELS, UNITS, CatalogError
+from indicators.metrics.compute import REGISTRY, NotAvailable, compute
+from indicators.core.frames import RESULT_COLUMNS
 
 TEXT_PARTS = ("title", "meaning", "right", "framing", "formula", "universe")
 REQUIRED_PARTS = ("topic", *TEXT_PARTS, "unit", "direction", "sources", "levels")

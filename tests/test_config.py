@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.config import CITIES_DIR, ConfigError, available_cities, load_city, load_text
+from indicators.core.config import CITIES_DIR, ConfigError, available_cities, load_city, load_text
 
 PITTSBURGH_TOML = CITIES_DIR / "pittsburgh.toml"
 

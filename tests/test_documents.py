@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from indicators.cli import sources_markdown
-from indicators.snapshot import open_snapshot
-from indicators.snapshot_schema import describe_markdown
+from indicators.cli.main import sources_markdown
+from indicators.snapshot.read import open_snapshot
+from indicators.snapshot.schema import describe_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,7 +4,7 @@ import io
 
 import pandas as pd
 
-from indicators.exports import to_csv_bytes
+from indicators.core.exports import to_csv_bytes
 
 
 def test_formula_text_is_neutralised_in_string_columns_and_numbers_are_kept():

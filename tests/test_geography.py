@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from indicators import geography
-from indicators.config import load_city
+from indicators.core import geography
+from indicators.core.config import load_city
 
 #: metres in CONUS Albers (EPSG:5070), a point near Pittsburgh, so areas are the plain products of side lengths
 X0, Y0 = 1_330_000.0, 2_060_000.0

@@ -13,7 +13,7 @@ import responses
 from responses import matchers
 from responses.registries import OrderedRegistry
 
-from indicators import http
+from indicators.sources import http
 
 SECRET = "SECRET123"
 API = "https://api.census.gov/data/2024/acs/acs5"

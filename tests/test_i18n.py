@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from indicators import catalog, i18n
-from indicators.compute import NotAvailable
-from indicators.text import Words
+from indicators.metrics import catalog
+from indicators.core import i18n
+from indicators.metrics.compute import NotAvailable
+from indicators.metrics.text import Words
 
 ROOT = Path(__file__).resolve().parent.parent
 LANG = "es"
@@ -183,9 +184,9 @@ def test_marked_messages_are_literal():
 
 def test_every_note_and_period_the_snapshot_produces_has_a_spanish_form(snapshot):
     """The library writes notes and periods in English; each one it produces must match a form in
-    ``indicators.text.NOTE_FORMS`` (or be a plain year or range), so it can be said in Spanish."""
-    from indicators import compute
-    from indicators.text import NOTE_FORMS, PERIOD_RANGE
+    ``indicators.metrics.text.NOTE_FORMS`` (or be a plain year or range), so it can be said in Spanish."""
+    from indicators.metrics import compute
+    from indicators.metrics.text import NOTE_FORMS, PERIOD_RANGE
 
     notes, periods = set(), set()
     for ind in catalog.available():

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.compute import compute
+from indicators.metrics.compute import compute
 
 ZIP_FILE = "evictions/ets_pittsburgh_map_zip_12mo_2022-12_to_2023-11.csv"
 MONTHLY_FILE = "evictions/ets_pittsburgh_barchart_monthly_county.csv"

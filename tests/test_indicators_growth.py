@@ -8,9 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from indicators import growth
-from indicators.compute import compute
-from indicators.moe import periods_overlap
+from indicators.metrics import growth
+from indicators.metrics.compute import compute
+from indicators.core.moe import periods_overlap
 
 
 @pytest.fixture(scope="module")

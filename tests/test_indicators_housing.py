@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import frames, housing
-from indicators.compute import NotAvailable, compute
-from indicators.geography import apportion_counts
+from indicators.core import frames
+from indicators.metrics import housing
+from indicators.metrics.compute import NotAvailable, compute
+from indicators.core.geography import apportion_counts
 
 TRACT = "42003020100"
 HOOD = "Bloomfield"
@@ -230,7 +231,7 @@ def test_city_and_county_rent_burden_are_the_published_2024_rows(snapshot, city_
 
 
 def _on_map(snapshot, indicator_id: str) -> pd.DataFrame:
-    from indicators.compute import on_map_tracts
+    from indicators.metrics.compute import on_map_tracts
 
     return on_map_tracts(compute(snapshot, indicator_id, "tract"), snapshot, indicator_id)
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.compute import NotAvailable, compute, on_map_tracts
+from indicators.metrics.compute import NotAvailable, compute, on_map_tracts
 
 TRACT = "42003020100"
 

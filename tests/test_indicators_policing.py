@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indicators.compute import compute
-from indicators.config import load_city
+from indicators.metrics.compute import compute
+from indicators.core.config import load_city
 
 HOOD = "Carrick"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indicators.compute import compute
+from indicators.metrics.compute import compute
 
 HOOD = "Carrick"
 

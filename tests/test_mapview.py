@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import catalog, compute
+from indicators.metrics import catalog, compute
 from ui import mapview
 
 LEVELS = [(i.id, level) for i in catalog.available() for level in ("neighborhood", "tract") if level in i.levels]

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators import moe
-from indicators.moe import (
+from indicators.core import moe
+from indicators.core.moe import (
     CAUTION, RELIABLE, SENTINELS, UNKNOWN, UNRELIABLE, Z90, clean_sentinels, coefficient_of_variation,
     difference_z, median_from_distribution, median_moe_from_distribution, moe_difference, moe_product,
     moe_proportion, moe_ratio, moe_sum, moe_sum_of, moe_weighted_sum, periods_overlap, reliability,

@@ -16,10 +16,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from indicators import snapshot as snapshot_module
-from indicators.config import load_city
-from indicators.snapshot import BuildContext, SnapshotError, build_snapshot, open_snapshot, sha256_file
-from indicators.snapshot_schema import SCHEMA_VERSION, TABLES
+from indicators.build import run as build_run
+from indicators.core.config import load_city
+from indicators.build.context import BuildContext
+from indicators.snapshot.read import SnapshotError, open_snapshot, sha256_file
+from indicators.build.run import build_snapshot
+from indicators.snapshot.schema import SCHEMA_VERSION, TABLES
 from tests.conftest import COMMITTED_SNAPSHOT, PITTSBURGH_RAW
 
 #: fields of an arrest record that identify a person or a place finer than a neighborhood: as published
@@ -185,7 +187,7 @@ def test_snapshot_that_fails_its_read_back_is_not_swapped_in(pittsburgh_raw, pre
         written.extend(p.name for p in Path(path).iterdir())
         raise SnapshotError("read-back refused for the test")
 
-    monkeypatch.setattr(snapshot_module, "open_snapshot", refuse)
+    monkeypatch.setattr(build_run, "open_snapshot", refuse)
     before = _checksums(previous_snapshot)
     with pytest.raises(SnapshotError, match="read-back refused"):
         build_snapshot("pittsburgh", from_dir=pittsburgh_raw, out=previous_snapshot, progress=lambda _msg: None)

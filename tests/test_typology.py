@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import typology as t
+from indicators.metrics import typology as t
 
 TRACTS_2024 = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "pittsburgh" / "acs"
                / "acs5_2020-2024_tracts2020_allegheny_visionpitts.csv")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from indicators import compute
+from indicators.metrics import compute
 
 
 def test_deprivation_index_offers_its_three_releases_and_each_keeps_its_tract_lines(snapshot):

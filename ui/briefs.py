@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators import briefs
-from indicators.briefs.cli import file_stem
+from indicators.briefs import file_stem
 from ui import data
 from ui.i18n import _, lang
 

@@ -11,8 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators.catalog import Indicator
-from indicators.text import escape, escape_markdown
+from indicators.metrics.catalog import Indicator
+from indicators.metrics.text import escape, escape_markdown
 from ui.i18n import _, words
 
 

@@ -12,11 +12,12 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from indicators import catalog, compute, moe, stability
-from indicators.config import available_cities, load_city
-from indicators.exports import to_csv_bytes
-from indicators.i18n import N_, translator
-from indicators.snapshot import Snapshot, SnapshotError, default_snapshot_dir, open_snapshot
+from indicators.metrics import catalog, compute, stability
+from indicators.core import moe
+from indicators.core.config import available_cities, load_city
+from indicators.core.exports import to_csv_bytes
+from indicators.core.i18n import N_, translator
+from indicators.snapshot.read import Snapshot, SnapshotError, default_snapshot_dir, open_snapshot
 from ui.i18n import _, lang
 
 
@@ -113,7 +114,7 @@ def open_or_explain(city: str) -> Snapshot | None:
 
 
 def reason(exc: Exception) -> str:
-    """Why the snapshot cannot serve an indicator (a :class:`indicators.compute.NotAvailable`), in the reader's
+    """Why the snapshot cannot serve an indicator (a :class:`indicators.metrics.compute.NotAvailable`), in the reader's
     language where the exception can say it in one (``exc.message(lang)``), else as the library worded it."""
     message = getattr(exc, "message", None)
     return message(lang()) if callable(message) else str(exc)
@@ -155,8 +156,8 @@ def ranked(city: str, indicator_id: str, level: str = "neighborhood", *, lang: s
 
 @st.cache_data(show_spinner=False)
 def series(city: str, measure: str, level: str) -> pd.DataFrame:
-    """Every ACS release of a city or county measure (:func:`indicators.growth.series`)."""
-    from indicators import growth
+    """Every ACS release of a city or county measure (:func:`indicators.metrics.growth.series`)."""
+    from indicators.metrics import growth
 
     return growth.series(snapshot(city).table("measures"), measure, level=level)
 
@@ -164,8 +165,8 @@ def series(city: str, measure: str, level: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def change(city: str, measure: str, level: str) -> pd.DataFrame:
     """Change of a city or county measure between non-overlapping ACS periods, with its significance
-    (:func:`indicators.growth.change_between_periods`)."""
-    from indicators import growth
+    (:func:`indicators.metrics.growth.change_between_periods`)."""
+    from indicators.metrics import growth
 
     return growth.change_between_periods(snapshot(city).table("measures"), measure, level=level)
 
@@ -176,7 +177,7 @@ RACE_GROUPS = stability.RACE_GROUPS
 @st.cache_data(show_spinner=False)
 def population_change_by_group(city: str, level: str = "neighborhood") -> pd.DataFrame:
     """Decennial residents 2010 and 2020 per area and race group, with the change
-    (:func:`indicators.stability.population_change`): ``area_id, group, label, count_2010, count_2020,
+    (:func:`indicators.metrics.stability.population_change`): ``area_id, group, label, count_2010, count_2020,
     change, change_share, note``."""
     population = snapshot(city).table("population_by_race")
     frames = []
@@ -199,7 +200,7 @@ EVICTION_GROUPS = {label: label for label in (N_("White"), N_("Black"), N_("Lati
 #: geography levels as words in a sentence ("available for: city, county")
 LEVEL_WORDS = {"neighborhood": N_("neighborhood"), "tract": N_("tract"), "city": N_("city"),
                "county": N_("county"), "zip": N_("ZIP code")}
-#: reliability classes of :mod:`indicators.moe` as shown in tables
+#: reliability classes of :mod:`indicators.core.moe` as shown in tables
 RELIABILITY = {moe.RELIABLE: N_("reliable"), moe.CAUTION: N_("use with caution"), moe.UNRELIABLE: N_("unreliable"),
                moe.UNKNOWN: N_("unknown")}
 
@@ -232,14 +233,14 @@ def arrests_by_race(city: str, *, lang: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def evictions_by_group(city: str) -> pd.DataFrame:
-    from indicators.evictions import by_group_vs_baseline
+    from indicators.metrics.evictions import by_group_vs_baseline
 
     return by_group_vs_baseline(table(city, "evictions_by_group"))
 
 
 @st.cache_data(show_spinner=False)
 def low_income_renter_burden(city: str) -> pd.DataFrame:
-    from indicators.housing import low_income_renter_burden as burden
+    from indicators.metrics.housing import low_income_renter_burden as burden
 
     snap = snapshot(city)
     return burden(snap.table("measures"), snap.table("weights_tract_neighborhood"))

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators import catalog, i18n, text
-from indicators.i18n import LANGUAGES, N_  # noqa: F401  (N_ marks labels kept in constants)
+from indicators.metrics import catalog, text
+from indicators.core import i18n
+from indicators.core.i18n import LANGUAGES, N_  # noqa: F401  (N_ marks labels kept in constants)
 
 KEY = "sb_lang"
 

@@ -16,9 +16,9 @@ import shapely
 from pydeck.bindings import deck as pydeck_deck
 from pydeck.bindings.json_tools import default_serialize
 
-from indicators import moe as moe_math
-from indicators.catalog import Indicator
-from indicators.text import escape
+from indicators.core import moe as moe_math
+from indicators.metrics.catalog import Indicator
+from indicators.metrics.text import escape
 from ui.i18n import N_, _, words
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators import catalog
+from indicators.metrics import catalog
 from ui import i18n
 from ui.i18n import N_, _
 

@@ -21,11 +21,11 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 import streamlit as st
 
-from indicators.config import DEFAULT_CITY
+from indicators.core.config import DEFAULT_CITY
 from indicators.tracker.db import resolve_url
 from indicators.tracker.errors import ConflictError, ValidationError, in_language, message_of
 from indicators.tracker.importer import ensure_seeded
-from indicators.exports import to_csv_bytes
+from indicators.core.exports import to_csv_bytes
 from indicators.tracker.records import Recommendation, StatusVersion
 from indicators.tracker.store import Store
 from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, RESPONSES, STATUS_COLORS, STATUSES, TRACKS  # noqa: F401  (pages read ut.STATUS_COLORS)
@@ -238,7 +238,7 @@ def current_city() -> str:
 
 def city_name(city: str) -> str:
     try:
-        from indicators.config import load_city
+        from indicators.core.config import load_city
 
         return load_city(city).name
     except Exception:
@@ -248,7 +248,7 @@ def city_name(city: str) -> str:
 def indicator_title(indicator_id: str) -> str:
     """The catalog title of an indicator in the reader's language, or its id when the catalog does not know it."""
     try:
-        from indicators.catalog import CATALOG, get
+        from indicators.metrics.catalog import CATALOG, get
 
         return get(indicator_id, lang()).title if indicator_id in CATALOG else indicator_id
     except Exception:
@@ -257,7 +257,7 @@ def indicator_title(indicator_id: str) -> str:
 
 def indicator_choices() -> dict[str, str]:
     try:
-        from indicators.catalog import CATALOG, get
+        from indicators.metrics.catalog import CATALOG, get
 
         return {i: get(i, lang()).title for i in CATALOG}
     except Exception:

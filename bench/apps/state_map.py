@@ -22,8 +22,8 @@ from shapely.geometry import Polygon
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from indicators import catalog  # noqa: E402
-from indicators import moe as moe_math  # noqa: E402
+from indicators.metrics import catalog  # noqa: E402
+from indicators.core import moe as moe_math  # noqa: E402
 from ui import mapview  # noqa: E402
 
 N_TRACTS = 3_400

@@ -4,12 +4,14 @@ PDF handout (reportlab) and a slide deck (python-pptx), in English or Spanish, d
 - :mod:`indicators.briefs.content` gathers the figures from the snapshot and the tracker store into plain records;
 - :mod:`indicators.briefs.staticmap` draws the locator map and the charts with matplotlib (Agg);
 - :mod:`indicators.briefs.pdf` and :mod:`indicators.briefs.slides` lay them out;
-- :mod:`indicators.briefs.cli` adds ``python -m indicators brief``.
+- :mod:`indicators.cli.brief` adds ``python -m indicators brief``.
 
 No Streamlit here: the app's download buttons are in ``ui/briefs.py``.
 """
 
 from __future__ import annotations
+
+import re
 
 from indicators.briefs.content import (  # noqa: F401
     NeighborhoodBrief,
@@ -42,3 +44,9 @@ def progress_pptx(brief: ProgressBrief) -> bytes:
     from indicators.briefs.slides import progress_pptx as build
 
     return build(brief)
+
+
+def file_stem(*parts: str) -> str:
+    """A safe file name from any text: letters, digits and dashes only."""
+    joined = "-".join(re.sub(r"[^A-Za-z0-9]+", "-", p).strip("-").lower() for p in parts if p)
+    return joined[:120] or "brief"

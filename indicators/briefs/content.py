@@ -1,10 +1,10 @@
 """What a brief says: the figures gathered from the snapshot and the tracker store into plain records, already in
 words in the brief's language (the PDF and the slides only lay them out).
 
-Every figure comes from the snapshot through :mod:`indicators.compute`; where the snapshot has none, the record
+Every figure comes from the snapshot through :mod:`indicators.metrics.compute`; where the snapshot has none, the record
 says so. Neighborhood names, source titles, UPR themes and recommendation texts stay as published (in English);
 everything else is translated with ``_ = translator(lang)``, indicator text with ``catalog.get(id, lang)`` and
-figures with :class:`indicators.text.Words`.
+figures with :class:`indicators.metrics.text.Words`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import catalog, compute, stability
-from indicators.i18n import N_, normalise, translator
-from indicators.snapshot import Snapshot
-from indicators.text import Words, missing
+from indicators.metrics import catalog, compute, stability
+from indicators.core.i18n import N_, normalise, translator
+from indicators.snapshot.read import Snapshot
+from indicators.metrics.text import Words, missing
 from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
 
 #: the figures a brief puts first ("at a glance"): people-centered, each beside the city's
@@ -434,7 +434,7 @@ def open_store(url: str | None = None, *, snapshot: Snapshot | None = None):
     url``, else the project's SQLite file), seeded from the snapshot's recommendations when empty."""
     from indicators.tracker.importer import ensure_seeded
     from indicators.tracker.store import Store
-    from indicators.tracker_cli import configured_store_url
+    from indicators.tracker.db import configured_store_url
 
     store = Store.open(url, configured=configured_store_url())
     if snapshot is not None and store.count_recommendations() == 0:

@@ -42,7 +42,7 @@ from indicators.briefs.content import (
     track_label,
     unavailable_words,
 )
-from indicators.i18n import translator
+from indicators.core.i18n import translator
 
 FONT = "DejaVuSans"
 PAGE_W, PAGE_H = letter

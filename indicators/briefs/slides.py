@@ -27,7 +27,7 @@ from indicators.briefs.content import (
     status_label,
     track_label,
 )
-from indicators.i18n import translator
+from indicators.core.i18n import translator
 
 FONT = "Calibri"  # i18n: not shown
 SLIDE_W, SLIDE_H = 13.333, 7.5

@@ -16,8 +16,8 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 from matplotlib.patheffects import withStroke  # noqa: E402
 
-from indicators.i18n import translator  # noqa: E402
-from indicators.text import missing  # noqa: E402
+from indicators.core.i18n import translator  # noqa: E402
+from indicators.metrics.text import missing  # noqa: E402
 from indicators.tracker.validation import STATUS_COLORS  # noqa: E402  (the tracker pages use the same)
 
 INK = "#1d2b3a"

@@ -7,9 +7,9 @@ layout ``area_id, measure, estimate, moe, note`` and the snapshot stores them al
 Each measure is data (:class:`Measure`): the ACS variables added up as its numerator, those added up
 as its denominator, and its kind:
 
-- ``count``: the sum of the numerator cells, ``MOE = √(Σ MOEᵢ²)`` (:func:`indicators.moe.moe_sum`);
+- ``count``: the sum of the numerator cells, ``MOE = √(Σ MOEᵢ²)`` (:func:`indicators.core.moe.moe_sum`);
 - ``share``: ``p = ΣX / ΣY`` with the ACS proportion MOE ``√(MOE_X² − p²·MOE_Y²) / Y``, and the ratio
-  formula where the term under the root is negative (:func:`indicators.moe.moe_proportion`); the
+  formula where the term under the root is negative (:func:`indicators.core.moe.moe_proportion`); the
   share is clipped to [0, 1] (its MOE is not) and a denominator of 0 gives no share;
 - ``median`` and ``mean``: one published cell, estimate and MOE as published (a median cannot be
   derived from other cells; a top- or bottom-coded one keeps its bound and gets no MOE).
@@ -29,7 +29,7 @@ Added for the dashboard, not in the published table:
   because the bins move, over ``B25038_001``);
 - ``b19001_001`` ... ``b19001_017`` (household income) and ``b25063_001`` ... (gross rent; 27 cells
   from 2015 on, 24 before): the distributions as raw counts, so that medians of neighbourhoods can be
-  re-estimated from summed bins (:func:`distribution_bins`, :func:`indicators.moe.median_from_distribution`).
+  re-estimated from summed bins (:func:`distribution_bins`, :func:`indicators.core.moe.median_from_distribution`).
 
 Estimates are not rounded here (the published table rounds counts to whole numbers and shares to
 4 decimals).
@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 import requests
 
-from indicators import moe
+from indicators.core import moe
 from indicators.sources import census
 
 log = logging.getLogger(__name__)
@@ -199,7 +199,7 @@ def distribution_bins(table: str, year: int) -> pd.DataFrame:
     Returns ``measure, variable, lower, upper``: dollars, each bin read as ``[lower, upper)`` (so
     "$10,000 to $14,999" is 10,000-15,000) and the top bin open (``upper`` infinite). The lowest bins
     start at 0. Totals and the "no cash rent" cell are not bins. The bounds go with the counts to
-    :func:`indicators.moe.median_from_distribution` once the counts of several tracts are added up.
+    :func:`indicators.core.moe.median_from_distribution` once the counts of several tracts are added up.
     """
     year = _check_year(year)
     if table == "B19001":

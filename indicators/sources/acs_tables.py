@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from indicators.moe import clean_sentinels
+from indicators.core.moe import clean_sentinels
 from indicators.sources import csvfile
 
 #: measures that are medians or averages: they do not add up across areas

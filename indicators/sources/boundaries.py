@@ -26,7 +26,7 @@ from pyproj import CRS
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
-from indicators import http
+from indicators.sources import http
 from indicators.sources import csvfile
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def read_boundaries(path_or_url: str | Path, *, name_field: str, id_field: str |
     Parameters
     ----------
     path_or_url : str or Path
-        A GeoJSON file, or an ``http(s)://`` URL fetched through :func:`indicators.http.get`.
+        A GeoJSON file, or an ``http(s)://`` URL fetched through :func:`indicators.sources.http.get`.
     name_field : str
         The property holding the area's name (``hood`` in Pittsburgh's neighborhoods).
     id_field : str, optional

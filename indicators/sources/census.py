@@ -28,7 +28,7 @@ Values" (census.gov/data/developers/data-sets/acs-1year/notes-on-acs-estimate-an
   interval of an open-ended distribution; the estimate holds that interval's bound.
 - ``null``: no data for the requested geography.
 
-The meanings are those of :data:`indicators.moe.SENTINELS`, shared with the readers of published
+The meanings are those of :data:`indicators.core.moe.SENTINELS`, shared with the readers of published
 tables, except two that this loader words after the Census notes: ``-666666666`` also covers the
 5-year median whose MOE exceeds it, and ``-555555555`` says that the MOE was set to 0.
 
@@ -56,7 +56,8 @@ import numpy as np
 import pandas as pd
 import requests
 
-from indicators import http, moe
+from indicators.sources import http
+from indicators.core import moe
 from indicators.sources import csvfile
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ GEOGRAPHIES = ("tract", "block group", "county", "place")
 CONTROLLED = moe.CONTROLLED_ESTIMATE
 
 #: numeric special values and what they mean (Census "Notes on ACS Estimate and Annotation Values"):
-#: the library's table (:data:`indicators.moe.SENTINELS`) with two meanings put as this loader needs them
+#: the library's table (:data:`indicators.core.moe.SENTINELS`) with two meanings put as this loader needs them
 SPECIAL_VALUES: dict[int, str] = {
     **moe.SENTINELS,
     # the Census notes list a third case that the shared table leaves out
@@ -348,7 +349,7 @@ def decode_column(cells: pd.Series, annotations: pd.Series | None = None, *,
     """A whole column of an answer as ``(numbers, notes)``, as :func:`decode_value` reads each cell.
 
     Plain numbers and the known special values are decoded at once with
-    :func:`indicators.moe.clean_sentinels` (``-555555555`` becomes 0 on a margin of error); cells
+    :func:`indicators.core.moe.clean_sentinels` (``-555555555`` becomes 0 on a margin of error); cells
     with an annotation, a top- or bottom-coded median, an unrecognised special value, text or null
     go through :func:`decode_value`.
     """
@@ -691,7 +692,7 @@ def fetch_acs(variables: Sequence[str] | str | None = None, groups: Sequence[str
     Raises
     ------
     CensusInvalidKey, CensusHTMLErrorPage, CensusUnknownVariable, CensusNoData, CensusRequestError
-        For the corresponding answers; :class:`indicators.http.OfflineError` in offline mode when the
+        For the corresponding answers; :class:`indicators.sources.http.OfflineError` in offline mode when the
         answer is not cached.
     """
     if isinstance(variables, str):

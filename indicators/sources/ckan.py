@@ -28,7 +28,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 import requests
 
-from indicators import http
+from indicators.sources import http
 from indicators.sources import csvfile
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ National estimates (2000-2016 per state, v1 release)
     geographies ``states``, ``counties``, ``cities``, ``tracts``, ``block-groups``
     (:func:`read_national`). Rates are per 100 renter-occupied households.
 
-Every ``fetch_*`` downloads the file through :func:`indicators.http.get` and parses it with the
+Every ``fetch_*`` downloads the file through :func:`indicators.sources.http.get` and parses it with the
 matching ``read_*``, so the live and the offline build produce the same frame.
 """
 
@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import requests
 
-from indicators import http
+from indicators.sources import http
 from indicators.sources import csvfile
 
 log = logging.getLogger(__name__)

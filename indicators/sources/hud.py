@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 import requests
 
-from indicators import http
+from indicators.sources import http
 from indicators.sources import csvfile
 
 log = logging.getLogger(__name__)

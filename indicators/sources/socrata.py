@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 import requests
 
-from indicators import http
+from indicators.sources import http
 from indicators.sources import csvfile
 from indicators.sources.ckan import records_to_frame
 

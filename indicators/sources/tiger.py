@@ -35,7 +35,7 @@ import requests
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
-from indicators import http
+from indicators.sources import http
 from indicators.sources import csvfile
 
 log = logging.getLogger(__name__)

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import bcrypt
 
-from indicators.i18n import N_
+from indicators.core.i18n import N_
 from indicators.tracker.errors import Message, PermissionDenied, Problem, TrackerError, ValidationError
 
 # permissions, named in words: they complete "Sign in to …" and "… may not …"

@@ -9,6 +9,7 @@ variable ``HRC_TRACKER_URL`` overrides both (tests, one-off runs).
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 from alembic import command
@@ -18,9 +19,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from indicators.config import PROJECT_ROOT
+from indicators.core.config import PROJECT_ROOT
 
 URL_ENV = "HRC_TRACKER_URL"
+SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 DEFAULT_STORE_PATH = PROJECT_ROOT / "data" / "store" / "tracker.sqlite"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "tracker_alembic_version"
@@ -36,6 +38,18 @@ def resolve_url(url: str | None = None, configured: str | None = None) -> str:
     """The store URL: an explicit ``url``, else ``$HRC_TRACKER_URL``, else ``configured`` (secrets), else
     the SQLite file under the project."""
     return url or os.environ.get(URL_ENV) or configured or default_url()
+
+
+def configured_store_url() -> str | None:
+    """``[tracker] url`` from the project's Streamlit secrets, when there is one."""
+    if not SECRETS_FILE.exists():
+        return None
+    try:
+        secrets = tomllib.loads(SECRETS_FILE.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    url = secrets.get("tracker", {}).get("url")
+    return url if isinstance(url, str) else None
 
 
 def describe_url(url: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from indicators.i18n import N_, translator
+from indicators.core.i18n import N_, translator
 
 
 class Message(str):

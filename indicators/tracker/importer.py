@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.i18n import N_
+from indicators.core.i18n import N_
 from indicators.tracker.errors import ImportRejected, Message, Problem, ValidationError
 from indicators.tracker.validation import (
     NOTE_LIMIT,

@@ -1,4 +1,4 @@
-"""Tables for the public views: one row per recommendation, status counts (exports: :mod:`indicators.exports`).
+"""Tables for the public views: one row per recommendation, status counts (exports: :mod:`indicators.core.exports`).
 
 Pure functions over the frames the store returns, so they are tested without a database.
 

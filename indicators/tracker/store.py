@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from indicators.tracker import db
 from indicators.tracker.auth import EDIT_PRIORITIES, IMPORT, STATUS_PERMISSION, Actor, require
-from indicators.i18n import N_
+from indicators.core.i18n import N_
 from indicators.tracker.errors import ConflictError, Message, NotFound, Problem, ValidationError, message_of
 from indicators.tracker.importer import OFFICIAL_FIELDS, validate_recommendation_frame
 from indicators.tracker.models import (

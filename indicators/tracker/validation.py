@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
-from indicators.i18n import N_
+from indicators.core.i18n import N_
 from indicators.tracker.errors import Message, Problem, ValidationError
 
 #: implementation status scale, in the order it is shown

@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from indicators.snapshot import open_snapshot
+from indicators.snapshot.read import open_snapshot
 from tests.browser.helpers import assert_no_exception, running_app, screenshot, wait_rendered
 
 pytestmark = pytest.mark.browser

@@ -15,8 +15,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from indicators.snapshot import default_snapshot_dir, sha256_file
-from indicators.snapshot_schema import TABLES
+from indicators.snapshot.read import default_snapshot_dir, sha256_file
+from indicators.snapshot.schema import TABLES
 from tests.browser.helpers import (CHROMIUM, CHROMIUM_ARGS, assert_no_exception, require_chromium, running_app,
                                    screenshot, wait_rendered)
 

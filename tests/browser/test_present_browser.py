@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from indicators import catalog
+from indicators.metrics import catalog
 from tests.browser.helpers import assert_no_exception, screenshot, wait_rendered
 
 pytestmark = pytest.mark.browser

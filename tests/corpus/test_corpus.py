@@ -29,10 +29,12 @@ import pandas as pd
 import pytest
 import responses
 
-from indicators import build_steps, geography
-from indicators.config import load_city
-from indicators.exports import FORMULA_PREFIXES, to_csv_bytes
-from indicators.snapshot import build_snapshot, open_snapshot, sha256_file
+from indicators.build import steps as build_steps
+from indicators.core import geography
+from indicators.core.config import load_city
+from indicators.core.exports import FORMULA_PREFIXES, to_csv_bytes
+from indicators.build.run import build_snapshot
+from indicators.snapshot.read import open_snapshot, sha256_file
 from indicators.sources import acs_tables, boundaries, census, ckan, csvfile, evictionlab, hud, socrata, tiger
 from indicators.tracker.auth import Actor
 from indicators.tracker.errors import ImportRejected

@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from indicators import catalog
+from indicators.metrics import catalog
 
 DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import catalog, compute
+from indicators.metrics import catalog, compute
 from indicators.tracker.auth import Actor
 from indicators.tracker.importer import ensure_seeded
 from indicators.tracker.store import Store
 from tests.conftest import COMMITTED_SNAPSHOT
-from indicators.text import Words
+from indicators.metrics.text import Words
 
 fmt = Words("en")
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import catalog, compute, i18n
-from indicators.text import Words
+from indicators.metrics import catalog, compute
+from indicators.core import i18n
+from indicators.metrics.text import Words
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOD = "Bloomfield"

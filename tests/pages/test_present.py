@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import catalog, compute
-from indicators.snapshot import open_snapshot
-from indicators.text import Words, escape_markdown
+from indicators.metrics import catalog, compute
+from indicators.snapshot.read import open_snapshot
+from indicators.metrics.text import Words, escape_markdown
 from indicators.tracker.auth import Actor
 from indicators.tracker.importer import ensure_seeded
 from indicators.tracker.store import PriorityItem, Store

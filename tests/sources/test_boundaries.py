@@ -9,7 +9,7 @@ import pytest
 import requests
 import responses
 
-from indicators import http
+from indicators.sources import http
 from indicators.sources import boundaries as b
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "pittsburgh"

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import responses
 
-from indicators import http
+from indicators.sources import http
 from indicators.sources import census
 from indicators.sources.census import (
     CensusAPIError,

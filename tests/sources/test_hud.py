@@ -10,7 +10,7 @@ import requests
 import responses
 from responses import matchers
 
-from indicators import http
+from indicators.sources import http
 from indicators.sources import hud
 
 RECORDED = Path(__file__).parent / "recorded" / "hud"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.config import load_city
+from indicators.core.config import load_city
 from indicators.sources import ckan, policing
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "pittsburgh"

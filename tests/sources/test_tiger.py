@@ -14,7 +14,7 @@ import pytest
 import responses
 from shapely.geometry import Polygon
 
-from indicators import http
+from indicators.sources import http
 from indicators.sources.tiger import (
     SQUARE_METRES_PER_SQUARE_MILE,
     BoundaryDownloadError,

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from indicators import tracker_cli
+from indicators.cli import upr as tracker_cli
 from indicators.tracker.auth import check_password
 from indicators.tracker.store import Store
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indicators.config import PROJECT_ROOT
+from indicators.core.config import PROJECT_ROOT
 from indicators.tracker import db
 from indicators.tracker.store import Store
 

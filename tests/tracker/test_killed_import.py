@@ -26,10 +26,7 @@ BASELINE = ("number,recommending state,text,response,theme\n"
 
 def cli_module() -> str:
     """``python -m indicators`` once the main command line carries the ``upr`` group."""
-    main_cli = REPO / "indicators" / "cli.py"
-    if main_cli.exists() and "tracker_cli" in main_cli.read_text(encoding="utf-8"):
-        return "indicators"
-    return "indicators.tracker_cli"
+    return "indicators"
 
 
 def state(store: Store) -> dict:

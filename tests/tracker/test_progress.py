@@ -7,7 +7,7 @@ import io
 
 import pandas as pd
 
-from indicators.exports import csv_safe, to_csv_bytes
+from indicators.core.exports import csv_safe, to_csv_bytes
 from indicators.tracker.progress import (
     counts_by,
     counts_by_priority_list,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CITIES_DIR = PROJECT_ROOT / "data" / "cities"
 DEFAULT_CITY = "pittsburgh"
 

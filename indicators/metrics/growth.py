@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators import moe as moe_math
-from indicators.frames import result
+from indicators.core import moe as moe_math
+from indicators.core.frames import result
 
 SERIES = {"city": "acs5_city_series", "county": "acs5_county_series"}
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators import moe as moe_math
-from indicators.frames import rate, result
-from indicators.geography import apportion_counts
+from indicators.core import moe as moe_math
+from indicators.core.frames import rate, result
+from indicators.core.geography import apportion_counts
 
 
 def residents(population: pd.DataFrame, *, year: int = 2020, group: str = "total",

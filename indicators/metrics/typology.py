@@ -24,7 +24,7 @@ missing value never counts either way. :func:`available_steps` says which inputs
 
 Low-income share. ``low_income_share_<time>`` is the share of households with income below 80% of
 RMI, UDP's ``per_all_li`` (their ``inc80``), interpolated inside the B19001 income bins
-(:func:`indicators.moe.share_below_from_distribution` does this). It is **not** the poverty rate.
+(:func:`indicators.core.moe.share_below_from_distribution` does this). It is **not** the poverty rate.
 ``below_120pct_income_share_<time>`` is the share below 120% of RMI (``inc120``).
 """
 

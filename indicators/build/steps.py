@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators import geography
-from indicators.snapshot import SIMPLIFY_TOLERANCE, BuildContext, SnapshotError
+from indicators.core import geography
+from indicators.build.context import SIMPLIFY_TOLERANCE, BuildContext
+from indicators.snapshot.read import SnapshotError
 from indicators.sources import csvfile
 
 CENSUS = "U.S. Census Bureau"

@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 
 LANGUAGES = {"en": "English", "es": "Español"}
 SOURCE_LANGUAGE = "en"
-LOCALE_DIR = Path(__file__).with_name("locale")
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 
 
 def normalise(lang: str | None) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.frames import result
-from indicators.i18n import N_
+from indicators.core.frames import result
+from indicators.core.i18n import N_
 
 #: race groups of the census counts (``population_by_race``); the English labels are kept in frames as keys and
 #: translated where shown

@@ -2,7 +2,7 @@
 
 Inputs are snapshot tables: ``measures`` (long ACS measures with MOEs) and ``weights`` (tract →
 neighborhood shares). Tract and city/county values are the published estimates; neighborhood values are
-rebuilt from counts apportioned by land area (see :func:`indicators.frames.apportioned_share`).
+rebuilt from counts apportioned by land area (see :func:`indicators.core.frames.apportioned_share`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators import moe as moe_math
-from indicators.frames import apportioned_share, measure_wide, result
+from indicators.core import moe as moe_math
+from indicators.core.frames import apportioned_share, measure_wide, result
 
 ACS_TRACTS = "acs5_tracts"
 SERIES = {"city": "acs5_city_series", "county": "acs5_county_series"}
@@ -66,7 +66,7 @@ def owner_share(measures, weights, *, level, year=None):
                       source_ids=ACS_TRACTS, note="rebuilt from tract counts apportioned by land area")
     wide = measure_wide(measures, ["owner_hh", "households"], geo_level=level, year=year,
                         source_id=ACS_TRACTS if level == "tract" else SERIES.get(level))
-    from indicators.frames import share_from_counts
+    from indicators.core.frames import share_from_counts
 
     est, err = share_from_counts(wide["owner_hh"], wide["households"], wide["owner_hh_moe"], wide["households_moe"])
     frame = pd.DataFrame({"area_id": wide["area_id"], "estimate": est, "moe": err, "numerator": wide["owner_hh"],
@@ -138,7 +138,7 @@ def low_income_renter_burden(measures: pd.DataFrame, weights: pd.DataFrame) -> p
     paying over 30% of income for housing (HUD CHAS 2018–2022), per city tract (2020 lines), with the share
     burdened (proportion MOE formula) and the neighborhoods holding at least 5% of the tract's land; the
     last row sums the tracts (MOE √Σ MOE²)."""
-    from indicators.frames import share_from_counts
+    from indicators.core.frames import share_from_counts
 
     names = [CHAS_BURDENED, CHAS_RENTERS]
     wide = measure_wide(measures, names, geo_level="tract", source_id="tract_housing_measures")

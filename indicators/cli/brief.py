@@ -15,13 +15,12 @@ The command line itself speaks English, like the rest of ``python -m indicators`
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
 
-from indicators.config import DEFAULT_CITY
-from indicators.i18n import LANGUAGES
+from indicators.core.config import DEFAULT_CITY
+from indicators.core.i18n import LANGUAGES
 
 DESCRIPTION = __doc__.split("\n\nThe command line itself")[0].replace("``", "")  # i18n: not shown
 
@@ -47,16 +46,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         sub.set_defaults(func=run)
 
 
-def file_stem(*parts: str) -> str:
-    """A safe file name from any text: letters, digits and dashes only."""
-    joined = "-".join(re.sub(r"[^A-Za-z0-9]+", "-", p).strip("-").lower() for p in parts if p)
-    return joined[:120] or "brief"
-
-
 def run(args: argparse.Namespace) -> int:
     from indicators import briefs
+    from indicators.briefs import file_stem
     from indicators.briefs.content import BriefError, find_list
-    from indicators.snapshot import open_snapshot
+    from indicators.snapshot.read import open_snapshot
 
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     if not formats or set(formats) - {"pdf", "pptx"}:
@@ -99,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the ``brief`` command on its own (``python -m indicators.briefs.cli brief ...``)."""
-    parser = argparse.ArgumentParser(prog="python -m indicators.briefs.cli")
+    """Run the ``brief`` command on its own (``python -m indicators.cli.brief brief ...``)."""
+    parser = argparse.ArgumentParser(prog="python -m indicators.cli.brief")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return args.func(args)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from indicators.i18n import LOCALE_DIR, SOURCE_LANGUAGE, N_, normalise
+from indicators.core.i18n import LOCALE_DIR, SOURCE_LANGUAGE, N_, normalise
 
 CATALOG_FILE = Path(__file__).with_name("catalog.toml")
 

@@ -1,7 +1,7 @@
 """Displacement risk from the Urban Displacement Project typology, for the parts a snapshot supports.
 
 The full typology needs two points in time of income distributions, rents, home values and education
-(see :mod:`indicators.typology`). A snapshot with one ACS release on tract lines supports the
+(see :mod:`indicators.metrics.typology`). A snapshot with one ACS release on tract lines supports the
 *vulnerability* step at the end time; :func:`typology_inputs` says which steps run and which inputs are missing.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators import typology
-from indicators.frames import measure_wide, result
+from indicators.metrics import typology
+from indicators.core.frames import measure_wide, result
 
 PROFILE_MEASURES = ["med_gross_rent", "med_home_value", "med_hh_income", "renter_share", "bachelors_share",
                     "white_nh_share"]

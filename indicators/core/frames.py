@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators import moe as moe_math
-from indicators.geography import apportion_counts
+from indicators.core import moe as moe_math
+from indicators.core.geography import apportion_counts
 
 RESULT_COLUMNS = ["geo_level", "area_id", "estimate", "moe", "cv", "reliability", "numerator", "numerator_moe",
                   "denominator", "denominator_moe", "period", "source_ids", "note"]

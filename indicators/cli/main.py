@@ -14,11 +14,11 @@ import logging
 import sys
 from pathlib import Path
 
-from indicators.config import ConfigError, available_cities
+from indicators.core.config import ConfigError, available_cities
 
 
 def _build(args) -> int:
-    from indicators.snapshot import build_snapshot
+    from indicators.build.run import build_snapshot
 
     path = build_snapshot(args.city, from_dir=args.from_dir, out=args.out)
     print(path)
@@ -26,7 +26,7 @@ def _build(args) -> int:
 
 
 def _check(args) -> int:
-    from indicators.snapshot import open_snapshot
+    from indicators.snapshot.read import open_snapshot
 
     snap = open_snapshot(args.snapshot or args.city)
     print(f"{snap.path}: schema {snap.manifest['schema_version']}, built {snap.manifest['built_at']} "
@@ -67,23 +67,23 @@ def sources_markdown(manifest: dict) -> str:
 
 
 def _sources(args) -> int:
-    from indicators.snapshot import open_snapshot
+    from indicators.snapshot.read import open_snapshot
 
     print(sources_markdown(open_snapshot(args.snapshot or args.city).manifest), end="")
     return 0
 
 
 def _schema(args) -> int:
-    from indicators.snapshot_schema import describe_markdown
+    from indicators.snapshot.schema import describe_markdown
 
     print(describe_markdown())
     return 0
 
 
 def _translations(args) -> int:
-    from indicators import i18n
+    from indicators.core import i18n
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     if args.add_to:
         added = i18n.append_missing(root, args.lang, Path(args.add_to), args.only_under)
         print(f"{added} messages added to {args.add_to} for translation")
@@ -119,22 +119,17 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--add-to", help="a .po file to append the missing messages to, with empty translations")
     t.add_argument("--only-under", help="with --add-to: only messages found under this path (e.g. app_pages/map.py)")
     t.set_defaults(func=_translations)
-    try:
-        from indicators import tracker_cli
-    except ImportError:
-        tracker_cli = None
-    if tracker_cli is not None:
-        tracker_cli.register(sub)
-    from indicators.briefs import cli as briefs_cli
+    from indicators.cli import brief, upr
 
-    briefs_cli.register(sub)
+    upr.register(sub)
+    brief.register(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
-    from indicators.snapshot import SnapshotError
+    from indicators.snapshot.read import SnapshotError
 
     try:
         return int(args.func(args) or 0)

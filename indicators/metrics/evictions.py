@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.frames import measure_wide, rate, result
-from indicators.geography import apportion_counts
+from indicators.core.frames import measure_wide, rate, result
+from indicators.core.geography import apportion_counts
 
 
 def _zip_counts(evictions_zip: pd.DataFrame) -> pd.DataFrame:

@@ -7,8 +7,8 @@ import html
 import math
 import re
 
-from indicators.catalog import Indicator
-from indicators.i18n import N_, translator
+from indicators.metrics.catalog import Indicator
+from indicators.core.i18n import N_, translator
 
 # The library's notes and periods are written in English, in these forms (a ``{name}`` stands for a value that
 # is kept as it is); each is said in the reader's language. A note that matches none is shown as written.

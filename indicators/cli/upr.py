@@ -20,9 +20,8 @@ import sys
 import tomllib
 from pathlib import Path
 
-from indicators.config import DEFAULT_CITY, PROJECT_ROOT, ConfigError, load_city
+from indicators.core.config import DEFAULT_CITY, PROJECT_ROOT, ConfigError, load_city
 
-SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 DESCRIPTION = """The UPR recommendation tracker.
 
   upr import FILE     check a list of recommendations (official or plain CSV) and import it in one
@@ -58,23 +57,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     hashp.set_defaults(func=run_hash_password)
 
 
-def configured_store_url() -> str | None:
-    """``[tracker] url`` from the project's Streamlit secrets, when there is one."""
-    if not SECRETS_FILE.exists():
-        return None
-    try:
-        secrets = tomllib.loads(SECRETS_FILE.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return None
-    url = secrets.get("tracker", {}).get("url")
-    return url if isinstance(url, str) else None
-
-
 def run_import(args: argparse.Namespace) -> int:
     from indicators.tracker.auth import Actor
     from indicators.tracker.errors import ImportRejected
     from indicators.tracker.importer import import_file
     from indicators.tracker.store import Store
+    from indicators.tracker import db
 
     try:
         city = load_city(args.city)
@@ -85,7 +73,7 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"error: no file {args.file}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        store = Store.open(args.db, configured=configured_store_url())
+        store = Store.open(args.db, configured=db.configured_store_url())
     except Exception as exc:  # a wrong URL or an unreachable server: say which store, without password
         print(f"error: cannot open the tracker store: {type(exc).__name__}: {str(exc).splitlines()[0]}",
               file=sys.stderr)
@@ -140,8 +128,8 @@ def run_hash_password(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the ``upr`` commands on their own (``python -m indicators.tracker_cli upr ...``)."""
-    parser = argparse.ArgumentParser(prog="python -m indicators.tracker_cli")
+    """Run the ``upr`` commands on their own (``python -m indicators.cli.upr upr ...``)."""
+    parser = argparse.ArgumentParser(prog="python -m indicators.cli.upr")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return args.func(args)

@@ -1,7 +1,7 @@
 """Compute any catalog indicator from an opened snapshot: the one entry point pages and exports call.
 
 ``compute(snapshot, "rent_burden_share", "neighborhood")`` picks the snapshot tables the indicator's pure
-function needs and returns the standard result frame (see :mod:`indicators.frames`). For the map, tract
+function needs and returns the standard result frame (see :mod:`indicators.core.frames`). For the map, tract
 results on another tract vintage than the snapshot's polygons are moved onto them (:func:`on_map_tracts`).
 """
 
@@ -12,12 +12,12 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from indicators import catalog, displacement, evictions, growth, housing, policing, stability
-from indicators import moe as moe_math
-from indicators.frames import RESULT_COLUMNS, result
-from indicators.geography import apportion_counts
-from indicators.i18n import N_, SOURCE_LANGUAGE, translator
-from indicators.snapshot import Snapshot
+from indicators.metrics import catalog, displacement, evictions, growth, housing, policing, stability
+from indicators.core import moe as moe_math
+from indicators.core.frames import RESULT_COLUMNS, result
+from indicators.core.geography import apportion_counts
+from indicators.core.i18n import N_, SOURCE_LANGUAGE, translator
+from indicators.snapshot.read import Snapshot
 
 
 #: geography levels as named in "not available" reasons

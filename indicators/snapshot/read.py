@@ -1,0 +1,136 @@
+"""Build and read a city snapshot: the contract between the data build and the dashboard.
+
+``build_snapshot`` pulls every source of a city — from the live services, or with ``from_dir`` from a folder
+of the publishers' own files — checks it, and writes a folder of Parquet/GeoParquet tables (see
+:mod:`indicators.snapshot.schema`) with a ``manifest.json`` naming each source's publisher, vintage,
+retrieval, licence, row counts and checksums. It writes into a temporary folder beside the target and swaps
+it in only when the whole snapshot is written and valid: a failed pull leaves the previous snapshot as it was.
+
+``open_snapshot`` reads a snapshot back, checking the manifest, the checksums and the table schemas, and
+says clearly what is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from indicators.core.config import PROJECT_ROOT
+from indicators.snapshot.schema import SCHEMA_VERSION, TABLES
+
+SNAPSHOTS_DIR = PROJECT_ROOT / "data" / "snapshots"
+
+
+class SnapshotError(RuntimeError):
+    """A snapshot that cannot be built or opened; the message says what is wrong or missing."""
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class Snapshot:
+    """An opened snapshot: the manifest and lazily read tables."""
+
+    path: Path
+    manifest: dict
+    validate_on_read: bool = False
+
+    @property
+    def city(self) -> str:
+        return self.manifest["city"]["id"]
+
+    def has(self, table: str) -> bool:
+        return table in self.manifest["tables"]
+
+    def table(self, name: str) -> pd.DataFrame:
+        return self._read(name)
+
+    def _read(self, name: str) -> pd.DataFrame:
+        cache = self.__dict__.setdefault("_cache", {})
+        if name not in cache:
+            if not self.has(name):
+                raise SnapshotError(f"the {self.city} snapshot has no table '{name}'")
+            file = self.path / f"{name}.parquet"
+            frame = gpd.read_parquet(file) if TABLES.get(name, {}).get("geo") else pd.read_parquet(file)
+            if self.validate_on_read:
+                _validate_table(name, frame)
+            cache[name] = frame
+        return cache[name]
+
+    @cached_property
+    def sources(self) -> dict[str, dict]:
+        return {s["id"]: s for s in self.manifest["sources"]}
+
+    @property
+    def missing(self) -> list[dict]:
+        """What the snapshot knows it lacks (tables a source could not serve), with the reason."""
+        return list(self.manifest.get("missing", []))
+
+
+def default_snapshot_dir(city: str) -> Path:
+    return SNAPSHOTS_DIR / city
+
+
+def open_snapshot(path_or_city: str | Path = "pittsburgh", *, verify: bool = True,
+                  lazy: bool = False) -> Snapshot:
+    """Open a snapshot folder (or the committed snapshot of a city) and check it.
+
+    Raises :class:`SnapshotError` naming what is wrong: no manifest, another schema version, a missing table
+    file, a checksum that does not match, or a table whose columns break its schema. With ``lazy`` (the app),
+    every file is still checked against its checksum at once, but each table is read and checked against its
+    schema when it is first used, so a page that needs three tables does not wait for sixteen.
+    """
+    path = Path(path_or_city)
+    if not path.exists() or not path.is_dir():
+        path = default_snapshot_dir(str(path_or_city))
+    manifest_file = path / "manifest.json"
+    if not manifest_file.exists():
+        raise SnapshotError(f"no snapshot at {path.name}: manifest.json is missing. Build one with "
+                            f"`python -m indicators build --city <city>`.")
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(f"snapshot manifest is not valid JSON: {exc}") from None
+    version = manifest.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise SnapshotError(f"snapshot schema version {version} does not match this version of the library "
+                            f"({SCHEMA_VERSION}); rebuild the snapshot")
+    problems = []
+    for name, info in manifest.get("tables", {}).items():
+        file = path / f"{name}.parquet"
+        if not file.exists():
+            problems.append(f"table file {file.name} is missing")
+        elif verify and sha256_file(file) != info.get("sha256"):
+            problems.append(f"table file {file.name} does not match its checksum")
+    if problems:
+        raise SnapshotError("the snapshot is damaged: " + "; ".join(problems))
+    snap = Snapshot(path=path, manifest=manifest, validate_on_read=verify and lazy)
+    if verify and not lazy:
+        for name in manifest.get("tables", {}):
+            _validate_table(name, snap.table(name))
+    return snap
+
+
+def _validate_table(name: str, frame: pd.DataFrame) -> None:
+    spec = TABLES.get(name)
+    if spec is None:
+        return
+    try:
+        spec["schema"].validate(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")), lazy=True)
+    except Exception as exc:  # pandera's SchemaErrors: keep its summary, which names columns and checks
+        raise SnapshotError(f"table '{name}' does not match its schema: {str(exc)[:800]}") from None
+    if spec.get("geo"):
+        if "geometry" not in frame or frame.geometry.isna().any() or frame.geometry.is_empty.any():
+            raise SnapshotError(f"table '{name}' has missing or empty geometries")
