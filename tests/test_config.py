@@ -91,7 +91,7 @@ def test_missing_key_is_named(tmp_path, line_pattern, key):
     (r'^state_fips = "42"$', "state_fips = 42", r"key 'city\.state_fips' should be str, got int"),
     (r'^county_fips = \["003"\]$', 'county_fips = "003"', r"key 'city\.county_fips' should be list, got str"),
     (r"^vintage = 2010$", "vintage = 2010.0", r"key 'tracts\.vintage' should be int, got float"),
-    (r'^B = "black"$', "B = 1", r"key 'policing\.arrests\.race_codes\.B' should be str"),
+    (r'^B = "black"$', "B = 1", r"key 'policing\.arrests\.race_codes\.B' should be str, got int"),
 ])
 def test_wrong_type_is_named(tmp_path, line_pattern, replacement, message):
     path = edited_config(tmp_path, line_pattern, replacement)
@@ -110,7 +110,7 @@ def test_wrong_type_is_named(tmp_path, line_pattern, replacement, message):
 ])
 def test_bad_code_is_named(tmp_path, line_pattern, replacement, key):
     path = edited_config(tmp_path, line_pattern, replacement)
-    with pytest.raises(ConfigError, match=rf"key '{re.escape(key)}'.*invalid"):
+    with pytest.raises(ConfigError, match=rf"key '{re.escape(key)}(\.\d+)?'.*invalid"):
         load_city(path)
 
 
@@ -122,6 +122,59 @@ def test_a_source_with_neither_a_live_location_nor_a_file_is_named(tmp_path):
         load_city(path)
 
 
-def test_a_config_without_a_city_table_names_the_first_missing_key():
-    with pytest.raises(ConfigError, match=r"missing key 'city\.id'"):
+def test_a_config_without_a_city_table_names_the_missing_tables():
+    with pytest.raises(ConfigError, match=r"missing key 'city'; missing key 'tracts'"):
         load_text("title = 'no city here'\n", source="empty.toml")
+
+
+def test_an_unknown_key_is_named_as_one_no_code_reads(tmp_path):
+    path = edited_config(tmp_path, r'^name_field = "hood"$', 'name_field = "hood"\nname_feild = "hood"')
+    with pytest.raises(ConfigError, match=r"unknown key 'neighborhoods\.name_feild' \(no part of the dashboard reads it"):
+        load_city(path)
+
+
+def test_a_family_switched_off_is_not_had(tmp_path):
+    path = edited_config(tmp_path, r'^source = "eviction_lab_ets"$', 'source = "eviction_lab_ets"\nenabled = false')
+    cfg = load_city(path)
+    assert not cfg.has("evictions") and cfg.has("policing") and cfg.has("acs")
+
+
+def test_a_tract_vintage_that_is_no_census_year_is_refused(tmp_path):
+    path = edited_config(tmp_path, r"^vintage = 2010$", "vintage = 2016")
+    with pytest.raises(ConfigError, match=r"key 'tracts\.vintage' should be 2010 or 2020"):
+        load_city(path)
+
+
+def _schema_keys(model, prefix=""):
+    """Every key of the config schema, dotted (``policing.arrests.fields``)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    for name, field in model.model_fields.items():
+        dotted = f"{prefix}{name}"
+        yield dotted
+        for arg in [field.annotation, *typing.get_args(field.annotation)]:
+            for inner in [arg, *typing.get_args(arg)]:
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    yield from _schema_keys(inner, dotted + ".")
+
+
+def test_every_key_of_the_schema_is_read_by_some_code():
+    """A key that no code reads is a promise the dashboard does not keep: each must be named in the library,
+    as ``"acs.year"`` or as the model attribute ``.year`` of its table."""
+    from indicators.core.config import CitySchema
+
+    root = Path(__file__).resolve().parent.parent / "indicators"
+    code = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py") if p.name != "config.py")
+    validators = (root / "core" / "config.py").read_text(encoding="utf-8")
+    unread = []
+    for dotted in _schema_keys(CitySchema):
+        leaf = dotted.rsplit(".", 1)[-1]
+        if leaf in ("enabled",):  # read by CityConfig.has
+            continue
+        read = (f'"{dotted}"' in code or f'"{dotted}.' in code or re.search(rf"\.{leaf}\b", code)
+                or f'"{leaf}"' in code or re.search(rf"self\.{leaf}\b", validators) or f'get("{leaf}")' in validators)
+        if not read:
+            unread.append(dotted)
+    assert unread == []

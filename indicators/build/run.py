@@ -46,9 +46,10 @@ def _manifest(ctx: BuildContext, tables: dict, missing: list[dict]) -> dict:
     cfg = ctx.city
     return {
         "schema_version": SCHEMA_VERSION,
-        "city": {"id": cfg.id, "name": cfg.name, "state": cfg.get("city.state"), "state_fips": cfg.state_fips,
-                 "county_fips": cfg.county_fips, "place_geoid": cfg.place_geoid,
-                 "neighborhood_label": cfg.get("city.neighborhood_label", "neighborhood")},
+        "city": {"id": cfg.id, "name": cfg.name, "state": cfg.model.city.state, "state_abbr": cfg.model.city.state_abbr, "state_fips": cfg.state_fips,
+                 "county_fips": cfg.county_fips, "county_name": cfg.model.city.county_name,
+                 "place_geoid": cfg.place_geoid, "neighborhood_label": cfg.model.city.neighborhood_label,
+                 "levels": _levels(ctx)},
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "built_from": "publisher files" if ctx.offline else "live services",
         "tables": tables,
@@ -57,7 +58,32 @@ def _manifest(ctx: BuildContext, tables: dict, missing: list[dict]) -> dict:
     }
 
 
-def build_snapshot(city: str | CityConfig = "pittsburgh", *, from_dir: str | Path | None = None,
+def _levels(ctx: BuildContext) -> list[dict]:
+    """The snapshot's map levels in the city's order: its neighborhoods, further levels, tracts."""
+    levels = []
+    if "areas_neighborhoods" in ctx.tables:
+        levels.append({"id": "neighborhood", "label": ctx.city.model.neighborhoods.label})
+    levels += ctx.levels
+    levels.append({"id": "tract", "label": None})
+    return levels
+
+
+#: what a family would have given, for the manifest's "missing" list
+FAMILY_WHAT = {"acs": "American Community Survey measures", "deprivation": "deprivation index",
+               "neighborhood_profiles": "neighborhood profiles", "evictions": "eviction filings",
+               "housing": "HUD Fair Market Rents", "policing": "arrests and other police records",
+               "upr": "UPR recommendations"}
+
+#: the config table that switches each family on (the boundaries are always built: they need only [tracts])
+FAMILY_TABLE = {"boundaries": None, "neighborhood_profiles": "neighborhoods"}
+
+
+def _family_on(cfg: CityConfig, family: str) -> bool:
+    table = FAMILY_TABLE.get(family, family)
+    return table is None or cfg.has(table)
+
+
+def build_snapshot(city: str | CityConfig | None = None, *, from_dir: str | Path | None = None,
                    out: str | Path | None = None, progress: Callable[[str], None] | None = None) -> Path:
     """Build a city snapshot and swap it into ``out`` (default ``data/snapshots/<city>``).
 
@@ -79,7 +105,12 @@ def build_snapshot(city: str | CityConfig = "pittsburgh", *, from_dir: str | Pat
         # another user, must read
         tmp.chmod(0o755)
         missing: list[dict] = []
-        for step in build_steps.STEPS:
+        for family, step in build_steps.STEPS:
+            if not _family_on(cfg, family):
+                say(f"[{cfg.id}] {family}: not in the city config, skipped")
+                missing.append({"family": family, "what": FAMILY_WHAT.get(family, family),
+                                "why": f"not configured for {cfg.name}"})
+                continue
             started = time.perf_counter()
             say(f"[{cfg.id}] {step.__doc__.strip().splitlines()[0]} …")
             missing.extend(step(ctx) or [])

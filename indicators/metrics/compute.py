@@ -225,3 +225,22 @@ def city_value(snapshot: Snapshot, indicator_id: str, year: int | None = None) -
         place = snapshot.manifest["city"]["place_geoid"]
         out = out[out["area_id"].isin([place, "city"])]
     return out.iloc[0] if len(out) else None
+
+
+def available_levels(snapshot: Snapshot, indicator_id: str) -> tuple[str, ...]:
+    """The levels at which ``snapshot`` serves an indicator: as its build recorded them (it tried each), or, for
+    a snapshot that records none, the catalog's levels whose tables the snapshot has."""
+    recorded = snapshot.indicator_levels(indicator_id)
+    if recorded is not None:
+        return recorded
+    ind = catalog.get(indicator_id)
+    tables = REGISTRY.get(indicator_id, ((), None))[0]
+    if not all(snapshot.has(t) for t in tables):
+        return ()
+    return tuple(lv for lv in ind.levels if lv in snapshot.levels or lv in ("city", "county", "zip"))
+
+
+def available(snapshot: Snapshot, level: str | None = None, lang: str | None = SOURCE_LANGUAGE) -> list:
+    """The catalog's indicators ``snapshot`` serves (at ``level``, if given), in the catalog's order."""
+    return [catalog.get(i.id, lang) for i in catalog.CATALOG.values()
+            if (levels := available_levels(snapshot, i.id)) and (level is None or level in levels)]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +26,8 @@ from indicators.core.config import PROJECT_ROOT
 from indicators.snapshot.schema import SCHEMA_VERSION, TABLES
 
 SNAPSHOTS_DIR = PROJECT_ROOT / "data" / "snapshots"
+#: an environment variable naming another folder of city snapshots
+SNAPSHOTS_ENV = "HRC_SNAPSHOTS_DIR"
 
 
 class SnapshotError(RuntimeError):
@@ -78,9 +81,45 @@ class Snapshot:
         """What the snapshot knows it lacks (tables a source could not serve), with the reason."""
         return list(self.manifest.get("missing", []))
 
+    @property
+    def city_name(self) -> str:
+        return self.manifest["city"].get("name") or self.city
+
+    @property
+    def levels(self) -> list[str]:
+        """The area levels the snapshot has polygons for, in the city's order (e.g. ``["neighborhood", "ward",
+        "tract"]``); a snapshot written before levels were listed has those of its ``areas_*`` tables."""
+        listed = self.manifest["city"].get("levels")
+        if listed is not None:
+            return [lv["id"] for lv in listed]
+        return [lv for lv, table in (("neighborhood", "areas_neighborhoods"), ("tract", "areas_tracts"))
+                if self.has(table)]
+
+    def level_label(self, level: str) -> str | None:
+        """The city's own name for a level (\"Neighborhood Clusters\", \"Wards\"), or None where it has none."""
+        for lv in self.manifest["city"].get("levels") or []:
+            if lv["id"] == level:
+                return lv.get("label")
+        return None
+
+    def indicator_levels(self, indicator_id: str) -> tuple[str, ...] | None:
+        """The levels at which the build could compute an indicator (map levels and ``city``/``county``), as the
+        manifest records them; None where the manifest does not say (an older snapshot): ask the catalog."""
+        listed = self.manifest.get("indicators")
+        if listed is None:
+            return None
+        return tuple(listed.get(indicator_id, {}).get("levels", ()))
+
+    def why_not(self, indicator_id: str) -> str | None:
+        """Why the build could compute an indicator at no level (English, as recorded), or None."""
+        return (self.manifest.get("indicators") or {}).get(indicator_id, {}).get("why_not")
+
 
 def default_snapshot_dir(city: str) -> Path:
-    return SNAPSHOTS_DIR / city
+    """Where a city's snapshot lives: ``data/snapshots/<city>``, or ``$HRC_SNAPSHOTS_DIR/<city>`` when that
+    variable names another folder of snapshots (one sub-folder per city, as under ``data/snapshots``)."""
+    root = os.environ.get(SNAPSHOTS_ENV)
+    return (Path(root) if root else SNAPSHOTS_DIR) / city
 
 
 def open_snapshot(path_or_city: str | Path = "pittsburgh", *, verify: bool = True,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _str = pa.Column(str)
 _opt_str = pa.Column(str, nullable=True)
@@ -33,6 +33,16 @@ TABLES: dict[str, dict] = {
         "geo": True,
         "about": "ZIP code areas of the county (for eviction filings, published by ZIP).",
         "schema": pa.DataFrameSchema({"area_id": _str, "name": _opt_str}),
+    },
+    "areas_extra": {
+        "geo": True,
+        "about": "Further levels of areas a city maps figures on (`level` ward, district, …), simplified.",
+        "schema": pa.DataFrameSchema({"level": _str, "area_id": _str, "name": _str}),
+    },
+    "weights_tract_extra": {
+        "about": "Share of each tract's land lying in each area of a further level (by overlay).",
+        "schema": pa.DataFrameSchema({"level": _str, "tract_id": _str, "tract_vintage": _int, "area_id": _str,
+                                      "weight": pa.Column(float, pa.Check.in_range(0, 1))}),
     },
     "weights_tract_neighborhood": {
         "about": "Share of each tract's land lying in each neighborhood, for 2010 tracts (by overlay) and 2020 "
@@ -104,6 +114,21 @@ TABLES: dict[str, dict] = {
         "about": "Eviction filings over the same window by the racial majority of the ZIP code, vs baseline.",
         "schema": pa.DataFrameSchema({"group": _str, "filings": _float, "baseline": _float,
                                       "baseline_share": _float, "source_id": _str}),
+    },
+    "evictions_tracts": {
+        "about": "Eviction filings and judgments (eviction orders) per tract and year, with the renter households "
+                 "and Eviction Lab's flags (`low_flag`: counts believed too low; `imputed`, `subbed`: values filled in).",
+        "schema": pa.DataFrameSchema({"tract_id": _str, "tract_vintage": _int, "year": _int, "filings": _float,
+                                      "judgments": _float, "renter_households": _float, "low_flag": pa.Column(bool),
+                                      "imputed": pa.Column(bool), "subbed": pa.Column(bool), "source_id": _str}),
+    },
+    "stops": {
+        "about": "Police stops by police district and race group over a period, with the searches and arrests "
+                 "among them (aggregates only).",
+        "schema": pa.DataFrameSchema({"geo_level": _str, "area_id": _str, "group": _str, "period_start": _str,
+                                      "period_end": _str, "stops": pa.Column(int, pa.Check.ge(0)),
+                                      "searches": pa.Column(int, pa.Check.ge(0)),
+                                      "arrests": pa.Column(int, pa.Check.ge(0)), "source_id": _str}),
     },
     "fair_market_rents": {
         "about": "HUD Fair Market Rents (county or metro area) and Small Area FMRs (ZIP) by fiscal year and bedrooms.",
