@@ -6,7 +6,6 @@ or ``st.cache_data`` (computed frames, keyed by their arguments).
 
 from __future__ import annotations
 
-import os
 
 import pandas as pd
 import shapely
@@ -25,7 +24,7 @@ MAP_GRID_DEGREES = 1e-5
 
 
 def snapshot_path(city: str) -> str:
-    return os.environ.get("HRC_SNAPSHOT_DIR") or str(default_snapshot_dir(city))
+    return str(default_snapshot_dir(city))
 
 
 @st.cache_resource(show_spinner=False)

@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators.core.config import DEFAULT_CITY
+from indicators.snapshot.read import default_snapshot_dir
 from indicators.tracker.db import resolve_url
 from indicators.tracker.errors import ConflictError, ValidationError, in_language, message_of
 from indicators.tracker.importer import ensure_seeded
@@ -204,9 +205,7 @@ def _open_store(url: str) -> Store:
 
 def snapshot_parquet(city: str) -> Path:
     """The city snapshot's recommendations (written by the snapshot build)."""
-    from ui import data
-
-    return Path(data.snapshot_path(city)) / SNAPSHOT_FILE
+    return default_snapshot_dir(city) / SNAPSHOT_FILE
 
 
 def store() -> Store:

@@ -108,28 +108,75 @@ TRACT_VINTAGE = {"deprivation_index": None}  # None: read from the result
 DEFAULT_TRACT_VINTAGE = 2020
 
 
+#: other ways to compute an indicator, for cities whose sources differ; tried in order after the REGISTRY's.
+#: A table name ending in "?" is optional (None when the snapshot lacks it).
+ALTERNATIVES: dict[str, list[tuple[tuple[str, ...], Callable]]] = {
+    "eviction_filing_rate": [(("evictions_tracts", "weights_tract_neighborhood?"),
+                              evictions.eviction_filing_rate_from_tracts)],
+}
+#: tables an indicator may be computed from at a further area level (wards, districts): counts apportioned from
+#: tracts with that level's weights, in place of the neighborhoods'
+TRACT_BASED_TABLES = {"measures", "weights_tract_neighborhood", "weights_tract_neighborhood?", "evictions_tracts"}
+
+
+def _ways(indicator_id: str) -> list[tuple[tuple[str, ...], Callable]]:
+    first = [REGISTRY[indicator_id]] if indicator_id in REGISTRY else []
+    return first + ALTERNATIVES.get(indicator_id, [])
+
+
+def _extra_weights(snapshot: Snapshot, level: str) -> pd.DataFrame:
+    w = snapshot.table("weights_tract_extra")
+    w = w[w["level"] == level]
+    return pd.DataFrame({"tract_id": w["tract_id"], "tract_vintage": w["tract_vintage"], "neighborhood": w["area_id"],
+                         "weight": w["weight"]})
+
+
 def compute(snapshot: Snapshot, indicator_id: str, level: str, **options) -> pd.DataFrame:
-    """The indicator at ``level`` (standard result frame). Raises :class:`NotAvailable` with the reason."""
+    """The indicator at ``level`` (standard result frame). Raises :class:`NotAvailable` with the reason.
+
+    ``level`` is a catalog level (tract, neighborhood, city, county, zip) or a further area level of the
+    snapshot (ward, district), at which indicators built from tract counts are apportioned with that level's
+    weights."""
     ind = catalog.get(indicator_id)
-    if level not in ind.levels:
+    extra = level not in catalog.LEVELS and level in snapshot.levels
+    as_level = "neighborhood" if extra else level
+    if as_level not in ind.levels:
         if not ind.levels:
             raise NotAvailable(N_("“{title}” is available for: no geography in this snapshot"), indicator=ind.id)
         raise NotAvailable(N_("“{title}” is available for: {where}"), indicator=ind.id, levels=ind.levels)
-    if indicator_id not in REGISTRY:
+    ways = _ways(indicator_id)
+    if not ways:
         raise NotAvailable(N_("“{title}” has no computation yet"), indicator=ind.id)
-    tables, fn = REGISTRY[indicator_id]
-    missing = [t for t in tables if not snapshot.has(t)]
-    if missing:
-        raise NotAvailable(N_("“{title}” needs tables this snapshot lacks: {tables}"), indicator=ind.id,
-                           tables=", ".join(missing))
-    try:
-        out = fn(*(snapshot.table(t) for t in tables), level=level, **options)
-    except ValueError as exc:
-        raise NotAvailable(N_("“{title}” cannot be computed at the {level} level from this snapshot"),
-                           indicator=ind.id, level=level, detail=str(exc)) from None
-    if level == "tract" and "tract_vintage" not in out:
-        out["tract_vintage"] = DEFAULT_TRACT_VINTAGE
-    return out
+    if extra:
+        ways = [(tables, fn) for tables, fn in ways if set(tables) <= TRACT_BASED_TABLES]
+        if not ways or not snapshot.has("weights_tract_extra"):
+            raise NotAvailable(N_("“{title}” cannot be computed at the {level} level from this snapshot"),
+                               indicator=ind.id, level=level)
+    lacking: list[str] = []
+    for tables, fn in ways:
+        absent = [t for t in tables if not t.endswith("?") and not snapshot.has(t)]
+        if absent:
+            lacking = lacking or absent
+            continue
+        args = []
+        for name in tables:
+            table = name.rstrip("?")
+            if extra and table == "weights_tract_neighborhood":
+                args.append(_extra_weights(snapshot, level))
+            else:
+                args.append(snapshot.table(table) if snapshot.has(table) else None)
+        try:
+            out = fn(*args, level=as_level, **options)
+        except ValueError as exc:
+            raise NotAvailable(N_("“{title}” cannot be computed at the {level} level from this snapshot"),
+                               indicator=ind.id, level=level, detail=str(exc)) from None
+        if extra:
+            out["geo_level"] = level
+        if level == "tract" and "tract_vintage" not in out:
+            out["tract_vintage"] = DEFAULT_TRACT_VINTAGE
+        return out
+    raise NotAvailable(N_("“{title}” needs tables this snapshot lacks: {tables}"), indicator=ind.id,
+                       tables=", ".join(lacking))
 
 
 def vintages(snapshot: Snapshot, indicator_id: str, level: str) -> list[int]:
@@ -233,11 +280,38 @@ def available_levels(snapshot: Snapshot, indicator_id: str) -> tuple[str, ...]:
     recorded = snapshot.indicator_levels(indicator_id)
     if recorded is not None:
         return recorded
-    ind = catalog.get(indicator_id)
-    tables = REGISTRY.get(indicator_id, ((), None))[0]
-    if not all(snapshot.has(t) for t in tables):
-        return ()
-    return tuple(lv for lv in ind.levels if lv in snapshot.levels or lv in ("city", "county", "zip"))
+    cache = snapshot.__dict__.setdefault("_available_levels", {})
+    if indicator_id not in cache:
+        cache[indicator_id] = tuple(lv for lv in [*snapshot.levels, "city", "county", "zip"]
+                                    if _computes(snapshot, indicator_id, lv))
+    return cache[indicator_id]
+
+
+def _computes(snapshot: Snapshot, indicator_id: str, level: str) -> bool:
+    try:
+        out = compute(snapshot, indicator_id, level)
+    except (NotAvailable, KeyError, IndexError):
+        return False
+    return bool(len(out)) and bool(out["estimate"].notna().any())
+
+
+def availability(snapshot: Snapshot) -> dict[str, dict]:
+    """Per indicator, the levels ``snapshot`` serves it at and, where none, why (English): what the build writes
+    into the manifest so that the app need not find out by computing."""
+    out = {}
+    for ind_id in catalog.CATALOG:
+        levels = [lv for lv in [*snapshot.levels, "city", "county", "zip"] if _computes(snapshot, ind_id, lv)]
+        entry: dict = {"levels": levels}
+        if not levels:
+            try:
+                compute(snapshot, ind_id, (catalog.get(ind_id).levels or ("tract",))[0])
+                entry["why_not"] = "no figure in the data at hand"
+            except NotAvailable as exc:
+                entry["why_not"] = str(exc)
+            except (KeyError, IndexError) as exc:
+                entry["why_not"] = f"the data at hand lack a part it needs ({exc})"
+        out[ind_id] = entry
+    return out
 
 
 def available(snapshot: Snapshot, level: str | None = None, lang: str | None = SOURCE_LANGUAGE) -> list:

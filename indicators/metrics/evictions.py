@@ -111,3 +111,49 @@ def by_group_vs_baseline(evictions_by_group: pd.DataFrame) -> pd.DataFrame:
     frame = evictions_by_group[["group", "filings", "baseline"]].copy()
     frame["vs_baseline"] = rate(frame["filings"], frame["baseline"], 1)
     return frame
+
+
+def eviction_filing_rate_from_tracts(evictions_tracts: pd.DataFrame, weights: pd.DataFrame | None = None, *,
+                                     level: str, year: int | None = None) -> pd.DataFrame:
+    """Eviction filings in a year ÷ renter households × 100, from Eviction Lab's tract history.
+
+    Tracts use the published counts; neighborhoods (and further levels, given their weights) and the city add
+    land-area shares of each tract's filings and renter households first and divide after. Filings and renter
+    households carry no margin of error in this source. Default year: the latest with counts. Rows flagged by
+    Eviction Lab (low counts, imputed, substituted) keep a note saying so.
+
+    >>> tracts = pd.DataFrame({"tract_id": ["1"], "tract_vintage": [2010], "year": [2016], "filings": [50.0],
+    ...     "judgments": [10.0], "renter_households": [1000.0], "low_flag": [False], "imputed": [False],
+    ...     "subbed": [False], "source_id": ["eviction_lab_tracts"]})
+    >>> float(eviction_filing_rate_from_tracts(tracts, level="tract")["estimate"].iloc[0])
+    5.0
+    """
+    rows = evictions_tracts[evictions_tracts["filings"].notna()]
+    year = year or int(rows["year"].max())
+    rows = rows[rows["year"] == year]
+    flags = rows["low_flag"] | rows["imputed"] | rows["subbed"]
+    if level == "tract":
+        frame = pd.DataFrame({"area_id": rows["tract_id"], "numerator": rows["filings"],
+                              "denominator": rows["renter_households"],
+                              "note": np.where(flags, "flagged by Eviction Lab (low count, imputed or substituted)", None)})
+        frame["estimate"] = rate(frame["numerator"], frame["denominator"], 100)
+        out = result(frame, geo_level=level, period=str(year), source_ids="eviction_lab_tracts")
+        out["tract_vintage"] = int(rows["tract_vintage"].iloc[0]) if len(rows) else 2010
+        return out
+    if weights is None:
+        raise ValueError("eviction filings by area need tract weights")
+    vintage = int(rows["tract_vintage"].iloc[0]) if len(rows) else 2010
+    w = weights[weights["tract_vintage"] == vintage]
+    if level == "city":
+        w = w.groupby(["tract_id", "tract_vintage"], as_index=False)["weight"].sum().assign(neighborhood="city")
+    values = pd.concat([
+        pd.DataFrame({"tract_id": rows["tract_id"], "measure": "filings", "estimate": rows["filings"], "moe": np.nan}),
+        pd.DataFrame({"tract_id": rows["tract_id"], "measure": "renters", "estimate": rows["renter_households"],
+                      "moe": np.nan})])
+    moved = apportion_counts(values, w, source_id="tract_id", target_id="neighborhood")
+    wide = moved.pivot(index="neighborhood", columns="measure", values="estimate")
+    frame = pd.DataFrame({"area_id": wide.index, "numerator": wide["filings"].to_numpy(),
+                          "denominator": wide["renters"].to_numpy()})
+    frame["estimate"] = rate(frame["numerator"], frame["denominator"], 100)
+    return result(frame, geo_level=level, period=str(year), source_ids="eviction_lab_tracts",
+                  note="rebuilt from tract counts apportioned by land area")

@@ -45,8 +45,8 @@ def hostile_snapshot(folder):
 def test_a_hostile_neighborhood_name_is_shown_as_text_on_every_page(tmp_path):
     require_chromium()
     playwright = pytest.importorskip("playwright.sync_api")
-    snap = hostile_snapshot(tmp_path / "snapshot")
-    env = {"HRC_SNAPSHOT_DIR": str(snap), "HRC_TRACKER_URL": f"sqlite:///{tmp_path / 'tracker.sqlite'}"}
+    hostile_snapshot(tmp_path / "snapshots" / "pittsburgh")
+    env = {"HRC_SNAPSHOTS_DIR": str(tmp_path / "snapshots"), "HRC_TRACKER_URL": f"sqlite:///{tmp_path / 'tracker.sqlite'}"}
     quoted = quote(PAYLOAD, safe="")
     with running_app(env) as url, playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -300,10 +300,10 @@ def test_the_tracker_library_never_imports_streamlit():
 
 
 def test_an_empty_store_is_seeded_from_the_city_snapshot(tmp_path, monkeypatch, official_frame, app_for):
-    snapshot = tmp_path / "snapshot"
-    snapshot.mkdir()
+    snapshot = tmp_path / "snapshots" / "pittsburgh"
+    snapshot.mkdir(parents=True)
     official_frame.to_parquet(snapshot / "upr_recommendations.parquet")
-    monkeypatch.setenv("HRC_SNAPSHOT_DIR", str(snapshot))
+    monkeypatch.setenv("HRC_SNAPSHOTS_DIR", str(snapshot.parent))
     url = f"sqlite:///{tmp_path / 'fresh' / 'tracker.sqlite'}"
     monkeypatch.setenv("HRC_TRACKER_URL", url)
     st.cache_resource.clear()
