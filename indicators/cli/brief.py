@@ -1,8 +1,8 @@
 """The ``brief`` command of ``python -m indicators``: print-ready briefs without the app or a browser.
 
-``brief neighborhood NAME [--city pittsburgh] [--lang en|es] [--format pdf,pptx] [--out DIR] [--db URL]``
+``brief neighborhood NAME [--city CITY] [--lang en|es] [--format pdf,pptx] [--out DIR] [--db URL]``
     the neighborhood brief of NAME (as the snapshot names it), as PDF and slides.
-``brief priorities LIST [--city pittsburgh] [--lang en|es] [--format pdf,pptx] [--out DIR] [--db URL]``
+``brief priorities LIST [--city CITY] [--lang en|es] [--format pdf,pptx] [--out DIR] [--db URL]``
     the progress brief of a priority list (its number or its name).
 
 The tracker store is the dashboard's: ``--db``, else ``$HRC_TRACKER_URL``, else ``[tracker] url`` in

@@ -1,8 +1,8 @@
 """Command line: ``python -m indicators <command>``.
 
-- ``build --city pittsburgh [--from-dir DIR] [--out DIR]``: build a city snapshot (live, or from the
+- ``build --city <city> [--from-dir DIR] [--out DIR]``: build a city snapshot (live, or from the
   publishers' files) and swap it in only when complete and valid.
-- ``check [--city pittsburgh | --snapshot DIR]``: open a snapshot and verify checksums and schemas.
+- ``check [--city <city> | --snapshot DIR]``: open a snapshot and verify checksums and schemas.
 - ``schema``: print the documented snapshot tables.
 - ``upr ...``: the UPR tracker (import recommendations, make editor password hashes).
 """
@@ -14,15 +14,32 @@ import logging
 import sys
 from pathlib import Path
 
-from indicators.core.config import ConfigError, available_cities
+from indicators.core.config import DEFAULT_CITY, ConfigError, available_cities
 
 
 def _build(args) -> int:
     from indicators.build.run import build_snapshot
 
     path = build_snapshot(args.city, from_dir=args.from_dir, out=args.out)
+    record_availability(path)
     print(path)
     return 0
+
+
+def record_availability(path) -> None:
+    """Write into a built snapshot's manifest the levels each indicator is served at (and why not, where none),
+    so that the app reads availability instead of finding it out; the tables, and their checksums, are not
+    touched."""
+    import json
+
+    from indicators.metrics import compute
+    from indicators.snapshot.read import open_snapshot
+
+    snap = open_snapshot(path)
+    manifest = dict(snap.manifest)
+    manifest["indicators"] = compute.availability(snap)
+    (Path(path) / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                              encoding="utf-8")
 
 
 def _check(args) -> int:
@@ -100,16 +117,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="log HTTP requests (keys masked)")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build a city snapshot")
-    b.add_argument("--city", default="pittsburgh", help=f"city config name ({', '.join(available_cities())})")
+    b.add_argument("--city", default=DEFAULT_CITY, help=f"city config name ({', '.join(available_cities())})")
     b.add_argument("--from-dir", help="folder of raw files in the publishers' formats (offline build)")
     b.add_argument("--out", help="snapshot folder to write (default: data/snapshots/<city>)")
     b.set_defaults(func=_build)
     c = sub.add_parser("check", help="verify a snapshot")
-    c.add_argument("--city", default="pittsburgh")
+    c.add_argument("--city", default=DEFAULT_CITY)
     c.add_argument("--snapshot", help="a snapshot folder")
     c.set_defaults(func=_check)
     so = sub.add_parser("sources", help="print the credits of a snapshot's sources as Markdown")
-    so.add_argument("--city", default="pittsburgh")
+    so.add_argument("--city", default=DEFAULT_CITY)
     so.add_argument("--snapshot", help="a snapshot folder")
     so.set_defaults(func=_sources)
     s = sub.add_parser("schema", help="print the snapshot schema")
@@ -119,8 +136,9 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--add-to", help="a .po file to append the missing messages to, with empty translations")
     t.add_argument("--only-under", help="with --add-to: only messages found under this path (e.g. app_pages/map.py)")
     t.set_defaults(func=_translations)
-    from indicators.cli import brief, upr
+    from indicators.cli import brief, new_city, upr
 
+    new_city.register(sub)
     upr.register(sub)
     brief.register(sub)
     return p

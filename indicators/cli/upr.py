@@ -1,6 +1,6 @@
 """The ``upr`` command group of ``python -m indicators``.
 
-``upr import FILE [--city pittsburgh] [--db URL] [--cycle N]``
+``upr import FILE [--city CITY] [--db URL] [--cycle N]``
     check a list of recommendations (official or plain CSV) and import it in one transaction;
     a file with any problem is rejected whole, with the line and the reason.
 ``upr hash-password [--user NAME --role ROLE]``

@@ -1,6 +1,7 @@
 """Evictions: filings per 100 renter households and filings against the pre-pandemic baseline.
 
-Eviction Lab's Eviction Tracking System publishes Pittsburgh filings by ZIP code and for the county by month.
+Eviction Lab's Eviction Tracking System publishes a city's filings by ZIP code and for the county by month;
+its national tract history, filings and judgments by tract and year.
 ZIP filings move to neighborhoods with land-area weights (counts first, rates after).
 """
 

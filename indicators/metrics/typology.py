@@ -685,7 +685,7 @@ TRACT_PROFILE_COLUMNS: dict[str, str] = {
     "bachelors_share": COLLEGE_SHARE,
     "low_income_share": LOW_INCOME_SHARE,
 }
-"""Column of an ACS tract profile (one row per tract, e.g. the 2020–24 Allegheny County file) →
+"""Column of an ACS tract profile (one row per tract, e.g. a county's 2020–24 file) →
 typology measure. ``white_nh_share`` gives ``nonwhite_share = 1 − white_nh_share``."""
 
 

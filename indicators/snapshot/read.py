@@ -22,7 +22,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from indicators.core.config import PROJECT_ROOT
+from indicators.core.config import DEFAULT_CITY, PROJECT_ROOT
 from indicators.snapshot.schema import SCHEMA_VERSION, TABLES
 
 SNAPSHOTS_DIR = PROJECT_ROOT / "data" / "snapshots"
@@ -122,7 +122,7 @@ def default_snapshot_dir(city: str) -> Path:
     return (Path(root) if root else SNAPSHOTS_DIR) / city
 
 
-def open_snapshot(path_or_city: str | Path = "pittsburgh", *, verify: bool = True,
+def open_snapshot(path_or_city: str | Path = DEFAULT_CITY, *, verify: bool = True,
                   lazy: bool = False) -> Snapshot:
     """Open a snapshot folder (or the committed snapshot of a city) and check it.
 

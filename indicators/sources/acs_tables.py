@@ -2,7 +2,7 @@
 
 This is the layout in which derived ACS 5-year measures are commonly published (estimate, 90% margin of
 error, coefficient of variation), e.g. the tract, city and county tables built from the Census API for
-Allegheny County. The reader turns such a table into the snapshot's long measure layout.
+a county. The reader turns such a table into the snapshot's long measure layout.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Neighborhood tables published by a city's planning department.
 
-- Sector/Neighborhood Asset Profiles (SNAP, City of Pittsburgh Department of City Planning, ~2010): one row per
+- Sector/Neighborhood Asset Profiles (SNAP, as a planning department publishes them, ~2010): one row per
   neighborhood with population since 1940, tenure, average years of residence, foreclosures, poverty, home
   value. Column names are truncated by the shapefile export they come from; percentages and dollars are
   text (``"94.2%"``, ``"$62,100"``).

@@ -1,4 +1,4 @@
-"""CKAN datastore API (WPRDC and other CKAN portals).
+"""CKAN datastore API (regional and city open-data portals that run CKAN).
 
 A CKAN portal serves a table two ways: the ``datastore_search`` / ``datastore_search_sql`` actions
 of its action API (``<base_url>/api/3/action/<action>``), and a CSV dump of the whole table
@@ -186,7 +186,7 @@ def fetch_datastore(base_url: str, resource_id: str, *, fields: Iterable[str] | 
     Parameters
     ----------
     base_url : str
-        Portal root, e.g. ``https://data.wprdc.org``.
+        Portal root, e.g. ``https://data.example.org``.
     resource_id : str
         The datastore resource id (a UUID).
     fields : iterable of str, optional
@@ -196,7 +196,7 @@ def fetch_datastore(base_url: str, resource_id: str, *, fields: Iterable[str] | 
     q : str, optional
         Full-text search.
     page_size : int
-        Rows per request (``limit``); portals cap it (WPRDC at 32,000).
+        Rows per request (``limit``); portals cap it (some at 32,000).
     max_rows : int, optional
         Stop after this many rows.
 
@@ -242,7 +242,7 @@ def fetch_datastore(base_url: str, resource_id: str, *, fields: Iterable[str] | 
 def fetch_datastore_sql(base_url: str, sql: str, session: requests.Session | None = None) -> pd.DataFrame:
     """The rows of one ``datastore_search_sql`` query (a ``SELECT`` on ``"<resource_id>"``).
 
-    The portal caps an answer (WPRDC at 32,000 rows) and flags it with ``records_truncated``;
+    The portal caps an answer (some at 32,000 rows) and flags it with ``records_truncated``;
     a truncated answer raises :class:`CKANResponseError` rather than passing as complete: page
     the query with ``LIMIT``/``OFFSET`` or use :func:`fetch_datastore`.
     """

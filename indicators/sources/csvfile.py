@@ -13,7 +13,7 @@ names neither the file nor what is wrong with it:
 :func:`read_csv` reads the bytes, decodes them as UTF-8 (a byte-order mark is allowed), checks that every
 row has as many fields as the header, and only then hands the text to pandas. Each loader passes its own
 exception class (``error=``), so a damaged file raises the error that loader documents, with a message
-such as ``"ets_pittsburgh_barchart_monthly_county.csv: line 48 has 3 of the header's 5 fields: the file
+such as ``"ets_barchart_monthly_county.csv: line 48 has 3 of the header's 5 fields: the file
 is cut off (an incomplete download?)"``.
 
 A file cut exactly at the end of a line, or inside the last field of a row, looks whole and cannot be
