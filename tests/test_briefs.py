@@ -94,7 +94,7 @@ def neighborhood_figures(snapshot, lang: str) -> list[tuple[str, str, str]]:
     """(title, neighborhood figure, city figure) of every indicator served for neighborhoods, in words."""
     words, out = Words(lang), []
     for ind in catalog.CATALOG.values():
-        if "neighborhood" not in ind.levels:
+        if "neighborhood" not in compute.available_levels(snapshot, ind.id):
             continue
         frame = compute.compute(snapshot, ind.id, "neighborhood")
         row = frame[frame["area_id"] == HOOD].iloc[0]
@@ -107,7 +107,7 @@ def neighborhood_figures(snapshot, lang: str) -> list[tuple[str, str, str]]:
 
 def expected_sources(snapshot) -> list[dict]:
     ids = {"neighborhood_boundaries", "upr_recommendations"}
-    for ind in catalog.available("neighborhood"):
+    for ind in compute.available(snapshot, "neighborhood"):
         frame = compute.compute(snapshot, ind.id, "neighborhood")
         ids.update(s.strip() for s in frame["source_ids"].iloc[0].split(","))
     return [s for s in snapshot.manifest["sources"] if s["id"] in ids]

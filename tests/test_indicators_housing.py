@@ -271,3 +271,42 @@ def test_a_tract_unchanged_between_censuses_keeps_its_published_share_and_moe_on
     moved = out.loc[same["tract_2010"]]
     np.testing.assert_allclose(moved["estimate"], published["rent_burden30_share"], rtol=1e-9)
     np.testing.assert_allclose(moved["moe"], published["rent_burden30_share_moe"], rtol=1e-6, atol=1e-9)
+
+
+# ---------------------------------------------------------------- rent burden base: the Census universe
+def test_rent_burden_over_all_renters_says_so_when_the_snapshot_has_no_universe(snapshot, tracts):
+    # the committed snapshot holds the published shares, made over B25070_001 (all renter households)
+    row = _row(compute(snapshot, "rent_burden_share", "tract"), TRACT)
+    assert row["denominator"] == tracts.loc[TRACT, "renter_hh"] == 2273
+    assert housing.RENTER_BASE_NOTE in row["note"]
+    assert "not computed (B25070_011)" in housing.RENTER_BASE_NOTE
+    severe = _row(compute(snapshot, "severe_rent_burden_share", "city"), "4261000")
+    assert housing.RENTER_BASE_NOTE in severe["note"]
+
+
+def test_rent_burden_uses_the_universe_where_the_measures_have_it(snapshot):
+    """Tract 201 (2020-2024): 726 renter households pay 30% or more and 577 50% or more, of 1,990 whose burden is
+    computed (B25070_001 2,273 less 283 not computed; tests/sources/recorded/census_tables/README.md).
+    Shares over that base: 726 / 1,990 = 0.364824 and 577 / 1,990 = 0.289950 (B25070_011's MOE is not known
+    here, so neither are the shares' MOEs)."""
+    measures = snapshot.table("measures")
+    tract = (measures["geo_level"] == "tract") & (measures["source_id"] == "acs5_tracts") & (measures["year"] == 2024)
+    template = measures[tract & (measures["area_id"] == TRACT) & (measures["measure"] == "renter_hh")].iloc[0]
+    rows = []
+    for measure, estimate in (("rent_burden_universe", 1990.0), ("rent_burden30_share", 726 / 1990),
+                              ("rent_burden50_share", 577 / 1990)):
+        row = template.copy()
+        row["measure"], row["estimate"], row["moe"] = measure, estimate, np.nan
+        rows.append(row)
+    others = measures[~(tract & (measures["area_id"] == TRACT)
+                        & measures["measure"].isin(["rent_burden30_share", "rent_burden50_share"]))]
+    changed = pd.concat([others, pd.DataFrame(rows)], ignore_index=True)
+    out = housing.rent_burden_share(changed, None, level="tract", year=2024).set_index("area_id")
+    assert out.loc[TRACT, "estimate"] == pytest.approx(0.364824, abs=1e-6)
+    assert out.loc[TRACT, "denominator"] == 1990
+    assert out.loc[TRACT, "numerator"] == pytest.approx(726)
+    # tracts without the universe in these measures get no base, never a borrowed one
+    assert out["denominator"].notna().sum() == 1
+    assert out.loc[TRACT, "note"] is None or housing.RENTER_BASE_NOTE not in out.loc[TRACT, "note"]
+    severe = housing.severe_rent_burden_share(changed, None, level="tract", year=2024).set_index("area_id")
+    assert severe.loc[TRACT, "estimate"] == pytest.approx(0.289950, abs=1e-6)

@@ -11,9 +11,12 @@ import pandas as pd
 import pytest
 
 from indicators.metrics import catalog, compute
+from indicators.metrics.compute import available_levels
+from indicators.snapshot.read import open_snapshot
 from ui import mapview
 
-LEVELS = [(i.id, level) for i in catalog.available() for level in ("neighborhood", "tract") if level in i.levels]
+LEVELS = [(i.id, level) for i in catalog.CATALOG.values() for level in ("neighborhood", "tract")
+          if level in available_levels(open_snapshot(), i.id)]
 
 
 @pytest.mark.parametrize(("indicator_id", "level"), LEVELS)

@@ -83,6 +83,50 @@ def test_weighted_sum_scales_each_margin_by_its_weight():
     assert moe_weighted_sum([0.5, 1.0], [120, 50]) == pytest.approx(78.102, abs=0.001)
 
 
+# --- several zero estimates in a sum: only the largest of their MOEs is included (Census Bureau guidance, e.g.
+# its 2016 ACS training slides on MOEs of derived estimates, slide 26, and tidycensus's moe_sum; the handbook's
+# ch. 8 example could not be found in the sources at hand, so the worked cases below are tidycensus's tests and
+# real Allegheny County tracts)
+
+
+def test_sum_with_zero_estimates_keeps_only_the_largest_zero_moe():
+    # tidycensus test "moe_sum handles zero estimates correctly": MOEs 100, 200, 150, 50 of estimates 500, 0, 0,
+    # 400; the zero cells' MOEs are 200 and 150, only 200 is kept: √(200² + 100² + 50²) = √52,500 = 229.13
+    assert moe_sum(100, 200, 150, 50, estimates=[500, 0, 0, 400]) == pytest.approx(math.sqrt(52500))
+    assert moe_sum(100, 200, 150, 50, estimates=[500, 0, 0, 400]) == pytest.approx(229.129, abs=0.001)
+    # without the estimates every MOE is added: √(52,500 + 150²) = 273.86
+    assert moe_sum(100, 200, 150, 50) == pytest.approx(math.sqrt(75000))
+    # all zero: the largest MOE; no zero: the plain formula
+    assert moe_sum(100, 200, 150, estimates=[0, 0, 0]) == 200.0
+    assert moe_sum(100, 200, 150, estimates=[500, 300, 400]) == pytest.approx(math.sqrt(100**2 + 200**2 + 150**2))
+    assert moe_sum_of([100, 200, 150, 50], estimates=[500, 0, 0, 400]) == pytest.approx(math.sqrt(52500))
+
+
+def test_zero_rule_reproduces_the_published_moe_of_tracts_without_households():
+    # the 10 Allegheny tracts (2020-2024) without households: 0 ± 12 owners and 0 ± 12 renters, and the published
+    # households 0 ± 12. Owners + renters with the zero rule: 12; the plain formula would give √(12² + 12²) = 16.97
+    tracts = _tracts()
+    empty = tracts[(tracts["owner_hh"] == 0) & (tracts["renter_hh"] == 0)]
+    assert len(empty) == 10
+    ours = moe_sum(empty["owner_hh_moe"], empty["renter_hh_moe"], estimates=[empty["owner_hh"], empty["renter_hh"]])
+    assert isinstance(ours, pd.Series) and ours.index.equals(empty.index)
+    assert (ours == empty["households_moe"]).all() and (ours == 12).all()
+    assert moe_sum(12, 12) == pytest.approx(16.97, abs=0.01)
+
+
+def test_zero_rule_is_vectorised_and_keeps_missing_values_missing():
+    owners, renters = np.array([0.0, 211.0, 0.0]), np.array([0.0, 2273.0, 5.0])
+    result = moe_sum(np.array([12.0, 112.0, np.nan]), np.array([12.0, 354.0, 7.0]), estimates=[owners, renters])
+    assert isinstance(result, np.ndarray)
+    assert result[0] == 12.0 and result[1] == pytest.approx(math.hypot(112, 354)) and np.isnan(result[2])
+    # one zero estimate alone is kept as it is: 0 ± 12 and 5 ± 7 give √(12² + 7²)
+    assert moe_sum(12, 7, estimates=[0, 5]) == pytest.approx(math.hypot(12, 7))
+    # weighted sums (tracts apportioned to a neighborhood): among zero tracts only the largest weighted MOE
+    assert moe_weighted_sum([1.0, 0.5, 1.0], [12, 30, 40], estimates=[0, 0, 100]) == pytest.approx(math.hypot(15, 40))
+    with pytest.raises(ValueError, match="2 margins of error but 1 estimates"):
+        moe_sum(1, 2, estimates=[0])
+
+
 # --- real tracts: the published renter share and its MOE were made with these formulas
 
 
@@ -324,3 +368,12 @@ def test_median_lies_within_the_median_bin(bins, start):
     median_bin = int(np.argmax(cumulative >= counts.sum() / 2))
     assert note is None
     assert lower[median_bin] - 1e-9 <= median <= upper[median_bin] + 1e-9
+
+
+@given(st.lists(st.tuples(moes, st.sampled_from([0.0, 1.0, 50.0])), min_size=1, max_size=20))
+def test_zero_rule_never_exceeds_the_plain_sum_and_is_at_least_the_largest_moe(pairs):
+    margins = [m for m, _ in pairs]
+    estimates = [e for _, e in pairs]
+    with_rule = moe_sum(*margins, estimates=estimates)
+    assert with_rule <= moe_sum(*margins) * (1 + 1e-12) + 1e-9
+    assert with_rule >= max(margins) * (1 - 1e-12)

@@ -24,6 +24,7 @@ from indicators.build import steps as build_steps
 from indicators.build.context import BuildContext
 from indicators.core.config import CityConfig, load_city
 from indicators.snapshot.read import SnapshotError, _validate_table, default_snapshot_dir, open_snapshot, sha256_file
+from indicators.snapshot.credits import sources_markdown
 from indicators.snapshot.schema import SCHEMA_VERSION, TABLES
 
 
@@ -117,8 +118,9 @@ def build_snapshot(city: str | CityConfig | None = None, *, from_dir: str | Path
             say(f"[{cfg.id}]   done in {time.perf_counter() - started:.1f} s")
         say(f"[{cfg.id}] writing and checking {len(ctx.tables)} tables …")
         tables = _write(ctx, tmp)
-        (tmp / "manifest.json").write_text(json.dumps(_manifest(ctx, tables, missing), indent=2, ensure_ascii=False)
-                                           + "\n", encoding="utf-8")
+        manifest = _manifest(ctx, tables, missing)
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (tmp / "SOURCES.md").write_text(sources_markdown(manifest), encoding="utf-8")
         open_snapshot(tmp)  # read back exactly as the app will
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -150,6 +150,8 @@ class Neighborhoods(_Family):
     id_field: str | None = None
     #: a name built from several fields, e.g. "{NAME}: {NBH_NAMES}"
     label_format: str | None = None
+    #: areas to leave out, by a property's values (``{ TYPE = ["Additional"] }``)
+    drop_where: dict[str, list[str]] = {}
     #: what the city calls them, plural, as shown on the level switch ("Neighborhood Clusters")
     label: str | None = None
     aliases: dict[str, str] = {}
@@ -210,6 +212,8 @@ class Housing(_Family):
     safmr_workbook: str | None = None
     safmr_year: int | None = None
     metro_code: str | None = None
+    #: keep the Small Area FMRs of ZIP codes starting so (a metro area's workbook rows cover its suburbs too)
+    safmr_zip_prefixes: list[str] = []
     place_measures_file: str | None = None
     exclude_column_prefixes: list[str] = []
 
@@ -237,6 +241,8 @@ class RecordSet(_Table):
     race_codes: dict[str, str] = {}
     #: values of ``fields.ethnicity`` that make a record Hispanic or Latino whatever its race
     hispanic_values: list[str] = []
+    #: the time zone of dates written without one, or to count UTC times in (``America/New_York``)
+    timezone: str | None = None
     source: str | None = None
 
     @model_validator(mode="after")
@@ -255,6 +261,8 @@ class Policing(_Family):
     #: police service areas, dissolved into districts for the stops
     service_areas_file: str | None = None
     district_field: str | None = None
+    #: how a service area's district code reads in the stop records (``"{}D"`` makes 7 into 7D)
+    district_format: str = "{}"
 
     @model_validator(mode="after")
     def _arrest_fields(self):

@@ -112,29 +112,79 @@ def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 # sums, differences, proportions, ratios, products
 
 
-def moe_sum(*moes: Any):
+ZERO_ESTIMATE_RULE = (
+    "when several of the estimates added up are zero, only the largest of their margins of error is "
+    "included (Census Bureau ACS guidance; tidycensus moe_sum)")
+"""How the sums treat zero estimates, for method notes."""
+
+
+def _root_sum_with_zero_rule(moes: np.ndarray, estimates: np.ndarray, axis: int) -> np.ndarray:
+    """``√(Σ MOEᵢ²)`` along ``axis``, where the zero estimates add only the largest of their MOEs.
+
+    A zero estimate's published MOE is modelled for the area, not measured from its sample, so
+    adding the MOEs of many zero cells would inflate the total's MOE (the Census Bureau's guidance:
+    only the largest MOE of the zero estimates is included). A missing MOE keeps the result missing;
+    a missing estimate is not taken as zero (its MOE is added as it is). Computed with ``hypot``, as
+    :func:`moe_sum` is, so that squaring neither underflows nor overflows.
+    """
+    zero = estimates == 0
+    nonzero_part = np.hypot.reduce(np.where(zero, 0.0, moes), axis=axis)
+    with np.errstate(invalid="ignore"):
+        # NaN MOEs of zero estimates stay NaN: max propagates them
+        zero_part = np.where(zero, moes, -np.inf).max(axis=axis, initial=-np.inf)
+    zero_part = np.where(np.isneginf(zero_part), 0.0, zero_part)
+    return np.hypot(nonzero_part, zero_part)
+
+
+def moe_sum(*moes: Any, estimates: Iterable[Any] | None = None):
     """MOE of a sum (or difference) of estimates: ``√(Σ MOEᵢ²)`` (handbook ch. 8, formula 1).
 
     Each argument is one component's MOE, elementwise (e.g. ``moe_sum(df.a_moe, df.b_moe)`` for
     ``df.a + df.b``). To aggregate down a column use :func:`moe_sum_of`.
+
+    ``estimates``, one per MOE in the same order (each elementwise like its MOE), switches on the
+    Census Bureau's rule for zero estimates (:data:`ZERO_ESTIMATE_RULE`): where several components
+    are zero, only the largest of their MOEs enters the sum, e.g. 0 ± 200, 0 ± 150, 500 ± 100 and
+    400 ± 50 give ``√(200² + 100² + 50²)``, not ``√(200² + 150² + 100² + 50²)``. Without
+    ``estimates`` every MOE is added (the zero cells cannot be told apart), which overstates the MOE
+    of a sum of several zero cells.
     """
     if not moes:
         raise TypeError("moe_sum needs at least one margin of error")
-    arrays, wrap = _prepare(*moes)
-    # hypot avoids squaring under- or overflow; it is √(a² + b²) exactly otherwise
-    return wrap(reduce(np.hypot, arrays))
+    if estimates is None:
+        arrays, wrap = _prepare(*moes)
+        # hypot avoids squaring under- or overflow; it is √(a² + b²) exactly otherwise
+        return wrap(reduce(np.hypot, arrays))
+    estimates = list(estimates)
+    if len(estimates) != len(moes):
+        raise ValueError(f"moe_sum got {len(moes)} margins of error but {len(estimates)} estimates")
+    arrays, wrap = _prepare(*moes, *estimates)
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    stacked = np.stack([np.broadcast_to(a, shape) for a in arrays])
+    m, e = stacked[:len(moes)], stacked[len(moes):]
+    return wrap(_root_sum_with_zero_rule(m, e, axis=0))
 
 
-def moe_sum_of(moes: Iterable[float] | pd.Series | pd.DataFrame):
+def moe_sum_of(moes: Iterable[float] | pd.Series | pd.DataFrame,
+               estimates: Iterable[float] | pd.Series | pd.DataFrame | None = None):
     """MOE of the total of all the given estimates: ``√(Σ MOEᵢ²)`` over the whole iterable.
 
     A Series (or any iterable) gives one number, so this fits ``groupby(...).agg(moe_sum_of)``; a
-    DataFrame gives one number per column. A missing MOE makes the total's MOE missing.
+    DataFrame gives one number per column. A missing MOE makes the total's MOE missing. With
+    ``estimates`` (same length and order; a DataFrame of the same columns for a DataFrame), several
+    zero estimates add only the largest of their MOEs (:func:`moe_sum`).
     """
     if isinstance(moes, pd.DataFrame):
-        return moes.apply(moe_sum_of, axis=0)
+        if estimates is None:
+            return moes.apply(moe_sum_of, axis=0)
+        return pd.Series({c: moe_sum_of(moes[c], estimates[c]) for c in moes.columns})
     values = _as_float(list(moes) if not isinstance(moes, (pd.Series, np.ndarray)) else moes).ravel()
-    return float(np.hypot.reduce(values)) if values.size else 0.0
+    if estimates is None:
+        return float(np.hypot.reduce(values)) if values.size else 0.0
+    est = _as_float(list(estimates) if not isinstance(estimates, (pd.Series, np.ndarray)) else estimates).ravel()
+    if est.shape != values.shape:
+        raise ValueError(f"margins of error ({values.size}) and estimates ({est.size}) differ in length")
+    return float(_root_sum_with_zero_rule(values, est, axis=0)) if values.size else 0.0
 
 
 def moe_difference(moe_a: Any, moe_b: Any):
@@ -142,22 +192,36 @@ def moe_difference(moe_a: Any, moe_b: Any):
     return moe_sum(moe_a, moe_b)
 
 
-def moe_weighted_sum(weights: Iterable[float] | pd.Series, moes: Iterable[float] | pd.Series):
+def moe_weighted_sum(weights: Iterable[float] | pd.Series, moes: Iterable[float] | pd.Series,
+                     estimates: Iterable[float] | pd.Series | None = None):
     """MOE of ``Σ wᵢ·Xᵢ`` with fixed weights: ``√(Σ (wᵢ·MOEᵢ)²)``.
 
     Used when tract counts are apportioned to neighborhoods with weights (a tract's share in the
     neighborhood); weights are treated as known constants, as the handbook treats a constant factor.
-    Two Series are paired by index; anything else is paired by position.
+    Two Series are paired by index; anything else is paired by position. With ``estimates`` (the
+    unweighted ``Xᵢ``), several zero estimates add only the largest of their weighted MOEs
+    (:func:`moe_sum`).
     """
     if isinstance(weights, pd.Series) and isinstance(moes, pd.Series):
-        (w, m), _ = _prepare(weights, moes)
+        if isinstance(estimates, pd.Series):
+            (w, m, e), _ = _prepare(weights, moes, estimates)
+        else:
+            (w, m), _ = _prepare(weights, moes)
+            e = None if estimates is None else _as_float(list(estimates)).ravel()
     else:
         w = _as_float(weights if isinstance(weights, (pd.Series, np.ndarray)) else list(weights)).ravel()
         m = _as_float(moes if isinstance(moes, (pd.Series, np.ndarray)) else list(moes)).ravel()
+        e = (None if estimates is None else
+             _as_float(estimates if isinstance(estimates, (pd.Series, np.ndarray)) else list(estimates)).ravel())
     if w.shape != m.shape:
         raise ValueError(f"weights ({w.shape}) and margins of error ({m.shape}) differ in length")
     weighted = (w * m).ravel()
-    return float(np.hypot.reduce(weighted)) if weighted.size else 0.0
+    if e is None:
+        return float(np.hypot.reduce(weighted)) if weighted.size else 0.0
+    e = np.asarray(e, dtype=float).ravel()
+    if e.shape != weighted.shape:
+        raise ValueError(f"estimates ({e.shape}) and margins of error ({weighted.shape}) differ in length")
+    return float(_root_sum_with_zero_rule(weighted, e, axis=0)) if weighted.size else 0.0
 
 
 def moe_ratio(num: Any, den: Any, moe_num: Any, moe_den: Any):

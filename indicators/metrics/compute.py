@@ -82,6 +82,8 @@ REGISTRY: dict[str, tuple[tuple[str, ...], Callable]] = {
     "avg_years_of_residence": (("measures",), stability.avg_years_of_residence),
     "population_change_2010_2020": (("population_by_race",), stability.population_change_2010_2020),
     "black_population_change_2010_2020": (("population_by_race",), stability.black_population_change_2010_2020),
+    "same_house_1yr_share": (("measures", "weights_tract_neighborhood?"), housing.same_house_1yr_share),
+    "long_tenure_share": (("measures", "weights_tract_neighborhood?"), housing.long_tenure_share),
     "owner_share": (("measures", "weights_tract_neighborhood"), housing.owner_share),
     "renter_share": (("measures", "weights_tract_neighborhood"), housing.renter_share),
     "rent_burden_share": (("measures", "weights_tract_neighborhood"), housing.rent_burden_share),
@@ -162,18 +164,27 @@ def compute(snapshot: Snapshot, indicator_id: str, level: str, **options) -> pd.
         for name in tables:
             table = name.rstrip("?")
             if extra and table == "weights_tract_neighborhood":
-                args.append(_extra_weights(snapshot, level))
+                weights = _extra_weights(snapshot, level)
+                if weights.empty:  # areas drawn for another purpose (police districts), not made of tracts
+                    raise NotAvailable(N_("“{title}” cannot be computed at the {level} level from this snapshot"),
+                                       indicator=ind.id, level=level, detail="no tract weights for this level")
+                args.append(weights)
             else:
                 args.append(snapshot.table(table) if snapshot.has(table) else None)
         try:
             out = fn(*args, level=as_level, **options)
-        except ValueError as exc:
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            # a table without the rows or columns this indicator needs (a measure the city's files lack)
             raise NotAvailable(N_("“{title}” cannot be computed at the {level} level from this snapshot"),
-                               indicator=ind.id, level=level, detail=str(exc)) from None
+                               indicator=ind.id, level=level, detail=f"{type(exc).__name__}: {exc}") from None
+        if not len(out) or not out["estimate"].notna().any():
+            raise NotAvailable(N_("“{title}” has no figure at the {level} level in the data at hand"),
+                               indicator=ind.id, level=level)
         if extra:
             out["geo_level"] = level
         if level == "tract" and "tract_vintage" not in out:
-            out["tract_vintage"] = DEFAULT_TRACT_VINTAGE
+            out["tract_vintage"] = (housing.acs_tract_vintage(snapshot.table("measures")) if snapshot.has("measures")
+                                    else DEFAULT_TRACT_VINTAGE)
         return out
     raise NotAvailable(N_("“{title}” needs tables this snapshot lacks: {tables}"), indicator=ind.id,
                        tables=", ".join(lacking))
@@ -200,7 +211,7 @@ def vintages(snapshot: Snapshot, indicator_id: str, level: str) -> list[int]:
 
 
 #: indicators whose function takes ``year=`` for the ACS release (city and county series)
-YEARLY_ACS = {"owner_share", "renter_share", "rent_burden_share", "severe_rent_burden_share", "rent_to_income",
+YEARLY_ACS = {"same_house_1yr_share", "long_tenure_share", "owner_share", "renter_share", "rent_burden_share", "severe_rent_burden_share", "rent_to_income",
               "poverty_rate"}
 
 
@@ -259,8 +270,8 @@ def on_map_tracts(result_frame: pd.DataFrame, snapshot: Snapshot, indicator_id: 
 def city_value(snapshot: Snapshot, indicator_id: str, year: int | None = None) -> pd.Series | None:
     """The indicator for the whole city (first row), or None where it has no city value. ``year`` is used
     where the city figure exists for that year."""
-    ind = catalog.get(indicator_id)
-    level = "city" if "city" in ind.levels else ("county" if "county" in ind.levels else None)
+    served = available_levels(snapshot, indicator_id)
+    level = "city" if "city" in served else ("county" if "county" in served else None)
     if level is None:
         return None
     options = {"year": year} if year and year in vintages(snapshot, indicator_id, level) else {}
@@ -289,10 +300,10 @@ def available_levels(snapshot: Snapshot, indicator_id: str) -> tuple[str, ...]:
 
 def _computes(snapshot: Snapshot, indicator_id: str, level: str) -> bool:
     try:
-        out = compute(snapshot, indicator_id, level)
-    except (NotAvailable, KeyError, IndexError):
+        compute(snapshot, indicator_id, level)
+    except NotAvailable:
         return False
-    return bool(len(out)) and bool(out["estimate"].notna().any())
+    return True
 
 
 def availability(snapshot: Snapshot) -> dict[str, dict]:
@@ -305,11 +316,8 @@ def availability(snapshot: Snapshot) -> dict[str, dict]:
         if not levels:
             try:
                 compute(snapshot, ind_id, (catalog.get(ind_id).levels or ("tract",))[0])
-                entry["why_not"] = "no figure in the data at hand"
             except NotAvailable as exc:
                 entry["why_not"] = str(exc)
-            except (KeyError, IndexError) as exc:
-                entry["why_not"] = f"the data at hand lack a part it needs ({exc})"
         out[ind_id] = entry
     return out
 

@@ -141,6 +141,8 @@ def eviction_filing_rate_from_tracts(evictions_tracts: pd.DataFrame, weights: pd
         out = result(frame, geo_level=level, period=str(year), source_ids="eviction_lab_tracts")
         out["tract_vintage"] = int(rows["tract_vintage"].iloc[0]) if len(rows) else 2010
         return out
+    if level not in ("neighborhood", "city"):
+        raise ValueError(f"no eviction filings from tracts for level '{level}'")
     if weights is None:
         raise ValueError("eviction filings by area need tract weights")
     vintage = int(rows["tract_vintage"].iloc[0]) if len(rows) else 2010

@@ -16,9 +16,17 @@ from indicators.core.geography import apportion_counts
 
 def residents(population: pd.DataFrame, *, year: int = 2020, group: str = "total",
               level: str = "neighborhood") -> pd.Series:
-    """Decennial residents per neighborhood (index: neighborhood name), or of the whole city (``level="city"``)."""
+    """Decennial residents per neighborhood (index: neighborhood name), or of the whole city (``level="city"``).
+
+    A city without census counts by neighborhood gets the ACS residents of its tracts apportioned to them (the
+    newest release; ``total`` is the sum of the race groups)."""
     rows = population[(population["source_id"] == "decennial_race_neighborhoods") & (population["year"] == year)
                       & (population["group"] == group) & (population["geo_level"] == level)]
+    if rows.empty:
+        acs = population[(population["source_id"] == "acs5_tracts") & (population["geo_level"] == level)]
+        if len(acs):
+            newest = acs[acs["year"] == acs["year"].max()]
+            rows = newest if group == "total" else newest[newest["group"] == group]
     return rows.groupby("area_id")["count"].sum()
 
 

@@ -24,6 +24,19 @@ NOTE_TEMPLATES = [
     N_("no census population published for this neighborhood alone"),
     N_("{vintage} tract figures moved onto {map_vintage} tract lines by land area"),
     N_("same tract in {vintage} and {map_vintage} lines"),
+    N_("base: all renter households (B25070_001), as this snapshot has no rent burden universe: the share counts "
+       "the renter households whose rent burden is not computed (B25070_011) in its denominator, so it reads low"),
+    N_("flagged by Eviction Lab (low count, imputed or substituted)"),
+    N_("ACS tract counts apportioned by land area"),
+    N_("sum of the city's tracts"),
+    N_("no margin of error published"),
+    N_("{cell} = {value}: the value the Census Bureau writes for a median in the open top interval (\"{interval}\")"),
+    N_("the estimate is that bound, not a measured median"),
+    N_("blank cell: the file does not publish this value"),
+    N_("no share: the denominator ({cell}) is 0 in this area"),
+    N_("moved in 2009 or earlier (DP04 bins 2000 to 2009, 1990 to 1999, 1989 and earlier): 10 or more years by 2019, "
+       "the last year of the 2015-2019 survey"),
+    N_("households interviewed in 2015-2018 who moved in 2006-2009 had lived there 6 to 9 years"),
 ]
 
 

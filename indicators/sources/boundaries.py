@@ -10,14 +10,19 @@ blank or duplicate names, empty geometries, coordinates that are not longitude/l
 Geometries that are invalid (self-intersecting rings are common in published boundary files)
 are repaired with :func:`shapely.make_valid`, keeping only their polygonal parts, and the repair is
 listed in ``attrs["notes"]``: an invalid polygon makes overlays and area sums fail or lie.
+
+The shown name can be built from several properties (``label_format``, e.g. ``"{NAME}: {NBH_NAMES}"``
+for areas whose own name is a code), and areas a city does not count as neighborhoods (parks, a
+river) can be left out by a property value (``drop_where``); both come from the city's config.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import string
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Mapping, Sequence
 
 import geopandas as gpd
 import requests
@@ -89,8 +94,47 @@ def _property_names(features: list[dict]) -> list[str]:
     return list(dict.fromkeys(k for f in features for k in (f.get("properties") or {})))
 
 
+def _text(value: Any) -> str:
+    return str(value if value is not None else "").strip()
+
+
+def _format_fields(label_format: str) -> list[str]:
+    """The property names a label format refers to (``"{NAME}: {NBH_NAMES}"`` -> NAME, NBH_NAMES)."""
+    try:
+        parsed = list(string.Formatter().parse(label_format))
+    except ValueError as exc:
+        raise BoundaryError(f"label_format {label_format!r} is not a format string ({exc})") from None
+    fields = [f for _, f, _, _ in parsed if f is not None]
+    if not fields or any(not f or not f.replace("_", "").replace("-", "").replace(" ", "").isalnum()
+                         for f in fields):
+        raise BoundaryError(f"label_format {label_format!r} must name properties in braces, e.g. "
+                            "'{NAME}: {NBH_NAMES}'")
+    return fields
+
+
+def _values(values: Iterable[Any] | str) -> set[str]:
+    return {_text(v) for v in ([values] if isinstance(values, str) else values)}
+
+
+def _drop(features: list[dict], drop_where: Mapping[str, Iterable[Any]], label: str,
+          available: list[str]) -> tuple[list[dict], list[dict]]:
+    """Split ``features`` into (kept, dropped) by the property values of ``drop_where``."""
+    for field in drop_where:
+        if field not in available:
+            raise BoundaryError(f"{label}: drop_where field {field!r} is in no feature; fields present: "
+                                f"{', '.join(available) or 'none'}")
+    values = {field: _values(vals) for field, vals in drop_where.items()}
+    kept, dropped = [], []
+    for feature in features:
+        props = feature.get("properties") or {}
+        hit = any(_text(props.get(field)) in wanted for field, wanted in values.items())
+        (dropped if hit else kept).append(feature)
+    return kept, dropped
+
+
 def read_boundaries(path_or_url: str | Path, *, name_field: str, id_field: str | None = None,
-                    session: requests.Session | None = None) -> gpd.GeoDataFrame:
+                    label_format: str | None = None, drop_where: Mapping[str, Iterable[Any]] | None = None,
+                    keep_fields: Sequence[str] = (), session: requests.Session | None = None) -> gpd.GeoDataFrame:
     """Areas from a GeoJSON FeatureCollection.
 
     Parameters
@@ -98,15 +142,31 @@ def read_boundaries(path_or_url: str | Path, *, name_field: str, id_field: str |
     path_or_url : str or Path
         A GeoJSON file, or an ``http(s)://`` URL fetched through :func:`indicators.sources.http.get`.
     name_field : str
-        The property holding the area's name (``hood`` in Pittsburgh's neighborhoods).
+        The property holding the area's name (``hood`` in Pittsburgh's neighborhoods, ``NAME`` in
+        ward or cluster files).
     id_field : str, optional
-        The property holding a code for the area (``hood_no``); the name is used when omitted.
+        The property holding a code for the area (``hood_no``, ``WARD``); the ``name_field`` value
+        is used when omitted.
+    label_format : str, optional
+        The shown name built from properties with :meth:`str.format` fields, e.g.
+        ``"{NAME}: {NBH_NAMES}"`` -> "Cluster 6: " and the neighborhoods the cluster holds (each
+        value stripped; a null property is blank). ``name`` is then the label, and ``area_id`` (without
+        ``id_field``) stays the short ``name_field`` value ("Cluster 6"). Every property named must be
+        in every feature.
+    drop_where : mapping, optional
+        ``{property: values}``: areas whose property (as stripped text) is one of the values are left
+        out, e.g. ``{"TYPE": ["Additional"]}`` for clusters that are parks or the river; default: every
+        area is kept. ``attrs["notes"]`` names the areas left out.
+    keep_fields : sequence of str
+        Further properties kept as columns, with their values as published (e.g. the district of a
+        police service area, for :func:`indicators.sources.policing.districts_from_service_areas`).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        ``name`` (str, stripped, unique), ``area_id`` (str, unique), ``geometry`` (valid Polygon or
-        MultiPolygon), CRS EPSG:4326, in file order. ``attrs["notes"]`` lists repaired geometries.
+        ``name`` (str, stripped, unique), ``area_id`` (str, unique), the ``keep_fields``, ``geometry``
+        (valid Polygon or MultiPolygon), CRS EPSG:4326, in file order. ``attrs["notes"]`` lists
+        repaired geometries and areas left out.
 
     Raises
     ------
@@ -122,20 +182,39 @@ def read_boundaries(path_or_url: str | Path, *, name_field: str, id_field: str |
     if not features:
         raise BoundaryError(f"{label}: the FeatureCollection has no features")
     available = _property_names(features)
-    for field in [name_field] + ([id_field] if id_field else []):
+    notes: list[str] = []
+    if drop_where:
+        features, dropped = _drop(features, drop_where, label, available)
+        if dropped:
+            shown = [_text((f.get("properties") or {}).get(name_field)) for f in dropped]
+            criteria = "; ".join(f"{field} {' or '.join(map(repr, sorted(_values(v))))}"
+                                 for field, v in drop_where.items())
+            notes.append(f"{label}: left out {len(dropped)} areas with {criteria}: {', '.join(shown)}")
+        if not features:
+            raise BoundaryError(f"{label}: drop_where {dict(drop_where)} leaves no area")
+    label_fields = _format_fields(label_format) if label_format else []
+    reserved = {"name", "area_id", "geometry"}
+    clash = [f for f in keep_fields if f in reserved]
+    if clash:
+        raise BoundaryError(f"{label}: keep_fields {clash} would replace the columns name, area_id or geometry")
+    for field in dict.fromkeys([name_field] + ([id_field] if id_field else []) + label_fields + list(keep_fields)):
         lacking = [i for i, f in enumerate(features) if field not in (f.get("properties") or {})]
         if lacking:
             where = "any feature" if len(lacking) == len(features) else f"{len(lacking)} of {len(features)} features"
             raise BoundaryError(f"{label}: field {field!r} is missing from {where}; "
                                 f"fields present: {', '.join(available) or 'none'}")
 
-    names = [str(f["properties"][name_field] if f["properties"][name_field] is not None else "").strip()
-             for f in features]
-    blank = [i for i, n in enumerate(names) if not n]
+    short = [_text(f["properties"][name_field]) for f in features]
+    blank = [i for i, n in enumerate(short) if not n]
     if blank:
         raise BoundaryError(f"{label}: {len(blank)} features have a blank {name_field!r} (feature numbers "
                             f"{', '.join(map(str, blank[:10]))})")
-    ids = [str(f["properties"][id_field]).strip() for f in features] if id_field else names
+    if label_format:
+        names = [label_format.format_map({k: _text(v) for k, v in f["properties"].items()}).strip()
+                 for f in features]
+    else:
+        names = short
+    ids = [str(f["properties"][id_field]).strip() for f in features] if id_field else short
     for what, values in (("names", names), ("ids", ids)):
         seen: dict[str, int] = {}
         for value in values:
@@ -166,7 +245,10 @@ def read_boundaries(path_or_url: str | Path, *, name_field: str, id_field: str |
     if empty:
         raise BoundaryError(f"{label}: {len(empty)} areas have no polygon: {', '.join(empty[:10])}")
 
-    frame = gpd.GeoDataFrame({"name": names, "area_id": ids}, geometry=geometries, crs=crs)
+    columns: dict[str, list] = {"name": names, "area_id": ids}
+    for field in keep_fields:
+        columns[field] = [f["properties"][field] for f in features]
+    frame = gpd.GeoDataFrame(columns, geometry=geometries, crs=crs)
     if crs == WGS84:
         xmin, ymin, xmax, ymax = frame.total_bounds
         if max(abs(xmin), abs(xmax)) > 180 or max(abs(ymin), abs(ymax)) > 90:
@@ -174,9 +256,12 @@ def read_boundaries(path_or_url: str | Path, *, name_field: str, id_field: str |
                                 "and the file has no crs member saying what they are")
     else:
         frame = frame.to_crs(WGS84)
-    notes = [f"{label}: repaired invalid geometry of {r}" for r in repaired]
     for note in notes:
+        log.info(note)
+    repairs = [f"{label}: repaired invalid geometry of {r}" for r in repaired]
+    for note in repairs:
         log.warning(note)
+    notes += repairs
     frame.attrs["notes"] = notes
     return frame
 

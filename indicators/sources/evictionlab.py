@@ -17,6 +17,24 @@ National estimates (2000-2016 per state, v1 release)
     geographies ``states``, ``counties``, ``cities``, ``tracts``, ``block-groups``
     (:func:`read_national`). Rates are per 100 renter-occupied households.
 
+National tract file, 2018 release (:func:`read_tract_history`)
+    The same layout (:data:`NATIONAL_COLUMNS`) for every tract of a state, 2000-2016, on 2010 tract
+    lines, read into the few columns a tract history needs. Three quality flags come with every row
+    (Eviction Lab data dictionary, ``conf/DATA_DICTIONARY.txt`` of the publisher's ETL repository
+    ``EvictionLab/eviction-lab-etl``; methodology report v1.1.0, section V):
+
+    * ``low-flag``: the eviction counts are estimated to be lower than they are in reality; for tracts
+      and block groups the flag is set from the county's estimate (the county's counts fell short of
+      the court-reported statistics), so it is set on every tract of a county-year;
+    * ``imputed``: the counts and the renter households were imputed (a missing or implausible year
+      filled from the years around it: the mean of the year before and after, or a straight line
+      across two missing years), not counted;
+    * ``subbed``: the counts and the renter households were taken from a source other than the
+      Eviction Lab's own records (state-reported statistics substituted for them).
+
+    A flagged year is kept, with its flag, so a figure built on it can say so; the reader never drops
+    or corrects one.
+
 Every ``fetch_*`` downloads the file through :func:`indicators.sources.http.get` and parses it with the
 matching ``read_*``, so the live and the offline build produce the same frame.
 """
@@ -217,6 +235,116 @@ def read_national(source: Source, geography: str | None = None) -> pd.DataFrame:
         frame[column.replace("-", "_")] = values.astype("Int64") if column in ("low-flag", "imputed", "subbed") \
             else values
     return frame
+
+
+#: the national file's columns a tract history needs, and their names in :func:`read_tract_history`
+TRACT_HISTORY_COLUMNS = {
+    "GEOID": "GEOID", "year": "year", "eviction-filings": "filings", "evictions": "judgments",
+    "eviction-filing-rate": "filing_rate", "eviction-rate": "judgment_rate",
+    "renter-occupied-households": "renter_households", "low-flag": "low_flag", "imputed": "imputed",
+    "subbed": "subbed",
+}
+_FLAGS = ("low-flag", "imputed", "subbed")
+_FLAG_MEANINGS = {
+    "low_flag": "the Eviction Lab estimates these counts are lower than in reality (set from the county's estimate)",
+    "imputed": "the counts were imputed from the neighbouring years, not counted",
+    "subbed": "the counts come from a source other than the Eviction Lab's records",
+}
+
+
+def _flag(raw: pd.Series, column: str, source: Source) -> pd.Series:
+    """A 0/1 quality flag as booleans (blank -> missing); any other value raises, naming it."""
+    text = raw.str.strip().str.replace(r"\.0+$", "", regex=True)
+    bad = ~text.isin(["0", "1", ""])
+    if bad.any():
+        row = int(bad.idxmax())
+        raise EvictionLabError(f"{csvfile.source_label(source)}: column {column!r} holds {raw[row]!r} on line "
+                               f"{row + 2}; the Eviction Lab flags are 0 or 1")
+    return text.map({"1": True, "0": False, "": pd.NA}).astype("boolean")
+
+
+def _year_ranges(years: list[int]) -> str:
+    """``[2000, 2001, 2002, 2013]`` -> ``"2000-2002, 2013"``."""
+    parts: list[str] = []
+    for year in sorted(years):
+        if parts and int(parts[-1].split("-")[-1]) == year - 1:
+            parts[-1] = f"{parts[-1].split('-')[0]}-{year}"
+        else:
+            parts.append(str(year))
+    return ", ".join(parts)
+
+
+def read_tract_history(source: Source) -> pd.DataFrame:
+    """Eviction filings and judgments per tract and year from a national ``tracts.csv`` (2018 release).
+
+    The file has the columns :data:`NATIONAL_COLUMNS`, one row per tract and year 2000-2016 on 2010
+    tract lines; a year without a valid count has blank ``eviction-filings`` and ``evictions`` (and
+    rates). Only the years with a count (filings or judgments) are kept; the others are listed in
+    ``attrs["years_without_counts"]``. ``GEOID`` loses its leading zero in the CSV of a state whose
+    code starts with 0 (``1073000100`` for Alabama) and gets it back here.
+
+    ``evictions`` in the file are *judgments*: the number of addresses that received an eviction
+    judgment in which renters were ordered to leave (one per address and year); ``eviction-filings``
+    are all eviction cases filed, several cases against the same address counted each. Rates are per
+    100 renter households, as published (``eviction-filing-rate``, ``eviction-rate``), and
+    ``renter-occupied-households`` is the Eviction Lab's interpolated count.
+
+    The quality flags (``low-flag``, ``imputed``, ``subbed``; see the module docstring) are kept as
+    booleans; ``attrs["notes"]`` says how many tract-years carry each, and in which years.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``GEOID`` (11-character str), ``year`` (int), ``filings``, ``judgments`` (float: counts,
+        missing where the year has none), ``filing_rate``, ``judgment_rate`` (float, per 100 renter
+        households), ``renter_households`` (float), ``low_flag``, ``imputed``, ``subbed``
+        (boolean), sorted by GEOID and year.
+
+    Raises
+    ------
+    EvictionLabError
+        For a damaged file (see :mod:`indicators.sources.csvfile`), a file lacking any of the
+        columns above (the message names them), a GEOID that is not a tract code, or a flag that is
+        not 0 or 1.
+    """
+    raw = _read(source)
+    _require(raw, list(TRACT_HISTORY_COLUMNS), "Eviction Lab tract", source)
+    label = csvfile.source_label(source)
+    geoid = raw["GEOID"].str.strip().str.replace(r"\.0$", "", regex=True).str.zfill(GEOID_WIDTH["tracts"])
+    bad = ~geoid.str.fullmatch(r"\d{11}")
+    if bad.any():
+        row = int(bad.idxmax())
+        raise EvictionLabError(f"{label}: column 'GEOID' holds {raw['GEOID'][row]!r} on line {row + 2}, "
+                               "not an 11-digit tract code: not a tract file?")
+    year = pd.to_numeric(raw["year"].str.strip(), errors="coerce")
+    if year.isna().any():
+        row = int(year.isna().idxmax())
+        raise EvictionLabError(f"{label}: column 'year' holds {raw['year'][row]!r} on line {row + 2}")
+    frame = pd.DataFrame({"GEOID": geoid, "year": year.astype("int64")})
+    for column in ("eviction-filings", "evictions", "eviction-filing-rate", "eviction-rate",
+                   "renter-occupied-households"):
+        frame[TRACT_HISTORY_COLUMNS[column]] = _number(raw[column])
+    for column in _FLAGS:
+        frame[TRACT_HISTORY_COLUMNS[column]] = _flag(raw[column], column, source)
+
+    counted = frame["filings"].notna() | frame["judgments"].notna()
+    all_years = set(frame["year"])
+    history = frame[counted].sort_values(["GEOID", "year"], kind="stable").reset_index(drop=True)
+    notes = []
+    missing_years = sorted(all_years - set(history["year"]))
+    if missing_years:
+        notes.append(f"{label}: no eviction counts for {_year_ranges(missing_years)} (blank in the file)")
+    for flag, meaning in _FLAG_MEANINGS.items():
+        flagged = history[history[flag].fillna(False).astype(bool)]
+        if len(flagged):
+            per_year = flagged.groupby("year").size()
+            notes.append(f"{label}: {flag} set on {len(flagged)} tract-years "
+                         f"({', '.join(f'{y}: {n}' for y, n in per_year.items())}): {meaning}")
+    for note in notes:
+        log.info(note)
+    history.attrs["notes"] = notes
+    history.attrs["years_without_counts"] = missing_years
+    return history
 
 
 def _download(url: str, session: requests.Session | None) -> io.StringIO:

@@ -10,9 +10,10 @@ an area without Small Area FMRs, and a list with one ``"zip_code": "MSA level"``
 FMRs) plus one entry per ZIP code when it has them. Errors come back as ``{"error": "..."}``
 (401 ``Unauthenticated.``, 404 ``No data found using '...'``).
 
-Files: the cached API answer kept for Pittsburgh (:func:`read_hud_api_json`), HUD's county FMR
-CSVs (:func:`read_fmr_county_file`), HUD's SAFMR table (:func:`read_safmr`) and the compiled
-Allegheny County series FY2002-2026 (:func:`read_fmr_history`).
+Files: a cached API answer (:func:`read_hud_api_json`), HUD's county FMR CSVs
+(:func:`read_fmr_county_file`), HUD's SAFMR table (:func:`read_safmr`), a compiled county series
+(:func:`read_fmr_history`), and HUD's national Excel workbooks, one row per county
+(:func:`read_fmr_workbook`) or per ZIP code tabulation area (:func:`read_safmr_workbook`).
 
 All FMRs are monthly gross rents (rent plus utilities) in dollars, for 0 to 4 bedrooms, named
 ``fmr_0`` ... ``fmr_4``; an FMR is the 40th percentile of recent movers' gross rents for standard
@@ -25,8 +26,9 @@ import json
 import logging
 import os
 import re
+import zipfile
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 import pandas as pd
 import requests
@@ -294,4 +296,260 @@ def read_safmr(path: str | Path) -> pd.DataFrame:
     })
     for col, size in zip(FMR_COLUMNS, sizes):
         frame[col] = raw[size].map(_dollars).astype("Int64")
+    return frame
+
+
+# --- HUD's national Excel workbooks ---------------------------------------------------------------
+
+#: header names of the workbooks, compared lower case without spaces and underscores; a trailing
+#: two-digit year (``CBSASub20``, ``Areaname20``) is matched by :data:`_YEAR_SUFFIXED`
+_FMR_HEADERS = {
+    "fips": ("fips2010", "fips2000", "fips"),
+    "metro_code": ("metrocode", "hudareacode", "cbsasub"),
+    "area_name": ("areaname", "hudareaname", "hudmetrofairmarketrentareaname"),
+    "county_name": ("countyname", "countytownname"),
+    **{f"fmr_{n}": (f"fmr{n}", f"fmr{n}br") for n in range(5)},
+}
+_SAFMR_HEADERS = {
+    "zip": ("zcta", "zipcode", "zip"),
+    "area_code": ("cbsasub", "hudareacode", "metrocode"),
+    "area_name": ("areaname", "hudmetrofairmarketrentareaname", "hudareaname"),
+    **{f"fmr_{n}": (f"safmr{n}br",) for n in range(5)},
+}
+_YEAR_SUFFIXED = re.compile(r"^(cbsasub|areaname)(\d{2})$")
+#: a fiscal year in a sheet name: ``FMR20_INFO``, ``SAFMRs_FY2021``, ``FY22``
+_SHEET_YEAR = re.compile(r"(?:s?a?fmrs?|fy)_?(\d{4}|\d{2})(?!\d)", re.IGNORECASE)
+#: rows of a sheet searched for the header (HUD puts it on the first row; some years have a title above)
+_HEADER_ROWS = 10
+
+
+def _header_key(name: Any) -> str:
+    return re.sub(r"[\s_]+", "", str(name if name is not None else "")).lower()
+
+
+def _match_headers(header: tuple, wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Column positions of the ``wanted`` fields in a header row (first alias found wins)."""
+    keys = [_header_key(h) for h in header]
+    bare = [(_YEAR_SUFFIXED.match(k).group(1) if _YEAR_SUFFIXED.match(k) else k) for k in keys]
+    found: dict[str, int] = {}
+    for field, aliases in wanted.items():
+        for alias in aliases:
+            if alias in bare:
+                found[field] = bare.index(alias)
+                break
+    return found
+
+
+def _workbook_year(header: tuple, sheet: str) -> int | None:
+    match = _SHEET_YEAR.search(sheet)
+    if match:
+        year = int(match.group(1))
+        return year if year > 1000 else 2000 + year
+    for key in map(_header_key, header):
+        suffixed = _YEAR_SUFFIXED.match(key)
+        if suffixed:
+            return 2000 + int(suffixed.group(2))
+    return None
+
+
+def _open_workbook(path: str | Path, sheet: str | None, wanted: dict[str, tuple[str, ...]],
+                   required: list[str], what: str) -> tuple[Any, str, tuple, dict[str, int], Iterator[tuple]]:
+    """The workbook, sheet name, header, column positions and an iterator over the data rows.
+
+    Read-only (rows are streamed, never loaded whole); ``sheet=None`` takes the first sheet whose
+    header has the ``required`` fields.
+    """
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    label = Path(path).name
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise HUDError(f"{label}: not an Excel workbook (.xlsx) that can be read ({exc})") from None
+    names = [sheet] if sheet else book.sheetnames
+    if sheet and sheet not in book.sheetnames:
+        book.close()
+        raise HUDError(f"{label}: no sheet {sheet!r}; the workbook has {', '.join(map(repr, book.sheetnames))}")
+    seen = []
+    for name in names:
+        rows = book[name].iter_rows(values_only=True)
+        for _, header in zip(range(_HEADER_ROWS), rows):
+            header = tuple(header or ())
+            columns = _match_headers(header, wanted)
+            if all(f in columns for f in required):
+                return book, name, header, columns, rows
+            if any(h is not None for h in header):
+                seen.append((name, header, columns))
+                break
+    book.close()
+    if not seen:
+        raise HUDError(f"{label}: no header row in {'sheet ' + repr(sheet) if sheet else 'any sheet'}")
+    name, header, columns = seen[0]
+    missing = [f"{f} ({' / '.join(wanted[f])})" for f in required if f not in columns]
+    raise HUDError(f"{label}: sheet {name!r} is not a HUD {what} table: no column for {', '.join(missing)} "
+                   f"(columns: {', '.join(str(h) for h in header if h is not None)})")
+
+
+def _resolve_year(path: str | Path, header: tuple, sheet: str, fiscal_year: int | None) -> tuple[int, list[str]]:
+    """The fiscal year: as passed, else from the sheet name or header, else from the file name."""
+    label = Path(path).name
+    in_book = _workbook_year(header, sheet)
+    in_name = _fiscal_year_from_name(path)
+    notes = []
+    if fiscal_year is not None:
+        found = in_book or in_name
+        if found is not None and found != int(fiscal_year):
+            raise HUDError(f"{label}: fiscal_year={fiscal_year} was passed, but the workbook is FY{found} "
+                           f"({'sheet ' + repr(sheet) + ' / its header' if in_book else 'its file name'})")
+        return int(fiscal_year), notes
+    if in_book is not None:
+        if in_name is not None and in_name != in_book:
+            notes.append(f"{label}: the file name says FY{in_name}, the sheet {sheet!r} FY{in_book}; FY{in_book} "
+                         "is used")
+        return in_book, notes
+    if in_name is not None:
+        return in_name, notes
+    raise HUDError(f"{label}: the fiscal year is neither in the sheet name, the header nor the file name; "
+                   "pass fiscal_year=")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_fmr_workbook(path: str | Path, *, fips: str | None = None, metro_code: str | None = None,
+                      sheet: str | None = None, fiscal_year: int | None = None) -> pd.DataFrame:
+    """The county rows of HUD's national FMR workbook (e.g. ``FY2020_4050_FMRs_rev.xlsx``).
+
+    The workbook has one sheet (``FMR20_INFO`` for FY2020) with one row per county (per town in New
+    England): ``fips2010`` (HUD's 10-digit code: state + county + ``99999``, or + a town code),
+    ``fmr_0`` ... ``fmr_4``, ``state``, ``metro_code`` (the HUD area, ``METROnnnnnMnnnnn``, or
+    ``NCNTY...`` for a non-metropolitan county), ``areaname``, ``county``, ``cousub``,
+    ``countyname``, ``county_town_name``, ``pop2017``, ``acs_2019_2``, ``state_alpha``, ``fmr_type``
+    (40: 40th-percentile FMRs), ``metro``, ``fmr_pct_chg``, ``fmr_dollar_chg``. Other years name the
+    same columns ``fips2000``, ``fmr0``, ``Metro_code``, ``Areaname``: headers are matched without
+    case, spaces or underscores. Only the columns needed are read, the rows streamed.
+
+    Parameters
+    ----------
+    fips : str, optional
+        HUD's 10-digit code (``4200399999``) or the 5-digit state + county code, whose rows are kept.
+    metro_code : str, optional
+        The HUD area code, whose counties are kept (every one carries the area's FMRs). One of
+        ``fips`` or ``metro_code`` is needed; with both, a row must match both.
+    sheet : str, optional
+        The sheet; default: the first whose header has the FMR columns.
+    fiscal_year : int, optional
+        Default: from the sheet name (``FMR20_INFO`` -> 2020), the header, or the file name
+        (``FY2020_...``); passing a year the workbook contradicts raises :class:`HUDError`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``fiscal_year`` (int), ``fips`` (10-character str), ``county_name``, ``area_name``,
+        ``metro_code`` (str), ``fmr_0..fmr_4`` (Int64 dollars), one row per county, in file order;
+        ``attrs["sheet"]`` names the sheet read.
+    """
+    if not fips and not metro_code:
+        raise ValueError("read_fmr_workbook needs fips= or metro_code=")
+    code = str(fips).strip() if fips else None
+    if code is not None and not re.fullmatch(r"\d{5}|\d{10}", code):
+        raise ValueError(f"fips must be 5 or 10 digits, got {fips!r}")
+    label = Path(path).name
+    book, name, header, columns, rows = _open_workbook(
+        path, sheet, _FMR_HEADERS, ["fips", "metro_code", "area_name", *FMR_COLUMNS], "FMR")
+    try:
+        year, notes = _resolve_year(path, header, name, fiscal_year)
+        fips_at, metro_at = columns["fips"], columns["metro_code"]
+        kept = []
+        for row in rows:
+            if len(row) <= max(fips_at, metro_at):
+                continue
+            row_fips = _cell_text(row[fips_at]).zfill(10)
+            if code is not None and (row_fips != code if len(code) == 10 else row_fips[:5] != code):
+                continue
+            if metro_code and _cell_text(row[metro_at]) != str(metro_code).strip():
+                continue
+            kept.append((row_fips, *(row[columns[f]] if f in columns and columns[f] < len(row) else None
+                                     for f in ("county_name", "area_name", "metro_code", *FMR_COLUMNS))))
+    finally:
+        book.close()
+    wanted = " and ".join(x for x in (f"fips {code}" if code else "", f"metro_code {metro_code}" if metro_code
+                                       else "") if x)
+    if not kept:
+        raise HUDError(f"{label}: no row for {wanted} in sheet {name!r}")
+    frame = pd.DataFrame(kept, columns=["fips", "county_name", "area_name", "metro_code", *FMR_COLUMNS])
+    for column in ("county_name", "area_name", "metro_code"):
+        frame[column] = frame[column].map(_cell_text).astype("str")
+    for column in FMR_COLUMNS:
+        frame[column] = frame[column].map(_dollars).astype("Int64")
+    frame.insert(0, "fiscal_year", int(year))
+    frame.attrs["sheet"] = name
+    frame.attrs["notes"] = notes
+    return frame
+
+
+def read_safmr_workbook(path: str | Path, *, metro_code: str, sheet: str | None = None,
+                        fiscal_year: int | None = None) -> pd.DataFrame:
+    """The ZIP rows of one HUD area in HUD's national Small Area FMR workbook (``fy2020_safmrs_rev.xlsx``).
+
+    The workbook has one sheet (``SAFMRS``) with one row per ZIP code tabulation area and HUD area:
+    ``zcta``, ``CBSASub20`` (the HUD area code, ``METROnnnnnMnnnnn``; the suffix is the fiscal
+    year), ``Areaname20``, and for n = 0..4 ``safmr_nbr``, ``safmr_nbr_90pct_pay_std``,
+    ``safmr_nbr_110pct_pay_std``. The payment-standard columns are 90 % and 110 % of the SAFMR (the
+    range of a housing authority's voucher payment standard) and are not read. A HUD area spans
+    several states: the rows of one city are the ZIP codes that lie in it, which the caller selects.
+    The FY2022 headers (``ZIP Code``, ``HUD Area Code``, ``SAFMR 0BR``) are matched too.
+
+    Parameters
+    ----------
+    metro_code : str
+        The HUD area code whose ZIP codes are kept.
+    sheet, fiscal_year
+        As in :func:`read_fmr_workbook` (the FY2020 workbook's year is read from ``CBSASub20``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zip`` (5-character str), ``area_code``, ``area_name``, ``fmr_0..fmr_4`` (Int64 dollars) and
+        ``fiscal_year`` (int), one row per ZIP code, sorted by ZIP.
+    """
+    label = Path(path).name
+    book, name, header, columns, rows = _open_workbook(
+        path, sheet, _SAFMR_HEADERS, ["zip", "area_code", *FMR_COLUMNS], "Small Area FMR")
+    try:
+        year, notes = _resolve_year(path, header, name, fiscal_year)
+        area_at = columns["area_code"]
+        wanted = str(metro_code).strip()
+        order = ("zip", "area_code", "area_name", *FMR_COLUMNS)
+        kept = [tuple(row[columns[f]] if f in columns and columns[f] < len(row) else None for f in order)
+                for row in rows if len(row) > area_at and _cell_text(row[area_at]) == wanted]
+    finally:
+        book.close()
+    if not kept:
+        raise HUDError(f"{label}: no ZIP code of HUD area {metro_code!r} in sheet {name!r}")
+    frame = pd.DataFrame(kept, columns=list(order))
+    frame["zip"] = frame["zip"].map(_cell_text).str.zfill(5).astype("str")
+    bad = ~frame["zip"].str.fullmatch(r"\d{5}")
+    if bad.any():
+        raise HUDError(f"{label}: {header[columns['zip']]!r} values that are not ZIP codes: "
+                       f"{', '.join(frame.loc[bad, 'zip'].head(10))}")
+    duplicated = frame["zip"][frame["zip"].duplicated()]
+    if len(duplicated):
+        raise HUDError(f"{label}: ZIP codes listed twice for {metro_code}: {', '.join(duplicated.head(10))}")
+    for column in ("area_code", "area_name"):
+        frame[column] = frame[column].map(_cell_text).astype("str")
+    for column in FMR_COLUMNS:
+        frame[column] = frame[column].map(_dollars).astype("Int64")
+    frame["fiscal_year"] = int(year)
+    frame = frame.sort_values("zip").reset_index(drop=True)
+    frame.attrs["sheet"] = name
+    frame.attrs["notes"] = notes
     return frame

@@ -169,3 +169,78 @@ def test_boundaries_are_fetched_from_a_url(tmp_path):
     finally:
         http.set_offline(None)
     assert areas[["name", "area_id"]].values.tolist() == [["Bloomfield", "9"]]
+
+
+# --- labels built from several fields, areas left out by a property: Washington, DC -------------------
+
+DC_RECORDED = Path(__file__).parent / "recorded" / "dc"
+DC_CLUSTERS = DC_RECORDED / "neighborhood_clusters_extract.geojson"
+DC_PSA = DC_RECORDED / "police_service_areas_extract.geojson"
+
+
+@pytest.fixture(scope="module")
+def dc_raw(shared_data):
+    folder = shared_data / "dc"
+    if not folder.is_dir():
+        pytest.skip("the real data folder shared/data/dc is not here")
+    return folder
+
+
+def test_cluster_names_are_built_from_two_fields():
+    clusters = b.read_boundaries(DC_CLUSTERS, name_field="NAME", label_format="{NAME}: {NBH_NAMES}")
+    assert clusters["name"].tolist() == ["Cluster 6: Dupont Circle, Connecticut Avenue/K Street",
+                                         "Cluster 7: Shaw, Logan Circle", "Cluster 40: Walter Reed"]
+    # the id stays the short name
+    assert clusters["area_id"].tolist() == ["Cluster 6", "Cluster 7", "Cluster 40"]
+    assert list(clusters.columns) == ["name", "area_id", "geometry"]
+    assert clusters.is_valid.all() and clusters.crs.to_epsg() == 4326
+    plain = b.read_boundaries(DC_CLUSTERS, name_field="NAME")
+    assert plain["name"].tolist() == ["Cluster 6", "Cluster 7", "Cluster 40"]
+
+
+def test_areas_are_kept_by_default_and_left_out_when_the_config_says():
+    assert len(b.read_boundaries(DC_CLUSTERS, name_field="NAME")) == 3
+    residential = b.read_boundaries(DC_CLUSTERS, name_field="NAME", drop_where={"TYPE": ["Additional"]})
+    assert residential["area_id"].tolist() == ["Cluster 6", "Cluster 7"]
+    assert residential.attrs["notes"] == [
+        "neighborhood_clusters_extract.geojson: left out 1 areas with TYPE 'Additional': Cluster 40"]
+    with pytest.raises(b.BoundaryError, match=r"drop_where field 'KIND' is in no feature; fields present: .*TYPE"):
+        b.read_boundaries(DC_CLUSTERS, name_field="NAME", drop_where={"KIND": ["Additional"]})
+    with pytest.raises(b.BoundaryError, match="leaves no area"):
+        b.read_boundaries(DC_CLUSTERS, name_field="NAME", drop_where={"TYPE": ["Original", "Additional"]})
+
+
+def test_a_label_format_naming_a_missing_field_or_none_is_refused():
+    with pytest.raises(b.BoundaryError, match=r"field 'NEIGHBORHOODS' is missing from any feature; "
+                                              r"fields present: .*NBH_NAMES"):
+        b.read_boundaries(DC_CLUSTERS, name_field="NAME", label_format="{NAME}: {NEIGHBORHOODS}")
+    with pytest.raises(b.BoundaryError, match="must name properties in braces"):
+        b.read_boundaries(DC_CLUSTERS, name_field="NAME", label_format="Cluster")
+
+
+def test_further_properties_are_kept_as_columns():
+    psa = b.read_boundaries(DC_PSA, name_field="PSA", keep_fields=["DISTRICT", "SECTOR"])
+    assert list(psa.columns) == ["name", "area_id", "DISTRICT", "SECTOR", "geometry"]
+    assert psa[["area_id", "DISTRICT"]].values.tolist() == [["101", "1"], ["102", "1"], ["304", "3"], ["305", "3"]]
+    with pytest.raises(b.BoundaryError, match="would replace the columns"):
+        b.read_boundaries(DC_PSA, name_field="PSA", keep_fields=["name"])
+
+
+def test_the_whole_dc_cluster_and_ward_files(dc_raw):
+    clusters = b.read_boundaries(dc_raw / "neighborhoods" / "Neighborhood_Clusters.geojson", name_field="NAME",
+                                 label_format="{NAME}: {NBH_NAMES}")
+    # 46 clusters: 39 "Original" (residential) and 7 "Additional" (40-46)
+    assert len(clusters) == 46
+    assert clusters.set_index("area_id").loc["Cluster 6", "name"] == \
+        "Cluster 6: Dupont Circle, Connecticut Avenue/K Street"
+    residential = b.read_boundaries(dc_raw / "neighborhoods" / "Neighborhood_Clusters.geojson", name_field="NAME",
+                                    label_format="{NAME}: {NBH_NAMES}", drop_where={"TYPE": "Additional"})
+    assert len(residential) == 39
+    assert sorted(set(clusters["area_id"]) - set(residential["area_id"]), key=lambda c: int(c.split()[1])) == \
+        [f"Cluster {n}" for n in range(40, 47)]
+    for name in ("Ward_from_2012.geojson", "Wards_from_2022.geojson"):
+        wards = b.read_boundaries(dc_raw / "neighborhoods" / name, name_field="NAME", id_field="WARD")
+        # WARD is a number in the files (8), NAME "Ward 8"
+        assert sorted(wards["area_id"]) == [str(n) for n in range(1, 9)]
+        assert (wards["name"] == "Ward " + wards["area_id"]).all()
+        assert wards.is_valid.all() and wards.crs.to_epsg() == 4326

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import numpy as np
@@ -136,3 +138,91 @@ def test_a_web_page_instead_of_the_csv_is_refused(plain_session):
     responses.get("https://evictionlab.org/uploads/nowhere_map.csv", body="<!DOCTYPE html><html></html>")
     with pytest.raises(el.EvictionLabError, match="web page"):
         el.fetch_ets_zip("nowhere", session=plain_session)
+
+
+# --- the national tract file (2018 release): Washington, DC ---------------------------------------
+
+DC_TRACTS = Path(__file__).parent / "recorded" / "dc" / "evictionlab_dc_tracts_extract.csv"
+
+
+@pytest.fixture(scope="module")
+def dc_raw(shared_data):
+    folder = shared_data / "dc"
+    if not folder.is_dir():
+        pytest.skip("the real data folder shared/data/dc is not here")
+    return folder
+
+
+def test_tract_history_keeps_the_counted_years_with_their_flags():
+    history = el.read_tract_history(DC_TRACTS)
+    assert list(history.columns) == ["GEOID", "year", "filings", "judgments", "filing_rate", "judgment_rate",
+                                     "renter_households", "low_flag", "imputed", "subbed"]
+    # 2 tracts x the 8 years with counts (2006-2012, 2016); 2000-2005 and 2013-2015 are blank in the file
+    assert len(history) == 16
+    assert history.attrs["years_without_counts"] == [2000, 2001, 2002, 2003, 2004, 2005, 2013, 2014, 2015]
+    assert history["GEOID"].tolist()[:1] == ["11001000100"]
+    row = history.set_index(["GEOID", "year"]).loc[("11001007409", 2016)]
+    # line 1701: eviction-filings 1146.0, evictions 113.0, rates 99.48 and 9.81, 1152.0 renter households
+    assert (row["filings"], row["judgments"], row["renter_households"]) == (1146.0, 113.0, 1152.0)
+    assert (row["filing_rate"], row["judgment_rate"]) == (99.48, 9.81)
+    # rates per 100 renter households as published: 1146 / 1152 * 100 = 99.479, 113 / 1152 * 100 = 9.809
+    assert row["filing_rate"] == pytest.approx(1146 / 1152 * 100, abs=0.005)
+    assert row["judgment_rate"] == pytest.approx(113 / 1152 * 100, abs=0.005)
+    first = history.set_index(["GEOID", "year"]).loc[("11001000100", 2006)]
+    assert (first["filings"], first["judgments"], first["filing_rate"]) == (85.0, 0.0, 6.76)
+
+
+def test_tract_history_flags_are_booleans_and_noted():
+    history = el.read_tract_history(DC_TRACTS)
+    # low-flag is 1 in 2011, 2012 and 2016 for both tracts, 0 otherwise; imputed and subbed are 0 throughout
+    flagged = history[history["low_flag"]]
+    assert sorted(set(flagged["year"])) == [2011, 2012, 2016] and len(flagged) == 6
+    assert not history["imputed"].any() and not history["subbed"].any()
+    assert str(history["low_flag"].dtype) == "boolean"
+    notes = " ".join(history.attrs["notes"])
+    assert "low_flag set on 6 tract-years (2011: 2, 2012: 2, 2016: 2)" in notes
+    assert "lower than in reality" in notes
+    assert "no eviction counts for 2000-2005, 2013-2015" in notes
+
+
+def test_tract_file_lacking_columns_is_refused_naming_them(tmp_path):
+    lines = DC_TRACTS.read_text().splitlines()
+    header = lines[0].split(",")
+    keep = [i for i, c in enumerate(header) if c not in ("low-flag", "subbed")]
+    path = tmp_path / "tracts.csv"
+    # the header and the first data row without the two columns
+    rows = list(csv.reader(io.StringIO("\n".join(lines[:2]))))
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([[r[i] for i in keep] for r in rows])
+    path.write_text(buffer.getvalue())
+    with pytest.raises(el.EvictionLabError, match=r"tracts.csv: not an Eviction Lab tract file; missing columns "
+                                                  r"\['low-flag', 'subbed'\]"):
+        el.read_tract_history(path)
+
+
+def test_tract_file_with_a_bad_flag_or_a_short_geoid(tmp_path):
+    lines = DC_TRACTS.read_text().splitlines()
+    path = tmp_path / "tracts.csv"
+    path.write_text("\n".join([lines[0], lines[7][:-5] + "2,0,0"]) + "\n")
+    with pytest.raises(el.EvictionLabError, match=r"column 'low-flag' holds '2' on line 2"):
+        el.read_tract_history(path)
+    # an Alabama tract as the CSV writes it, without its leading zero, gets it back
+    path.write_text("\n".join([lines[0], "1073000100" + lines[7][len("11001000100"):]]) + "\n")
+    assert el.read_tract_history(path)["GEOID"].tolist() == ["01073000100"]
+    # a block-group code (12 digits) is not a tract
+    path.write_text("\n".join([lines[0], "110010001001" + lines[7][len("11001000100"):]]) + "\n")
+    with pytest.raises(el.EvictionLabError, match="'110010001001' on line 2, not an 11-digit tract code"):
+        el.read_tract_history(path)
+
+
+def test_the_whole_dc_tract_file(dc_raw):
+    history = el.read_tract_history(dc_raw / "evictions" / "evictionlab_dc_tracts.csv")
+    # 179 tracts x 8 years with counts; low-flag on every tract in 2011, 2012, 2016 (3 x 179 = 537)
+    assert len(history) == 179 * 8 and history["GEOID"].nunique() == 179
+    assert sorted(set(history["year"])) == [2006, 2007, 2008, 2009, 2010, 2011, 2012, 2016]
+    assert int(history["low_flag"].sum()) == 537
+    by_year = history.groupby("year")[["filings", "judgments"]].sum()
+    # PROVENANCE: judgments 4,537 in 2016 against 1,000-1,600 a year before (csv module: filings 27,434)
+    assert by_year.loc[2016, "judgments"] == 4537
+    assert by_year.loc[2016, "filings"] == 27434
+    assert by_year.loc[2006, "filings"] == 45213

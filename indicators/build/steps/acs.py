@@ -21,7 +21,7 @@ def acs(ctx: BuildContext) -> list[dict]:
     if model.table_files:
         missing += _census_tables(ctx)
     if model.measure_file:
-        _measure_table(ctx)
+        missing += _measure_table(ctx)
     for level, key, source_id in (("city", "acs.city_series_file", "acs5_city_series"),
                                   ("county", "acs.county_series_file", "acs5_county_series")):
         if ctx.city.get(key):
@@ -55,19 +55,105 @@ def _census_tables(ctx: BuildContext) -> list[dict]:
     ctx.record_source("acs5_tracts", defaults=provenance.ACS_TRACTS, fill={"period": period},
                       vintage=f"ACS 5-year {period}", inputs=files, rows=int(long["area_id"].nunique()),
                       caveats=caveats)
+    city = _city_measures(ctx, tidy, long)
+    if len(city):
+        ctx.add("measures", measures(city, geo_level="city", period=period, year=model.year,
+                                     source_id="acs5_city_from_tracts"))
+        ctx.record_source("acs5_city_from_tracts", defaults={
+            **provenance.ACS_TRACTS, "title": "American Community Survey 5-year estimates {period}, the city as the "
+                                              "sum of its tracts"}, fill={"period": period},
+            vintage=f"ACS 5-year {period}", rows=int(city["measure"].nunique()),
+            caveats=["Counts and shares of the whole city are sums of its tracts' cells (margins of error by the "
+                     "ACS formula for sums); medians do not add up and are left out."])
     races = acs_measures.race_counts(tidy)
     if len(races):
-        ctx.add("population_by_race", pd.DataFrame({
-            "geo_level": "tract", "area_id": races["area_id"],
-            "tract_vintage": pd.array([model.tract_vintage] * len(races), dtype="Int64"), "year": model.year,
-            "group": races["group"], "count": races["count"].astype(float), "source_id": "acs5_tracts",
-            "note": None}))
+        _race_counts(ctx, races, model)
     needs = long.attrs.get("missing", {})
-    return [gap("acs", f"ACS measure '{name}' by tract", f"not in the tables at hand: {why}")
-            for name, why in sorted(needs.items())]
+    key = [name for name in KEY_MEASURES if name in needs]
+    gaps = [gap("acs", f"ACS measure '{name}' by tract", f"not in the tables at hand: {needs[name]}") for name in key]
+    others = sorted(set(needs) - set(key))
+    if others:
+        gaps.append(gap("acs", f"{len(others)} further ACS measures by tract", "their cells are not in the tables "
+                        "at hand: " + ", ".join(others)))
+    return gaps
 
 
-def _measure_table(ctx: BuildContext) -> None:
+#: the measures the people-centered indicators rest on: each one the tables lack is named on its own
+KEY_MEASURES = ("same_house_1yr_share", "long_tenure_share", "renter_share", "owner_hh", "renter_hh", "households",
+                "rent_burden30_share", "rent_burden50_share", "rent_burden_universe", "med_gross_rent",
+                "med_hh_income", "med_home_value", "poverty_share", "pop", "white_nh_share", "black_nh_share",
+                "hispanic_share", "bachelors_share")
+
+
+def _city_tracts(ctx: BuildContext) -> list[str]:
+    tracts = ctx.tables["areas_tracts"]
+    # the city's tracts: those with at least half their land in it (all of them in a county-equivalent city)
+    return tracts.loc[tracts["in_city"] >= 0.5, "area_id"].astype(str).tolist()
+
+
+def _city_measures(ctx: BuildContext, tidy: pd.DataFrame, tract_long: pd.DataFrame) -> pd.DataFrame:
+    """The city's counts and shares from the sums of its tracts' cells (medians and published percentages do not
+    add up and are left out)."""
+    from indicators.core import moe as moe_math
+    from indicators.sources import acs_measures
+
+    model = ctx.city.model.acs
+    inside = _city_tracts(ctx)
+    part = tidy[tidy["GEOID"].isin(inside)]
+    if part.empty:
+        return pd.DataFrame(columns=["area_id", "measure", "estimate", "moe", "note"])
+    rows = []
+    for variable, cells in part.groupby("variable", sort=True):
+        est = cells["estimate"].to_numpy(float)
+        # a sum with a tract missing would understate the city: no city value then
+        total = float(est.sum()) if len(est) == len(inside) and not np.isnan(est).any() else np.nan
+        moes = cells["moe"].to_numpy(float)
+        error = float(moe_math.moe_sum_of(moes, estimates=est)) if not np.isnan(moes).all() else np.nan
+        rows.append({"GEOID": ctx.city.place_geoid, "variable": variable, "estimate": total, "moe": error,
+                     "note": None})
+    summed = pd.DataFrame(rows)
+    definitions = tract_long.attrs.get("definitions", {})
+    alternatives = acs_measures.measure_alternatives(model.year)
+    additive = [name for name, source in definitions.items()
+                if any(m.source == source and m.kind in (acs_measures.COUNT, acs_measures.SHARE)
+                       for m in alternatives.get(name, ()))]
+    if not additive:
+        return pd.DataFrame(columns=["area_id", "measure", "estimate", "moe", "note"])
+    city = acs_measures.compute_measures(summed, year=model.year, names=additive)
+    note = "sum of the city's tracts"
+    city["note"] = city["note"].where(city["note"].notna(), note).map(lambda n: n if note in n else f"{n}; {note}")
+    return city
+
+
+def _race_counts(ctx: BuildContext, races: pd.DataFrame, model) -> None:
+    """Residents by race group per tract; and, where the city has neighborhoods and no census counts of its own
+    for them, per neighborhood and for the city, from the tract counts apportioned by land area."""
+    from indicators.core import geography
+
+    def rows(frame, level, vintage, note):
+        return pd.DataFrame({
+            "geo_level": level, "area_id": frame["area_id"].astype(str),
+            "tract_vintage": pd.array([vintage] * len(frame), dtype="Int64"), "year": model.year,
+            "group": frame["group"], "count": frame["count"].astype(float), "source_id": "acs5_tracts", "note": note})
+
+    ctx.add("population_by_race", rows(races, "tract", model.tract_vintage, None))
+    has_census_counts = ctx.has("neighborhoods") and ctx.city.model.neighborhoods.decennial_race is not None
+    if "weights_tract_neighborhood" not in ctx.tables or has_census_counts:
+        return
+    weights = ctx.tables["weights_tract_neighborhood"]
+    weights = weights[weights["tract_vintage"] == model.tract_vintage]
+    values = pd.DataFrame({"tract_id": races["area_id"], "measure": races["group"], "estimate": races["count"],
+                           "moe": np.nan})
+    moved = geography.apportion_counts(values, weights, source_id="tract_id", target_id="neighborhood")
+    hoods = pd.DataFrame({"area_id": moved["neighborhood"], "group": moved["measure"], "count": moved["estimate"]})
+    ctx.add("population_by_race", rows(hoods, "neighborhood", None, "ACS tract counts apportioned by land area"))
+    inside = _city_tracts(ctx)
+    city = races[races["area_id"].isin(inside)].groupby("group", as_index=False)["count"].sum()
+    city["area_id"] = ctx.city.place_geoid
+    ctx.add("population_by_race", rows(city, "city", None, "sum of the city's tracts"))
+
+
+def _measure_table(ctx: BuildContext) -> list[dict]:
     from indicators.sources import acs_tables
 
     model = ctx.city.model.acs
@@ -86,6 +172,12 @@ def _measure_table(ctx: BuildContext) -> None:
                                  tract_vintage=model.tract_vintage))
     ctx.record_source("acs5_tracts", defaults=provenance.ACS_TRACTS, fill={"period": period},
                       vintage=f"ACS 5-year {period}", inputs=[tract_file], rows=int(long["area_id"].nunique()))
+    present = set(long["measure"])
+    gaps = [gap("acs", f"ACS measure '{name}' by tract", "not in the derived-measure table at hand; a build from the "
+                "Census tables computes it") for name in KEY_MEASURES if name not in present]
+    gaps.append(gap("acs", "income and rent distributions (B19001, B25063) by tract",
+                    "not in the derived-measure table at hand, so neighborhood medians cannot be re-estimated"))
+    return gaps
 
 
 def _series(ctx: BuildContext, level: str, key: str, source_id: str) -> None:

@@ -16,12 +16,14 @@ SQ_METRES_PER_SQ_MILE = 2_589_988.11
 
 
 def _read_areas(ctx: BuildContext, location: str, *, name_field: str, id_field: str | None,
-                label_format: str | None, key: str):
+                label_format: str | None, key: str, drop_where: dict | None = None):
     from indicators.sources import boundaries as bnd
 
     options = {"name_field": name_field, "id_field": id_field}
     if label_format:
         options["label_format"] = label_format
+    if drop_where:
+        options["drop_where"] = drop_where
     return bnd.read_boundaries(location, **options) if not ctx.offline else bnd.read_boundaries(
         ctx.file(location, key), **options)
 
@@ -70,7 +72,7 @@ def boundaries(ctx: BuildContext) -> list[dict]:
     if ctx.has("neighborhoods"):
         model = cfg.model.neighborhoods
         hoods = _read_areas(ctx, model.file if ctx.offline else model.url, name_field=model.name_field,
-                            id_field=model.id_field, label_format=model.label_format,
+                            id_field=model.id_field, label_format=model.label_format, drop_where=model.drop_where,
                             key="neighborhoods.file" if ctx.offline else "neighborhoods.url")
         ctx.record_source("neighborhood_boundaries", vintage="current official boundaries",
                           defaults={"title": f"{cfg.name} {(model.label or 'neighborhoods').lower()}", "url": model.url},
@@ -101,7 +103,7 @@ def boundaries(ctx: BuildContext) -> list[dict]:
                                  "neighborhood": weights10["neighborhood"], "weight": weights10["weight"]})]
         if ctx.offline and cfg.model.tracts.crosswalk_2010_2020_file and vintage == 2010:
             weights.append(_crosswalk(ctx, tracts, weights10))
-        else:
+        elif cfg.model.acs is not None and cfg.model.acs.tract_vintage != vintage:
             missing.append(gap("boundaries", "2020 tract → neighborhood weights",
                                "no 2010–2020 tract relationship file configured for this build"))
         ctx.add("weights_tract_neighborhood", pd.concat(weights, ignore_index=True))

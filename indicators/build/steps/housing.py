@@ -43,6 +43,8 @@ def housing(ctx: BuildContext) -> list[dict]:
         safmr = hud.read_safmr_workbook(file, metro_code=model.metro_code, fiscal_year=model.safmr_year)
         inputs.append(file)
     if safmr is not None:
+        if model.safmr_zip_prefixes:
+            safmr = safmr[safmr["zip"].astype(str).str.startswith(tuple(model.safmr_zip_prefixes))]
         safmr = safmr.assign(fiscal_year=int(model.safmr_year))
         frames.append(_fmr_long(safmr, "zip", safmr["zip"], "fiscal_year"))
     missing = []

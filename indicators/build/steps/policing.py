@@ -80,9 +80,10 @@ def _arrests(ctx: BuildContext) -> list[dict]:
     race_codes = spec.race_codes
     groups = sorted(set(race_codes.values()) | {"unknown"} | ({"hispanic"} if spec.hispanic_values else set()))
     raw, inputs = _records(ctx, "arrests")
-    options = {"hispanic_values": spec.hispanic_values} if spec.hispanic_values else {}
+    options = {"hispanic_values": spec.hispanic_values or None, "timezone": spec.timezone}
     arrests = pol.normalise_arrests(raw, spec.fields, race_codes, tract_format=spec.tract_format,
-                                    state_fips=cfg.state_fips, county_fips=cfg.county_fips, **options)
+                                    state_fips=cfg.state_fips, county_fips=cfg.county_fips,
+                                    **{k: v for k, v in options.items() if v})
     del raw
     by_points = "tract" not in spec.fields
     caveats = ["Individual records, which carry block-level addresses, are aggregated during the build and never "
@@ -163,7 +164,8 @@ def _stops(ctx: BuildContext) -> None:
     model = ctx.city.model.policing
     spec = model.stops
     raw, inputs = _records(ctx, "stops")
-    stops = pol.aggregate_stops(raw, spec.fields, spec.race_codes)
+    stops = pol.aggregate_stops(raw, spec.fields, spec.race_codes, hispanic_values=spec.hispanic_values or None,
+                                timezone=spec.timezone)
     del raw
     ctx.add("stops", pd.DataFrame({
         "geo_level": "district", "area_id": stops["district"].astype(str), "group": stops["group"].astype(str),
@@ -175,7 +177,8 @@ def _stops(ctx: BuildContext) -> None:
         import geopandas as gpd
 
         file = ctx.path("policing.service_areas_file")
-        districts = pol.districts_from_service_areas(gpd.read_file(file), district_field=model.district_field)
+        districts = pol.districts_from_service_areas(gpd.read_file(file), district_field=model.district_field,
+                                                     district_format=model.district_format)
         ctx.add("areas_extra", gpd.GeoDataFrame({"level": "district", "area_id": districts["area_id"].astype(str),
                                                  "name": districts["name"].astype(str)},
                                                 geometry=districts.geometry.to_numpy(), crs=districts.crs))
