@@ -84,13 +84,13 @@ REGISTRY: dict[str, tuple[tuple[str, ...], Callable]] = {
     "black_population_change_2010_2020": (("population_by_race",), stability.black_population_change_2010_2020),
     "same_house_1yr_share": (("measures", "weights_tract_neighborhood?"), housing.same_house_1yr_share),
     "long_tenure_share": (("measures", "weights_tract_neighborhood?"), housing.long_tenure_share),
-    "owner_share": (("measures", "weights_tract_neighborhood"), housing.owner_share),
-    "renter_share": (("measures", "weights_tract_neighborhood"), housing.renter_share),
-    "rent_burden_share": (("measures", "weights_tract_neighborhood"), housing.rent_burden_share),
-    "severe_rent_burden_share": (("measures", "weights_tract_neighborhood"), housing.severe_rent_burden_share),
+    "owner_share": (("measures", "weights_tract_neighborhood?"), housing.owner_share),
+    "renter_share": (("measures", "weights_tract_neighborhood?"), housing.renter_share),
+    "rent_burden_share": (("measures", "weights_tract_neighborhood?"), housing.rent_burden_share),
+    "severe_rent_burden_share": (("measures", "weights_tract_neighborhood?"), housing.severe_rent_burden_share),
     "rent_to_income": (("measures",), housing.rent_to_income),
     "rent_vs_fair_market_rent": (("measures",), housing.rent_vs_fair_market_rent),
-    "poverty_rate": (("measures", "weights_tract_neighborhood"), housing.poverty_rate),
+    "poverty_rate": (("measures", "weights_tract_neighborhood?"), housing.poverty_rate),
     "eviction_filing_rate": (("evictions_zip", "weights_zip_neighborhood", "measures", "weights_tract_neighborhood"),
                              evictions.eviction_filing_rate),
     "eviction_vs_baseline": (("evictions_zip", "weights_zip_neighborhood", "evictions_monthly"),
@@ -146,6 +146,9 @@ def compute(snapshot: Snapshot, indicator_id: str, level: str, **options) -> pd.
         if not ind.levels:
             raise NotAvailable(N_("“{title}” is available for: no geography in this snapshot"), indicator=ind.id)
         raise NotAvailable(N_("“{title}” is available for: {where}"), indicator=ind.id, levels=ind.levels)
+    if level in ("neighborhood", "tract") and level not in snapshot.levels:
+        raise NotAvailable(N_("“{title}” cannot be computed at the {level} level from this snapshot"),
+                           indicator=ind.id, level=level, detail=f"the snapshot has no {level} boundaries")
     ways = _ways(indicator_id)
     if not ways:
         raise NotAvailable(N_("“{title}” has no computation yet"), indicator=ind.id)

@@ -53,8 +53,14 @@ def arrest_rate(arrests_by_year: pd.DataFrame, population: pd.DataFrame, *, leve
     years = sorted(arrests_by_year["year"].unique())
     year = year or (years[-2] if len(years) > 1 else years[-1])  # the last published year may be partial
     counts = arrests_by_year[arrests_by_year["year"] == year].groupby("area_id")["count"].sum()
-    return _per_resident(counts, population, level=level, per=1000, period=str(year),
-                         source_ids="arrests_by_year, decennial_race_neighborhoods")
+    sources = sorted(set(arrests_by_year["source_id"])) + [_population_source(population, level)]
+    return _per_resident(counts, population, level=level, per=1000, period=str(year), source_ids=", ".join(sources))
+
+
+def _population_source(population: pd.DataFrame, level: str) -> str:
+    """Where residents per area come from: the census counts by neighborhood, else the ACS tract counts."""
+    decennial = (population["source_id"] == "decennial_race_neighborhoods") & (population["geo_level"] == level)
+    return "decennial_race_neighborhoods" if decennial.any() else "acs5_tracts"
 
 
 def firearm_seizure_rate(firearm_seizures: pd.DataFrame, population: pd.DataFrame, *, level: str,
@@ -109,7 +115,9 @@ def arrest_disparity_black_white(arrests: pd.DataFrame, population: pd.DataFrame
     out = pd.DataFrame({"area_id": frame.index.astype(str), "estimate": est,
                         "numerator": frame["black_arrests"].to_numpy(), "denominator": frame["white_arrests"].to_numpy(),
                         "note": np.where(few, "fewer than 10 arrests in one group: too few to read as a pattern", None)})
-    out = result(out, geo_level=level, period=period, source_ids="arrest_records, acs5_race_2010_tracts")
+    residents_from = sorted(set(population.loc[(population["geo_level"] == "tract")
+                                               & (population["tract_vintage"] == 2010), "source_id"]))
+    out = result(out, geo_level=level, period=period, source_ids=", ".join(["arrest_records", *residents_from]))
     out["reliability"] = np.where(few.to_numpy(), moe_math.UNRELIABLE, moe_math.UNKNOWN)
     for col in ("black_arrests", "white_arrests", "black_residents", "white_residents"):
         out[col] = frame[col].to_numpy()
