@@ -270,3 +270,15 @@ def test_every_neighborhood_name_in_the_arrest_records_is_known(pittsburgh_raw, 
     status = out.set_index("name")["status"]
     assert status["Golden Triangle/Civic Arena"] == "alias" and status["Mt. Oliver Neighborhood"] == "alias"
     assert status["Mount Oliver"] == "outside" and status["Outside City"] == "outside"
+
+
+def test_apportioned_zero_estimates_add_only_their_largest_margin_of_error():
+    """Census Bureau guidance for sums: of several zero estimates only the largest MOE counts. Two tracts with
+    no renters (0 ± 12 and 0 ± 20, wholly inside) and one with 100 ± 30, half inside: √(15² + 20²) = 25, not
+    √(15² + 12² + 20²) = 27.7."""
+    values = pd.DataFrame({"tract": ["a", "b", "c"], "measure": "renters", "estimate": [0.0, 0.0, 100.0],
+                           "moe": [12.0, 20.0, 30.0]})
+    weights = pd.DataFrame({"tract": ["a", "b", "c"], "hood": "X", "weight": [1.0, 1.0, 0.5]})
+    out = geography.apportion_counts(values, weights, source_id="tract", target_id="hood").iloc[0]
+    assert out["estimate"] == 50.0
+    assert out["moe"] == pytest.approx(25.0)

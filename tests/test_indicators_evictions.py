@@ -64,15 +64,19 @@ def test_city_eviction_filing_rate_moe_counts_each_tract_once(snapshot, tracts, 
     """Filings are court records (no sampling error); the renters' MOE carries into the rate: rate × MOE_Y / Y.
 
     A tract split between neighborhoods is one estimate, so its in-city share s (Σ of its weights) scales its MOE
-    once: MOE_Y = √Σ (s·MOE)² = 1,830.2 over the 136 tracts that reach the city (the sum of the neighborhoods'
-    squared MOEs would treat the pieces as independent and give 1,721.7).
-    Rate MOE = 4.6529 × 1,830.2 / 72,333.07 = 0.1177.
+    once: MOE_Y = √Σ (s·MOE)² over the 136 tracts that reach the city, where tracts with no renters add only the
+    largest of their (s·MOE)² (the Census Bureau's rule for several zero estimates): 1,829.85 (1,830.2 were every
+    zero's MOE added; the sum of the neighborhoods' squared MOEs would treat the pieces as independent and give
+    1,721.7). Rate MOE = 4.6529 × 1,829.85 / 72,333.07 = 0.1177.
     """
     share = tract_weights_2020.groupby("tract_id")["weight"].sum()
-    moe_y = math.sqrt(((share * tracts["renter_hh_moe"].reindex(share.index)) ** 2).sum())
+    scaled = (share * tracts["renter_hh_moe"].reindex(share.index)) ** 2
+    zero = tracts["renter_hh"].reindex(share.index) == 0
+    assert zero.sum() >= 2
+    moe_y = math.sqrt(scaled[~zero].sum() + scaled[zero].max())
     renters = (share * tracts["renter_hh"].reindex(share.index)).sum()
     assert len(share) == 136
-    assert moe_y == pytest.approx(1830.2, abs=0.1)
+    assert moe_y == pytest.approx(1829.85, abs=0.01)
     row = compute(snapshot, "eviction_filing_rate", "city").iloc[0]
     assert row["denominator_moe"] == pytest.approx(moe_y, rel=1e-12)
     assert row["moe"] == pytest.approx(row["estimate"] * moe_y / renters, rel=1e-12)

@@ -123,9 +123,11 @@ def apportion_counts(values: pd.DataFrame, weights: pd.DataFrame, *, source_id: 
                      estimate: str = "estimate", moe: str = "moe", by: Iterable[str] = ("measure",)) -> pd.DataFrame:
     """Move counts from source areas to target areas with weights.
 
-    ``estimate(target) = Σ w·estimate(source)`` and ``moe(target) = √Σ (w·moe(source))²``. A target whose
-    pieces include a missing estimate gets a missing estimate (a partial sum would understate it), and the
-    share of its weight that was missing is reported in ``missing_weight``.
+    ``estimate(target) = Σ w·estimate(source)`` and ``moe(target) = √Σ (w·moe(source))²``, except that pieces
+    whose estimate is zero add only the largest of their ``(w·moe)²`` (the Census Bureau's rule for sums with
+    several zero estimates, as :func:`indicators.core.moe.moe_sum`). A target whose pieces include a missing
+    estimate gets a missing estimate (a partial sum would understate it), and the share of its weight that was
+    missing is reported in ``missing_weight``.
 
     Only counts may be apportioned: shares, rates and medians are not additive.
     """
@@ -134,21 +136,25 @@ def apportion_counts(values: pd.DataFrame, weights: pd.DataFrame, *, source_id: 
     w = merged["weight"].to_numpy(float)
     est = merged[estimate].to_numpy(float)
     merged["_est"] = w * est
-    merged["_moe2"] = (w * merged[moe].to_numpy(float)) ** 2 if moe in merged else np.nan
+    moe2 = (w * merged[moe].to_numpy(float)) ** 2 if moe in merged else np.full(len(merged), np.nan)
+    zero = est == 0
+    merged["_moe2"] = np.where(zero, np.nan, moe2)
+    merged["_moe2_zero"] = np.where(zero, moe2, np.nan)
     merged["_missing"] = np.where(np.isnan(est), w, 0.0)
     # counted per target so that all sums stay vectorised (a Python function per group is slow for 85,000 tracts)
     merged["_n_missing"] = np.isnan(merged["_est"].to_numpy(float))
-    merged["_n_moe"] = merged["_moe2"].notna()
+    merged["_n_moe"] = ~np.isnan(moe2)
     grouped = merged.groupby([target_id, *by], as_index=False, sort=True).agg(
         estimate=("_est", "sum"),
         moe2=("_moe2", "sum"),
+        moe2_zero=("_moe2_zero", "max"),
         missing_weight=("_missing", "sum"),
         weight=("weight", "sum"),
         n_missing=("_n_missing", "sum"),
         n_moe=("_n_moe", "sum"),
     )
     grouped.loc[grouped["n_missing"] > 0, "estimate"] = np.nan
-    grouped["moe"] = np.sqrt(grouped.pop("moe2"))
+    grouped["moe"] = np.sqrt(grouped.pop("moe2") + grouped.pop("moe2_zero").fillna(0.0))
     # no piece with a margin of error: the sum's is unknown, not zero
     grouped.loc[grouped["n_moe"] == 0, "moe"] = np.nan
     return grouped.drop(columns=["n_missing", "n_moe"])
