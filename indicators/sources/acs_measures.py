@@ -26,7 +26,7 @@ first definition whose cells are all in the input (detailed tables first) and li
 ``attrs["missing"]`` what the others would need. Profile cells are numbered anew in most releases,
 so the profile definitions are offered for the 2019 release only.
 
-The 37 measures follow their publisher (VisionPitts, "ACS variables", MIT licence) except rent
+The 37 measures follow their publisher (a published compilation's "ACS variables", MIT licence) except rent
 burden: the Census Bureau computes gross rent as a percentage of income only where it can, so both
 rent burden shares divide by the renter households for whom it is computed,
 ``B25070_001 − B25070_011`` ("not computed"): ``rent_burden30_share = (B25070_007 + 008 + 009 + 010)

@@ -142,7 +142,7 @@ def read_boundaries(path_or_url: str | Path, *, name_field: str, id_field: str |
     path_or_url : str or Path
         A GeoJSON file, or an ``http(s)://`` URL fetched through :func:`indicators.sources.http.get`.
     name_field : str
-        The property holding the area's name (``hood`` in Pittsburgh's neighborhoods, ``NAME`` in
+        The property holding the area's name (``hood`` in one city's neighborhoods, ``NAME`` in
         ward or cluster files).
     id_field : str, optional
         The property holding a code for the area (``hood_no``, ``WARD``); the ``name_field`` value
@@ -268,7 +268,7 @@ def read_boundaries(path_or_url: str | Path, *, name_field: str, id_field: str |
 
 def read_zip_boundaries(path: str | Path, zip_field: str = "ZIP", *,
                         session: requests.Session | None = None) -> gpd.GeoDataFrame:
-    """ZIP code polygons (e.g. Allegheny County's ZIP code boundaries).
+    """ZIP code polygons (e.g. a county's ZIP code boundaries).
 
     Returns the frame of :func:`read_boundaries` with ``name`` and ``area_id`` both the 5-digit
     ZIP code; a ZIP field value that is not 5 digits raises :class:`BoundaryError`.

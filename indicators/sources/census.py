@@ -4,7 +4,7 @@ A request is ``https://api.census.gov/data/{year}/{dataset}?get=...&for=...&in=.
 answer is a JSON array of arrays whose first row is the header::
 
     [["NAME","B19013_001E","B19013_001M","state","county","tract"],
-     ["Census Tract 201; Allegheny County; Pennsylvania","82409","18140","42","003","020100"], ...]
+     ["Census Tract 201; Some County; Pennsylvania","82409","18140","42","003","020100"], ...]
 
 :func:`parse_api_response` turns such an answer into one row per (geography, variable) with the columns
 ``GEOID, NAME, variable, estimate, moe, estimate_note, moe_note``. The same parser reads saved answers

@@ -172,7 +172,7 @@ def read_ets_group(source: Source) -> pd.DataFrame:
     majority of the ZIP codes pooled), ``month`` (``MM/YYYY``, first month of the window),
     ``month_last_day``, ``month_filings``, ``avg_filings`` (baseline), ``month_diff`` (ratio to the
     baseline), ``month_filings_imputed``, ``baseline_share`` (the group's share of baseline filings).
-    Groups the site has no ZIPs for have blank counts (NA here); the Pittsburgh file also carries a
+    Groups the site has no ZIPs for have blank counts (NA here); one site's file also carries a
     ``Female`` row with every value blank.
 
     Returns

@@ -3,7 +3,7 @@
 Live: the HUD User API, ``GET https://www.huduser.gov/hudapi/public/fmr/data/{entityid}?year=YYYY``
 with ``Authorization: Bearer <token>`` (a free token from huduser.gov; read from the ``token``
 argument or the ``HUD_API_TOKEN`` environment variable, never put in a URL). ``entityid`` is a
-10-digit county code (state + county + ``99999``, e.g. ``4200399999`` for Allegheny County) or a
+10-digit county code (state + county + ``99999``, e.g. ``4200399999`` for a county) or a
 metro area code (``METRO38300M38300``). The answer is ``{"data": {...}}`` whose ``basicdata`` is
 one object ``{"Efficiency": ..., "One-Bedroom": ..., ..., "Four-Bedroom": ..., "year": ...}`` for
 an area without Small Area FMRs, and a list with one ``"zip_code": "MSA level"`` entry (the area's
@@ -155,9 +155,9 @@ def fetch_fmr(entity_id: str, year: int, token: str | None = None, *,
 
 
 def read_hud_api_json(path: str | Path) -> FairMarketRents:
-    """A cached HUD answer: either a raw ``fmr/data`` answer or the compact cache kept for Pittsburgh.
+    """A cached HUD answer: either a raw ``fmr/data`` answer or the compact cache kept for one area.
 
-    The compact cache (FY2026, Pittsburgh HUD Metro FMR Area) is
+    The compact cache (FY2026, one HUD Metro FMR Area) is
     ``{"metro": {"name", "fy", "median", "il30", "il50", "il80", "fmr": [0-4 BR]},
     "safmr": {ZIP: [0-4 BR]}, "city": {...}}``: ``metro.fmr`` becomes the area row and ``safmr``
     the ZIP frame. Its income limits (``median``: median family income; ``il30``/``il50``/``il80``:
@@ -188,7 +188,7 @@ def read_fmr_history(path: str | Path) -> pd.DataFrame:
     Columns in the file: ``fiscal_year, release, fmr_0..fmr_4, hud_area_name, hud_area_code,
     source_repo, source_commit, source_path, source_sheet``. FY2022 appears twice, from the
     original and the revised FY2022 files; the revised row is kept (HUD's revision supersedes
-    the original; for Allegheny both carry the same rents). Years absent from the file (FY2024)
+    the original; for the county at hand both carry the same rents). Years absent from the file (FY2024)
     are listed in ``attrs["missing_years"]``.
 
     Returns

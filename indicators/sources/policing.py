@@ -63,10 +63,10 @@ FALSE_VALUES = MISSING_VALUES | {"0", "0.0", "FALSE", "F", "NO", "N", "NONE"}
 _METRES_PER_DEGREE = 111_320
 SEIZURE_COLUMNS = ["record_id", "date", "year", "month", "count", "tract_geoid", "neighborhood", "lon", "lat"]
 UNKNOWN_RACE = "unknown"
-#: ages outside this range are recording errors (the Pittsburgh file holds 0, 117 and 999)
+#: ages outside this range are recording errors (one city's file holds 0, 117 and 999)
 PLAUSIBLE_AGE = (1, 100)
 TRACT_FORMATS = ("tract_number", "geoid")
-#: first year of the Pittsburgh arrest dataset; earlier years in the student aggregate are strays
+#: first year of one city's arrest dataset; earlier years in the student aggregate are strays
 ARRESTS_FIRST_YEAR = 2016
 
 _TRACT_NUMBER = re.compile(r"^(\d{1,4})(?:\.(\d{1,2}))?$")
@@ -104,7 +104,7 @@ def tract_geoids(codes: pd.Series, tract_format: str, *, state_fips: str, county
     codes : Series of str
         The raw tract field (missing where the record has none).
     tract_format : {"tract_number", "geoid"}
-        ``"tract_number"``: the Census tract number without its decimal point, as the Pittsburgh
+        ``"tract_number"``: the Census tract number without its decimal point, as one city's
         police publish it (``1702`` is tract 1702 -> TRACTCE ``170200``; ``1702.01`` and the
         six-digit ``170201`` are read too); the state and the (single) county code complete it:
         GEOID = state + county + TRACTCE. ``"geoid"``: already an 11-digit GEOID, which must lie
@@ -577,7 +577,7 @@ def read_arrests_by_neighborhood_year(path: str | Path) -> pd.DataFrame:
 
     The file has an unnamed index column (dropped) and the columns ``INCIDENTNEIGHBORHOOD``,
     ``YEAR``, ``ARREST_COUNT``. It also holds 37 stray rows dated 1998-2015 (one to a dozen
-    arrests each): the WPRDC arrest dataset starts in 2016, and these are arrests whose incident
+    arrests each): that arrest dataset starts in 2016, and these are arrests whose incident
     date lies years before the arrest. They are dropped, because kept they would make 1998-2015
     look like years with almost no arrests; ``attrs["notes"]`` says how many rows and arrests
     went. Whether the last year (2023) is complete is not documented.
