@@ -61,3 +61,24 @@ def test_what_it_cannot_serve_says_why_in_both_languages(minimal):
     assert "necesita" in caught.value.message("es")
     with pytest.raises(compute.NotAvailable):
         compute.compute(minimal, "renter_share", "neighborhood")
+
+
+def test_a_city_with_small_area_fair_market_rents_but_no_fmr_history_builds(tmp_path):
+    """HUD's SAFMR workbook alone (no FMR history file): the housing step records it and says what it lacks."""
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(MINIMAL, raw)
+    recorded = Path(__file__).resolve().parent / "sources" / "recorded" / "dc" / "fy2020_safmrs_rev_extract.xlsx"
+    (raw / "housing").mkdir()
+    shutil.copy(recorded, raw / "housing" / "safmrs.xlsx")
+    config = (raw / "testville.toml").read_text(encoding="utf-8") + (
+        '\n[housing]\nsafmr_workbook = "housing/safmrs.xlsx"\nsafmr_year = 2020\nmetro_code = "METRO47900M47900"\n'
+        'safmr_zip_prefixes = ["200"]\n')
+    (raw / "testville.toml").write_text(config, encoding="utf-8")
+    out = tmp_path / "snapshots" / "testville"
+    build_snapshot(load_city(raw / "testville.toml"), from_dir=raw, out=out, progress=lambda _m: None)
+    snap = open_snapshot(out)
+    rents = snap.table("fair_market_rents")
+    assert set(rents["geo_level"]) == {"zip"} and rents["area_id"].str.startswith("200").all()
+    assert snap.sources["hud_fmr"]["vintage"] == "SAFMR FY2020"
