@@ -1,14 +1,21 @@
 """Where the tracker store lives, how it is opened, and its migrations.
 
-SQLite by default, in ``data/store/tracker.sqlite`` under the project (created on first use,
-write-ahead logging so the public pages keep reading while someone saves). PostgreSQL by giving
-one URL (``postgresql+psycopg://user@host/db``) in the secrets ``[tracker] url``; the environment
-variable ``HRC_TRACKER_URL`` overrides both (tests, one-off runs).
+One store per city: a city's statuses, priority lists and testimony stay in that city's store (the
+official UPR list is the same in every one, each seeded from its city's snapshot).
+
+SQLite by default, one file per city, ``data/store/<city>.sqlite`` under the project (created on first
+use, write-ahead logging so the public pages keep reading while someone saves). PostgreSQL by giving
+one URL (``postgresql+psycopg://user@host/tracker_{city}``) in the secrets ``[tracker] url``; the
+environment variable ``HRC_TRACKER_URL`` overrides both (tests, one-off runs). A URL holding
+``{city}`` names each city's database (``{city}`` is replaced by the city id); a URL without it is a
+single store, which serves the default city only: asking it for another city raises
+:class:`SharedStoreError` rather than mixing two cities in one database.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -19,25 +26,84 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from indicators.core.config import PROJECT_ROOT
+from indicators.core.config import DEFAULT_CITY, PROJECT_ROOT
+from indicators.core.i18n import N_
+from indicators.tracker.errors import Message
 
 URL_ENV = "HRC_TRACKER_URL"
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
-DEFAULT_STORE_PATH = PROJECT_ROOT / "data" / "store" / "tracker.sqlite"
+DEFAULT_STORE_DIR = PROJECT_ROOT / "data" / "store"
+#: the single store of the time before stores were per city; it keeps serving the default city it was made for
+LEGACY_STORE_PATH = DEFAULT_STORE_DIR / "tracker.sqlite"
+#: the placeholder a store URL holds to give each city its own database
+CITY_PLACEHOLDER = "{city}"
+_CITY_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "tracker_alembic_version"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATION_LOCK_KEY = 4_815_162_342  # any constant shared by every process of the app
 
 
-def default_url() -> str:
-    return f"sqlite:///{DEFAULT_STORE_PATH}"
+class SharedStoreError(ValueError):
+    """A store URL without ``{city}`` asked for a city other than the one it serves. Raised with a
+    :class:`~indicators.tracker.errors.Message`, so ``in_language(message_of(exc), lang)`` says it in ``lang``."""
+
+    template = N_("The tracker store is set up for one city only ({home}): its URL has no {placeholder} in it, so "
+                  "it cannot give {city} a database of its own, and the cities' statuses and priority lists are "
+                  "not mixed in one. Put {placeholder} into the tracker URL (`[tracker] url` in the secrets, or "
+                  "`HRC_TRACKER_URL`), e.g. `postgresql+psycopg://user@host/tracker_{placeholder}`, to give each "
+                  "city its own database.")
+
+    def __init__(self, city: str, home: str):
+        self.city, self.home = city, home
+        super().__init__(Message(self.template, city=city, home=home, placeholder=CITY_PLACEHOLDER))
 
 
-def resolve_url(url: str | None = None, configured: str | None = None) -> str:
-    """The store URL: an explicit ``url``, else ``$HRC_TRACKER_URL``, else ``configured`` (secrets), else
-    the SQLite file under the project."""
-    return url or os.environ.get(URL_ENV) or configured or default_url()
+def check_city_id(city: str) -> str:
+    """``city`` if it is a city id (lower-case letters, digits, ``-`` and ``_``), which is safe in a file name
+    and in a database URL; else ValueError."""
+    if not isinstance(city, str) or not _CITY_ID.fullmatch(city):
+        raise ValueError(f"not a city id: {city!r}")
+    return city
+
+
+def default_url(city: str | None = None) -> str:
+    """The SQLite file of ``city`` (the default city when None) under the project: ``data/store/<city>.sqlite``.
+    For the default city, a store made before stores were per city (``data/store/tracker.sqlite``) is kept."""
+    city = check_city_id(city or DEFAULT_CITY)
+    path = DEFAULT_STORE_DIR / f"{city}.sqlite"
+    if city == DEFAULT_CITY and not path.exists() and LEGACY_STORE_PATH.exists():
+        path = LEGACY_STORE_PATH
+    return f"sqlite:///{path}"
+
+
+def resolve_url(url: str | None = None, configured: str | None = None, *, city: str | None = None,
+                default_city: str | None = None) -> str:
+    """The store URL of ``city`` (``default_city`` when None, itself the configured default city when None).
+
+    Taken from an explicit ``url``, else ``$HRC_TRACKER_URL``, else ``configured`` (secrets), else the city's
+    SQLite file under the project. A URL holding ``{city}`` gets the city id in its place; a URL without it
+    serves ``default_city`` only, and asking it for another city raises :class:`SharedStoreError`.
+
+    >>> resolve_url("postgresql+psycopg://u@h/tracker_{city}", city="dc")
+    'postgresql+psycopg://u@h/tracker_dc'
+    """
+    home = check_city_id(default_city or DEFAULT_CITY)
+    city = check_city_id(city or home)
+    chosen = url or os.environ.get(URL_ENV) or configured
+    if not chosen:
+        return default_url(city)
+    if CITY_PLACEHOLDER in chosen:
+        return chosen.replace(CITY_PLACEHOLDER, city)
+    if city != home:
+        raise SharedStoreError(city, home)
+    return chosen
+
+
+def serves_one_city(url: str | None = None, configured: str | None = None) -> bool:
+    """Whether the configured store is a single store (a URL without ``{city}``) rather than one per city."""
+    chosen = url or os.environ.get(URL_ENV) or configured
+    return bool(chosen) and CITY_PLACEHOLDER not in chosen
 
 
 def configured_store_url() -> str | None:

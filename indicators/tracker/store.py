@@ -90,9 +90,11 @@ class Store:
         self._write = sessionmaker(bind=db.writer(engine), expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str | None = None, *, configured: str | None = None, migrate: bool = True) -> Store:
-        """Open the store at ``url`` (see :func:`indicators.tracker.db.resolve_url`) and migrate it."""
-        engine = db.create_store_engine(db.resolve_url(url, configured))
+    def open(cls, url: str | None = None, *, configured: str | None = None, city: str | None = None,
+             default_city: str | None = None, migrate: bool = True) -> Store:
+        """Open the store of ``city`` at ``url`` (see :func:`indicators.tracker.db.resolve_url`: a URL with
+        ``{city}`` gives each city its own database) and migrate it."""
+        engine = db.create_store_engine(db.resolve_url(url, configured, city=city, default_city=default_city))
         if migrate:
             db.migrate(engine)
         return cls(engine)

@@ -1,21 +1,76 @@
-"""Where the store lives: explicit URL, then the environment, then the secrets, then the project's SQLite file."""
+"""Where the store lives: explicit URL, then the environment, then the secrets, then the city's SQLite file under
+the project; one store per city."""
 
 from __future__ import annotations
 
 import pytest
 
-from indicators.core.config import PROJECT_ROOT
+from indicators.core.config import DEFAULT_CITY, PROJECT_ROOT
 from indicators.tracker import db
+from indicators.tracker.errors import in_language, message_of
 from indicators.tracker.store import Store
 
 
-def test_store_url_precedence(monkeypatch):
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    """The project's store folder moved to a temporary one, with no URL in the environment."""
     monkeypatch.delenv(db.URL_ENV, raising=False)
-    assert db.resolve_url() == f"sqlite:///{PROJECT_ROOT / 'data' / 'store' / 'tracker.sqlite'}"
+    monkeypatch.setattr(db, "DEFAULT_STORE_DIR", tmp_path / "store")
+    monkeypatch.setattr(db, "LEGACY_STORE_PATH", tmp_path / "store" / "tracker.sqlite")
+    return tmp_path / "store"
+
+
+def test_store_url_precedence(monkeypatch, store_dir):
+    assert db.resolve_url() == f"sqlite:///{store_dir / f'{DEFAULT_CITY}.sqlite'}"
     assert db.resolve_url(configured="postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
     monkeypatch.setenv(db.URL_ENV, "sqlite:////tmp/elsewhere.sqlite")
     assert db.resolve_url(configured="postgresql+psycopg://u@h/db") == "sqlite:////tmp/elsewhere.sqlite"
     assert db.resolve_url("sqlite:////tmp/given.sqlite") == "sqlite:////tmp/given.sqlite"
+
+
+def test_each_city_has_its_own_sqlite_file_by_default(store_dir):
+    assert db.resolve_url(city="dc") == f"sqlite:///{store_dir / 'dc.sqlite'}"
+    assert db.resolve_url(city="testville", default_city="testville") == f"sqlite:///{store_dir / 'testville.sqlite'}"
+    assert db.resolve_url(city="dc") != db.resolve_url(city=DEFAULT_CITY)
+
+
+def test_a_url_with_the_city_placeholder_names_each_citys_database(monkeypatch, store_dir):
+    template = "postgresql+psycopg://tracker:pw@db.example.org/tracker_{city}"
+    assert db.resolve_url(configured=template, city="dc") == "postgresql+psycopg://tracker:pw@db.example.org/tracker_dc"
+    assert db.resolve_url(configured=template) == f"postgresql+psycopg://tracker:pw@db.example.org/tracker_{DEFAULT_CITY}"
+    monkeypatch.setenv(db.URL_ENV, "sqlite:////tmp/stores/{city}.sqlite")
+    assert db.resolve_url(configured=template, city="dc") == "sqlite:////tmp/stores/dc.sqlite"
+    assert not db.serves_one_city(configured=template)
+
+
+def test_a_url_without_the_placeholder_serves_the_default_city_only(store_dir):
+    single = "postgresql+psycopg://u@h/tracker"
+    assert db.serves_one_city(configured=single)
+    assert db.resolve_url(configured=single, city=DEFAULT_CITY) == single
+    assert db.resolve_url(configured=single, city="dc", default_city="dc") == single
+    with pytest.raises(db.SharedStoreError) as refused:
+        db.resolve_url(configured=single, city="dc")
+    assert (refused.value.city, refused.value.home) == ("dc", DEFAULT_CITY)
+    assert "{city}" in str(refused.value) and "own database" in str(refused.value)
+    spanish = in_language(message_of(refused.value), "es")
+    assert "{city}" in spanish and "base de datos propia" in spanish
+    with pytest.raises(ValueError):
+        Store.open(single, city="dc")
+
+
+def test_the_store_of_the_time_before_per_city_stores_keeps_serving_the_default_city(store_dir):
+    store_dir.mkdir()
+    (store_dir / "tracker.sqlite").touch()
+    assert db.resolve_url() == f"sqlite:///{store_dir / 'tracker.sqlite'}"
+    assert db.resolve_url(city="dc") == f"sqlite:///{store_dir / 'dc.sqlite'}"
+    (store_dir / f"{DEFAULT_CITY}.sqlite").touch()
+    assert db.resolve_url() == f"sqlite:///{store_dir / f'{DEFAULT_CITY}.sqlite'}"
+
+
+@pytest.mark.parametrize("city", ["../elsewhere", "Pittsburgh", "a b", "x" * 61, "dc;drop"])
+def test_a_city_that_is_not_an_id_never_names_a_store(store_dir, city):
+    with pytest.raises(ValueError, match="not a city id"):
+        db.resolve_url(configured="sqlite:////tmp/{city}.sqlite", city=city, default_city="dc")
 
 
 def test_passwords_never_appear_in_descriptions():
