@@ -13,11 +13,14 @@ state.seed_language()
 st.set_page_config(page_title=_("Human rights city dashboard"), page_icon="⚖️", layout="wide",
                    initial_sidebar_state="expanded")
 
+cities = data.cities()
+city = state.chosen_city(cities)
+
 present = st.Page(HERE / "app_pages/present.py", title=_("Presentation mode"), url_path="present")
 pages = {
     _("Evidence"): [
         st.Page(HERE / "app_pages/map.py", title=_("Map"), url_path="map", default=True),
-        st.Page(HERE / "app_pages/profile.py", title=_("Neighborhood profile"), url_path="profile"),
+        st.Page(HERE / "app_pages/profile.py", title=state.profile_title(state.area_level(city)), url_path="profile"),
         st.Page(HERE / "app_pages/compare.py", title=_("Compare and rank"), url_path="compare"),
         st.Page(HERE / "app_pages/growth.py", title=_("Growth vs people"), url_path="growth"),
     ],
@@ -39,12 +42,13 @@ if navigation.url_path == present.url_path:
     state.keep_language()
 else:
     state.language_selector()
-    view = state.sidebar(data.cities())
+    view = state.sidebar(cities)
     with st.sidebar:
         st.caption(_(
             "A **human rights city** judges its policies by people's rights — to housing, to equal treatment, to an "
             "adequate standard of living — not by growth alone. This dashboard maps the evidence by neighborhood, "
             "with margins of error, and tracks the city's progress on the UN Universal Periodic Review "
             "recommendations."))
+    state.unknown_city_notice(cities)
 
 navigation.run()

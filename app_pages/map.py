@@ -1,4 +1,5 @@
-"""Map: any indicator by neighborhood or tract, with the city figure, a legend and the same values as a table."""
+"""Map: any indicator by any map level of the city (neighborhoods, wards, tracts, …), with the city figure, a
+legend and the same values as a table."""
 
 import streamlit as st
 
@@ -11,19 +12,21 @@ fmt = words()
 
 view = state.view()
 city, level, ind = view["city"], view["level"], indicator(view["indicator"])
-if data.open_or_explain(city) is None:
+if data.open_or_explain(city) is None or level is None:
     st.stop()
+profile_level = state.area_level(city)
 scheme = state.param("scheme", "quantiles", mapview.SCHEMES)
 state.keep_in_url(view, scheme=None if scheme == "quantiles" else scheme)
 
 def open_clicked_profile(event) -> None:
-    """A neighborhood clicked on the map opens its profile. The selection gives the clicked feature's position in
-    the layer's data, which is the areas in order (``map_frame`` keeps their order)."""
+    """An area clicked on the map opens its profile. The selection gives the clicked feature's position in the
+    layer's data, which is the areas in order (``map_frame`` keeps their order)."""
     picked = ((event or {}).get("selection", {}).get("indices", {}) or {}).get("areas", [])
-    if picked and level == "neighborhood":
-        # the language goes along, as the sidebar does not draw its choice into the profile's first URL
+    if picked and level == profile_level:
+        # the language and the city go along, as the sidebar does not draw its choice into the profile's first URL
         st.switch_page("app_pages/profile.py", query_params={
-            "hood": data.areas(city, level).iloc[picked[0]]["area_id"], "indicator": ind.id,
+            "area": data.areas(city, level).iloc[picked[0]]["area_id"], "indicator": ind.id,
+            **({"city": city} if view.get("several_cities") else {}),
             **({"lang": lang()} if lang() != "en" else {})})
 
 
@@ -36,7 +39,7 @@ st.markdown(fmt.escape_markdown(ind.meaning))
 try:
     result = data.indicator(city, ind.id, level, view.get("year"))
 except NotAvailable as exc:
-    st.warning(data.reason(exc))
+    data.say_not_available(city, ind.title, data.indicator_reason(city, ind.id, level, exc))
     st.stop()
 
 headline = data.city_value(city, ind.id, view.get("year"))
@@ -76,8 +79,8 @@ with left:
     event = st.pydeck_chart(mapview.deck(frame, opacity=opacity, basemap=basemap, shapes=data.area_shapes(city, level)), on_select="rerun",
                             selection_mode="single-object", key=f"map_{level}", height=560)
     sources = fmt.escape_markdown(data.source_titles(city, result["source_ids"].iloc[0] if len(result) else ""))
-    st.caption(_("Select a neighborhood to open its profile. Sources: {sources} — see Methods and sources.",
-                 sources=sources) if level == "neighborhood" else
+    st.caption(_("Select an area to open its profile. Sources: {sources} — see Methods and sources.",
+                 sources=sources) if level == profile_level else
                _("Sources: {sources} — see Methods and sources.", sources=sources))
 
 open_clicked_profile(event)

@@ -39,23 +39,29 @@ if lang() != "en":
 st.header(_("What this snapshot cannot show yet"))
 st.markdown("\n".join(f"- **{e(m['what'])}**: {e(m['why'])}" for m in manifest.get("missing", []))
             or _("The snapshot reports nothing missing."))
+unserved = [indicator(i).title for i in catalog.CATALOG if not data.available_levels(city, i)]
+if unserved:
+    st.markdown(_("**Not available for {city}:** {indicators} (each indicator below says why).",
+                  city=e(data.city_name(city)), indicators=e("; ".join(unserved))))
 
 st.header(_("How the figures are made"))
-st.subheader(_("From census tracts to neighborhoods"))
-st.markdown(_(
-    "The Census Bureau publishes the American Community Survey (ACS) by census tract; the city's neighborhoods do "
-    "not follow tract lines. Each tract is shared among the neighborhoods by **area weights**: the share *w* of the "
-    "tract's land lying in each neighborhood (overlay of the official polygons; 2020 tracts through the Census "
-    "2010–2020 tract relationship file).\n"
-    "- **Counts** (households, renters, people in poverty) move to a neighborhood as Σ *w* × count, which assumes "
-    "people are spread evenly over each tract's land.\n"
-    "- Their **margins of error** combine as √Σ(*w* × MOE)², the Census Bureau's formula for a sum of estimates.\n"
-    "- **Shares** are never averaged: the numerator and denominator counts are moved separately and divided again, "
-    "with the ACS formula for the MOE of a proportion (the ratio formula where that one fails).\n"
-    "- **Medians are never averaged or weighted**: a neighborhood median needs the full distribution (how many "
-    "households in each rent or income band), so medians are shown only where they are published.\n"
-    "- Eviction filings, published by ZIP code, move to neighborhoods the same way, by the share of each ZIP "
-    "code's land in each neighborhood."))
+if any(lv != "tract" for lv in data.levels(city)):
+    st.subheader(_("From census tracts to neighborhoods"))
+    st.markdown(_(
+        "The Census Bureau publishes the American Community Survey (ACS) by census tract; the city's neighborhoods do "
+        "not follow tract lines. Each tract is shared among the neighborhoods by **area weights**: the share *w* of the "
+        "tract's land lying in each neighborhood (overlay of the official polygons; 2020 tracts through the Census "
+        "2010–2020 tract relationship file).\n"
+        "- **Counts** (households, renters, people in poverty) move to a neighborhood as Σ *w* × count, which assumes "
+        "people are spread evenly over each tract's land.\n"
+        "- Their **margins of error** combine as √Σ(*w* × MOE)², the Census Bureau's formula for a sum of estimates.\n"
+        "- **Shares** are never averaged: the numerator and denominator counts are moved separately and divided again, "
+        "with the ACS formula for the MOE of a proportion (the ratio formula where that one fails).\n"
+        "- **Medians are never averaged or weighted**: a neighborhood median needs the full distribution (how many "
+        "households in each rent or income band), so medians are shown only where they are published."))
+    if data.has(city, "evictions_zip"):
+        st.markdown(_("- Eviction filings, published by ZIP code, move to neighborhoods the same way, by the share of "
+                      "each ZIP code's land in each neighborhood."))
 st.subheader(_("Margins of error and reliability"))
 st.markdown(_(
     "ACS figures are estimates from a sample; each comes with a 90% margin of error (MOE). The coefficient of "
@@ -100,8 +106,10 @@ for topic, question in topics().items():
                 _("**Unit:** {unit}; **direction:** {direction}", unit=e(_(UNITS[ind.unit]) if ind.unit in UNITS
                                                                          else ind.unit),
                   direction=e(_(DIRECTIONS[ind.direction]))), "",
-                _("**Available for:** {levels}", levels=e(data.levels_in_words(ind.levels)) if ind.levels
-                  else _("no geography in this snapshot")),
+                _("**Available for:** {levels}", levels=e(data.levels_in_words(data.available_levels(city, ind.id))))
+                if data.available_levels(city, ind.id) else
+                _("**Not available for {city}:** {reason}", city=e(data.city_name(city)),
+                  reason=e(data.indicator_reason(city, ind.id))),
                 "", _("**Sources:**"), *(source_line(s) for s in ind.sources), "",
                 _("**Caveats:**") if ind.caveats else "", *(f"- {e(c)}" for c in ind.caveats)]))
             st.caption(_("Indicator id: {id}", id=e(ind.id)))

@@ -9,16 +9,18 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from indicators.metrics import catalog
 from indicators.metrics.compute import NotAvailable
 from indicators.metrics.text import escape_markdown
 from indicators.tracker.progress import overview_table
 from ui import data, mapview, state
 from ui import i18n as ui18n
+from ui import tracker as ut
 from ui.i18n import N_, _
 
 fmt = ui18n.words()
 DECKS = {"indicators": N_("Neighborhood indicators"), "priorities": N_("Local priorities")}
+#: the indicator deck's title where the city's first map level is not neighborhoods
+AREA_DECK = N_("Indicators by area: {areas}")
 TRACK_TITLES = {"city": N_("The city says"), "community": N_("The community says")}
 
 # Large type and no chrome: fixed rules of this page only (no reader text goes into this markup).
@@ -37,23 +39,27 @@ header[data-testid="stHeader"], [data-testid="stToolbar"] {display: none !import
 st.html(STYLE)
 
 cities = data.cities()
-city = state.param("city", cities[0], cities)
+# the city of a shared link, else the one this reader chose in the sidebar (navigation drops the URL's parameters)
+city = state.param("city", st.session_state.get("sb_city") if st.session_state.get("sb_city") in cities else cities[0],
+                   cities)
 deck_id = state.param("deck", "indicators", DECKS)
+state.unknown_city_notice(cities)
 if data.open_or_explain(city) is None:
     st.stop()
+# the areas of the indicator slides: ?level= where it is one of the city's map levels, else its first one
+city_levels = data.levels(city)
+level = state.param("level", state.area_level(city), city_levels)
 
 
 def indicator_slides() -> list[dict]:
-    """One slide per indicator the snapshot maps by neighborhood (or those named in ``?ids=a,b``)."""
+    """One slide per indicator the snapshot maps by the deck's areas (or those named in ``?ids=a,b``)."""
     wanted = [i for i in (state.param("ids") or "").split(",") if i]
-    shown = [i for i in catalog.available("neighborhood") if not wanted or i.id in wanted]
+    shown = [i for i in (data.indicators_for(city, level) if level else []) if not wanted or i.id in wanted]
     return [{"kind": "indicator", "id": i.id} for i in shown]
 
 
 def priority_slides() -> tuple[list[dict], str | None]:
-    from ui import tracker as ut
-
-    store = data.tracker_store(city)
+    store = ut.store(city)
     lists = store.priority_lists(city)
     if not lists:
         return [], None
@@ -72,10 +78,14 @@ def priority_slides() -> tuple[list[dict], str | None]:
 
 
 slides: list[dict]
-deck_title = _(DECKS[deck_id])
+deck_title = _(DECKS[deck_id]) if deck_id != "indicators" or level == "neighborhood" else _(
+    AREA_DECK, areas=data.level_label(city, level) if level else "")
 if deck_id == "priorities":
     try:
         slides, list_name = priority_slides()
+    except ut.SharedStoreError as exc:  # a one-city store: say how to give this city its own
+        st.error(ut.shared_store_message(exc))
+        st.stop()
     except Exception as exc:  # the tracker store may be unreachable; say so on the screen
         st.error(_("The recommendations tracker cannot be read right now ({problem}).", problem=type(exc).__name__))
         st.stop()
@@ -97,8 +107,8 @@ if "present_slide" in st.session_state:
     slide = min(max(st.session_state.pop("present_slide"), 0), total - 1)
 state.set_param("deck", None if deck_id == "indicators" else deck_id)
 state.set_param("slide", str(slide) if slide else None)
-if len(cities) > 1:
-    state.set_param("city", city)
+state.set_param("city", city if len(cities) > 1 else None)
+state.set_param("level", None if not city_levels or level == city_levels[0] else level)
 state.keep_language()
 
 
@@ -115,8 +125,10 @@ def controls(position: str) -> None:
 def title_slide() -> None:
     st.title(f"{escape_markdown(data.city_name(city))}: {escape_markdown(deck_title)}")
     if deck_id == "indicators":
-        st.markdown(_("People-centered indicators by neighborhood: whether people can stay, afford their homes, "
-                      "avoid eviction, and are policed fairly — not how fast the city grows."))
+        st.markdown(_("People-centered indicators by area: whether people can stay, afford their homes, avoid "
+                      "eviction, and are policed fairly — not how fast the city grows."))
+        if not slides:
+            data.say_not_available(city, _("Indicators by area"), _("its data snapshot has no indicator by area"))
         st.markdown("\n".join(f"{n}. {escape_markdown(ui18n.indicator(s['id']).title)}"
                               for n, s in enumerate(slides, start=1)))
     elif slides:
@@ -134,14 +146,15 @@ def indicator_slide(indicator_id: str) -> None:
     ind = ui18n.indicator(indicator_id)
     st.title(escape_markdown(ind.title))
     try:
-        result = data.indicator(city, ind.id, "neighborhood")
+        result = data.indicator(city, ind.id, level)
     except NotAvailable as exc:
-        st.warning(str(exc))
+        data.say_not_available(city, ind.title, data.indicator_reason(city, ind.id, level, exc))
         return
-    frame, breaks, colours = mapview.map_frame(data.areas(city, "neighborhood"), result, ind)
+    frame, breaks, colours = mapview.map_frame(data.areas(city, level), result, ind)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.pydeck_chart(mapview.deck(frame, opacity=0.85, shapes=data.area_shapes(city, "neighborhood")), height=600, key=f"present_map_{ind.id}")
+        st.pydeck_chart(mapview.deck(frame, opacity=0.85, shapes=data.area_shapes(city, level)), height=600,
+                        key=f"present_map_{ind.id}")
     with right:
         headline = data.city_value(city, ind.id)
         if headline:

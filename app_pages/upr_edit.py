@@ -33,6 +33,7 @@ city = ut.current_city()
 store = ut.store_or_stop()
 
 st.title(_("Edit the UPR tracker"))
+st.caption(_("Statuses and priority lists of {city}; each city keeps its own.", city=ut.md_escape(ut.city_name(city))))
 actor = auth.current_actor()
 if actor is None:
     st.info(_("Sign in to edit. Everything in the tracker is public to read; editing needs an account from the "
@@ -177,8 +178,9 @@ def priorities_tab() -> None:
     lists = store.priority_lists(city, include_archived=True)
     options = {pl.list_id: _("{name} (archived)", name=pl.name) if pl.archived else pl.name for pl in lists}
     if "plist_pick_next" in st.session_state:   # a list just created: select it before the widget exists
-        st.session_state["plist_pick"] = st.session_state.pop("plist_pick_next")
-    choice = st.selectbox(_("Priority list"), [*options, 0], key="plist_pick",
+        st.session_state[f"plist_pick::{city}"] = st.session_state.pop("plist_pick_next")
+    # keys name the city: list ids are numbered in each city's own store
+    choice = st.selectbox(_("Priority list"), [*options, 0], key=f"plist_pick::{city}",
                           format_func=ut.shown_as([*options, 0], lambda i: options.get(i, _("New list…"))))
     if choice == 0:
         with st.form("new_list"):
@@ -193,7 +195,7 @@ def priorities_tab() -> None:
                     st.rerun()
         return
     current = next(pl for pl in lists if pl.list_id == choice)
-    key = f"opened_list::{choice}"
+    key = f"opened_list::{city}::{choice}"
     base_version = opened(key, current.version)
     if base_version != current.version:
         st.warning(_("Someone saved version {newest} after you opened version {opened}.", newest=current.version,
@@ -268,12 +270,12 @@ def priorities_tab() -> None:
     earlier = [v.version for v in reversed(history) if v.version != current.version]
     if earlier:
         with st.expander(_("Restore an earlier version of this list")):
-            version = st.selectbox(_("Version"), earlier, key=f"plist_restore_pick::{choice}")
+            version = st.selectbox(_("Version"), earlier, key=f"plist_restore_pick::{city}::{choice}")
             old = next(v for v in history if v.version == version)
             st.caption(_("Version {version}: {name}, saved by {by} on {when} · {items}", version=old.version,
                          name=ut.md_escape(old.name), by=ut.md_escape(old.recorded_by), when=ut.when(old.recorded_at),
                          items=", ".join(i.number for i in old.items) or _("no items")))
-            if st.button(_("Restore version {version}", version=version), key=f"plist_restore::{choice}"):
+            if st.button(_("Restore version {version}", version=version), key=f"plist_restore::{city}::{choice}"):
                 restored = report(lambda: store.restore_priority_list(actor, choice, version=version,
                                                                       expected_version=base_version))
                 if restored is not None:

@@ -58,7 +58,9 @@ def progress_file(city: str, list_id: int, version: int, language: str, stamp: s
 
 def _store_or_none(city: str):
     try:
-        return data.tracker_store(city)
+        from ui import tracker
+
+        return tracker.store(city)
     except Exception:  # the brief is still made without the tracker, and says it could not be read
         return None
 

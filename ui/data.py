@@ -6,14 +6,15 @@ or ``st.cache_data`` (computed frames, keyed by their arguments).
 
 from __future__ import annotations
 
+import json
 
 import pandas as pd
 import shapely
 import streamlit as st
 
-from indicators.metrics import catalog, compute, stability
+from indicators.metrics import catalog, compute, housing, stability
 from indicators.core import moe
-from indicators.core.config import available_cities, load_city
+from indicators.core.config import DEFAULT_CITY, available_cities, load_city
 from indicators.core.exports import to_csv_bytes
 from indicators.core.i18n import N_, translator
 from indicators.snapshot.read import Snapshot, SnapshotError, default_snapshot_dir, open_snapshot
@@ -21,6 +22,17 @@ from ui.i18n import _, lang
 
 
 MAP_GRID_DEGREES = 1e-5
+#: the table of each map level's polygons; further levels (ward, district, …) are rows of ``areas_extra``
+AREA_TABLES = {"neighborhood": "areas_neighborhoods", "tract": "areas_tracts", "zip": "areas_zips"}
+EXTRA_AREAS = "areas_extra"
+#: generic names of the area levels, where a city's snapshot gives none of its own
+LEVEL_LABELS = {"neighborhood": N_("Neighborhoods"), "ward": N_("Wards"), "district": N_("Districts"),
+                "tract": N_("Census tracts"), "zip": N_("ZIP codes")}
+#: one area of a level, as a widget's label
+AREA_WORDS = {"neighborhood": N_("Neighborhood"), "ward": N_("Ward"), "district": N_("District"),
+              "tract": N_("Census tract"), "zip": N_("ZIP code")}
+#: a tract's name as shown (its number within the county)
+TRACT_NAME = N_("Census tract {number}")
 
 
 def snapshot_path(city: str) -> str:
@@ -33,7 +45,74 @@ def snapshot(city: str) -> Snapshot:
 
 
 def cities() -> list[str]:
-    return [c for c in available_cities() if (default_snapshot_dir(c) / "manifest.json").exists()] or available_cities()
+    """The cities that have a snapshot in the snapshots folder (``$HRC_SNAPSHOTS_DIR`` or ``data/snapshots``),
+    the default city first, then in alphabetical order; no city config is needed. Where there is none at all,
+    the configured cities (their pages then say that the snapshot is missing)."""
+    root = default_snapshot_dir(DEFAULT_CITY).parent
+    found = sorted(p.name for p in root.iterdir() if (p / "manifest.json").is_file()) if root.is_dir() else []
+    found = found or available_cities() or [DEFAULT_CITY]
+    return sorted(found, key=lambda c: c != DEFAULT_CITY)
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _manifest_city(city: str) -> dict:
+    """The ``city`` part of a snapshot's manifest, read without opening (and checking) the whole snapshot."""
+    try:
+        manifest = json.loads((default_snapshot_dir(city) / "manifest.json").read_text(encoding="utf-8"))
+        return dict(manifest.get("city") or {})
+    except (OSError, ValueError):
+        return {}
+
+
+def city_name(city: str) -> str:
+    """The city's name as its snapshot's manifest gives it (else its config's, else its id in title case)."""
+    name = _manifest_city(city).get("name")
+    if name:
+        return str(name)
+    try:
+        return load_city(city).name
+    except Exception:
+        return city.replace("-", " ").replace("_", " ").title()
+
+
+def county_name(city: str) -> str | None:
+    """The name of the city's county as its manifest gives it, or None."""
+    return _manifest_city(city).get("county_name") or None
+
+
+def levels(city: str) -> list[str]:
+    """The map levels of the city's snapshot that have polygons, in the city's order; empty when it cannot open."""
+    try:
+        snap = snapshot(city)
+    except SnapshotError:
+        return []
+    return [lv for lv in snap.levels if _has_areas(city, lv)]
+
+
+@st.cache_data(show_spinner=False)
+def _has_areas(city: str, level: str) -> bool:
+    snap = snapshot(city)
+    table = AREA_TABLES.get(level, EXTRA_AREAS)
+    if not snap.has(table):
+        return False
+    return table != EXTRA_AREAS or bool((snap.table(table)["level"] == level).any())
+
+
+def level_label(city: str, level: str) -> str:
+    """A level's name in the reader's language: the city's own name of it (``Neighborhood Clusters``, said in
+    the reader's language where the catalogs know the words), else the generic one (``Census tracts``)."""
+    try:
+        own = snapshot(city).level_label(level)
+    except SnapshotError:
+        own = None
+    if own:
+        return _(own)
+    return _(LEVEL_LABELS[level]) if level in LEVEL_LABELS else level.replace("_", " ").title()
+
+
+def area_word(level: str) -> str:
+    """One area of ``level`` (``Neighborhood``, ``Census tract``), in the reader's language."""
+    return _(AREA_WORDS[level]) if level in AREA_WORDS else level.replace("_", " ").title()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -55,10 +134,19 @@ def city_value(city: str, indicator_id: str, year: int | None = None):
 
 @st.cache_data(show_spinner=False)
 def areas(city: str, level: str):
-    """Area polygons for a level as a GeoDataFrame (area_id, name, geometry)."""
+    """Area polygons of a map level as a GeoDataFrame (area_id, name, geometry): neighborhoods, tracts of the
+    city, ZIP codes, or a further level (ward, district) from ``areas_extra``. Empty (same columns) where the
+    snapshot has no polygons for the level."""
+    import geopandas as gpd
+
     snap = snapshot(city)
-    table = {"neighborhood": "areas_neighborhoods", "tract": "areas_tracts", "zip": "areas_zips"}[level]
+    table = AREA_TABLES.get(level, EXTRA_AREAS)
+    if not snap.has(table):
+        return gpd.GeoDataFrame({"area_id": pd.Series(dtype=str), "name": pd.Series(dtype=str)},
+                                geometry=gpd.GeoSeries([], crs="EPSG:4326"))
     frame = snap.table(table)
+    if table == EXTRA_AREAS:
+        frame = frame[frame["level"] == level]
     if level == "tract":
         frame = frame[frame["in_city"] > 0]
     frame = frame[["area_id", "name", "geometry"]].copy()
@@ -76,9 +164,25 @@ def area_shapes(city: str, level: str) -> dict[str, dict]:
     return mapview.shapes_of(areas(city, level))
 
 
+def area_names(city: str, level: str) -> dict[str, str]:
+    """area_id → the name shown for each area of a level, in the order of the names (tracts: ``Census tract
+    509``), in the reader's language."""
+    return _area_names(city, level, lang())
+
+
 @st.cache_data(show_spinner=False)
+def _area_names(city: str, level: str, language: str) -> dict[str, str]:
+    frame = pd.DataFrame(areas(city, level)[["area_id", "name"]]).astype(str)
+    if level == "tract":
+        say = translator(language)
+        frame["name"] = [say(TRACT_NAME, number=n) for n in frame["name"]]
+    frame = frame.sort_values(["name", "area_id"])
+    return dict(zip(frame["area_id"], frame["name"]))
+
+
 def neighborhoods(city: str) -> list[str]:
-    return sorted(snapshot(city).table("areas_neighborhoods")["area_id"].tolist())
+    """The ids of the city's neighborhoods (empty where it has none)."""
+    return list(area_names(city, "neighborhood"))
 
 
 @st.cache_data(show_spinner=False)
@@ -96,20 +200,68 @@ def manifest(city: str) -> dict:
     return snapshot(city).manifest
 
 
-def city_name(city: str) -> str:
-    try:
-        return load_city(city).name
-    except Exception:
-        return city.title()
-
-
 def open_or_explain(city: str) -> Snapshot | None:
     """The snapshot, or a clear message on the page (and None) when it cannot be opened."""
     try:
         return snapshot(city)
     except SnapshotError as exc:
-        st.error(_("The data snapshot for {city} cannot be opened: {problem}", city=city, problem=exc))
+        st.error(_("The data snapshot for {city} cannot be opened: {problem}", city=city_name(city), problem=exc))
         return None
+
+
+def has(city: str, *tables: str) -> bool:
+    """Whether the city's snapshot holds every one of ``tables``."""
+    snap = snapshot(city)
+    return all(snap.has(t) for t in tables)
+
+
+def missing_reason(city: str, family: str | None = None, tables: tuple[str, ...] = ()) -> str:
+    """Why the city's snapshot lacks a source family or tables: the reasons its build recorded for ``family``
+    (as written, in English), else that the snapshot has no such table, in the reader's language."""
+    recorded = [m for m in snapshot(city).missing if family is not None and m.get("family") == family]
+    if recorded:
+        return "; ".join(f"{m.get('what', family)}: {m.get('why', '')}".rstrip(": ") for m in recorded)
+    absent = [t for t in tables if not snapshot(city).has(t)] or list(tables)
+    return _("its data snapshot has no table {tables}", tables=", ".join(absent)) if absent else _(
+        "its data snapshot has none of these figures")
+
+
+def say_not_available(city: str, what: str, reason: str) -> None:
+    """Say on the page, in plain words, that ``what`` is not available for the city, and why."""
+    from indicators.metrics.text import escape_markdown
+
+    st.info(_("{what} is not available for {city}: {reason}", what=what, city=escape_markdown(city_name(city)),
+              reason=escape_markdown(reason)), icon=":material/info:")
+
+
+def lacks(city: str, what: str, *, family: str | None = None, tables: tuple[str, ...] = ()) -> bool:
+    """True (having said so on the page) where the city's snapshot lacks any of ``tables``."""
+    if has(city, *tables):
+        return False
+    say_not_available(city, what, missing_reason(city, family, tables))
+    return True
+
+
+def indicator_reason(city: str, indicator_id: str, level: str | None = None, exc: Exception | None = None) -> str:
+    """Why the city's snapshot does not serve an indicator (at ``level``, or at all): the levels where it does,
+    else the library's reason in the reader's language (``exc``, or found by trying), else the reason the build
+    recorded (in English)."""
+    snap = snapshot(city)
+    served = compute.available_levels(snap, indicator_id)
+    if served and level not in served:
+        return _("its data have this figure only for: {levels}", levels=levels_in_words(served))
+    if exc is None or not served:
+        # served nowhere: ask at the catalog's first level, as the build does, for the reason that is not the level
+        tried = level if served else (catalog.get(indicator_id).levels or ("tract",))[0]
+        try:
+            compute.compute(snap, indicator_id, tried)
+        except compute.NotAvailable as found:
+            exc = found
+        except Exception:  # a table with too little in it: the build's own words, below
+            exc = None
+    if isinstance(exc, compute.NotAvailable):
+        return reason(exc)
+    return snap.why_not(indicator_id) or _("no figure in the data at hand")
 
 
 def reason(exc: Exception) -> str:
@@ -119,8 +271,15 @@ def reason(exc: Exception) -> str:
     return message(lang()) if callable(message) else str(exc)
 
 
-def indicators_for(level: str):
-    return catalog.available(level)
+def indicators_for(city: str, level: str | None = None) -> list:
+    """The indicators the city's snapshot serves (at ``level``, if given), in the reader's language, in the
+    catalog's order (:func:`indicators.metrics.compute.available`)."""
+    return compute.available(snapshot(city), level, lang())
+
+
+def available_levels(city: str, indicator_id: str) -> tuple[str, ...]:
+    """The levels at which the city's snapshot serves an indicator (:func:`indicators.metrics.compute.available_levels`)."""
+    return compute.available_levels(snapshot(city), indicator_id)
 
 
 def source_titles(city: str, source_ids: str) -> str:
@@ -131,6 +290,13 @@ def source_titles(city: str, source_ids: str) -> str:
         src = sources.get(sid)
         names.append(f"{src['publisher']}, {src['vintage']}" if src else sid)
     return "; ".join(names)
+
+
+def source_publishers(city: str, source_ids) -> str:
+    """The publishers (as the manifest names them) of the snapshot sources in ``source_ids``, joined."""
+    sources = snapshot(city).sources
+    found = dict.fromkeys(sources[s]["publisher"] for s in pd.Series(source_ids).dropna().unique() if s in sources)
+    return "; ".join(found)
 
 
 # ---------------------------------------------------------------- profile, compare, growth and methods pages
@@ -158,7 +324,10 @@ def series(city: str, measure: str, level: str) -> pd.DataFrame:
     """Every ACS release of a city or county measure (:func:`indicators.metrics.growth.series`)."""
     from indicators.metrics import growth
 
-    return growth.series(snapshot(city).table("measures"), measure, level=level)
+    try:
+        return growth.series(snapshot(city).table("measures"), measure, level=level)
+    except (SnapshotError, ValueError):  # no such series in this city's snapshot
+        return pd.DataFrame(columns=["area_id", "year", "period", "estimate", "moe", "note"])
 
 
 @st.cache_data(show_spinner=False)
@@ -167,7 +336,10 @@ def change(city: str, measure: str, level: str) -> pd.DataFrame:
     (:func:`indicators.metrics.growth.change_between_periods`)."""
     from indicators.metrics import growth
 
-    return growth.change_between_periods(snapshot(city).table("measures"), measure, level=level)
+    try:
+        return growth.change_between_periods(snapshot(city).table("measures"), measure, level=level)
+    except (SnapshotError, ValueError):  # no such series in this city's snapshot
+        return pd.DataFrame()
 
 
 RACE_GROUPS = stability.RACE_GROUPS
@@ -197,8 +369,8 @@ CITY_ROW = N_("City (all neighborhoods)")
 #: the racial majorities (and the gender one) by which Eviction Lab pools ZIP codes, as its file spells them
 EVICTION_GROUPS = {label: label for label in (N_("White"), N_("Black"), N_("Latinx"), N_("Other"), N_("Female"))}
 #: geography levels as words in a sentence ("available for: city, county")
-LEVEL_WORDS = {"neighborhood": N_("neighborhood"), "tract": N_("tract"), "city": N_("city"),
-               "county": N_("county"), "zip": N_("ZIP code")}
+LEVEL_WORDS = {"neighborhood": N_("neighborhood"), "ward": N_("ward"), "district": N_("district"),
+               "tract": N_("tract"), "city": N_("city"), "county": N_("county"), "zip": N_("ZIP code")}
 #: reliability classes of :mod:`indicators.core.moe` as shown in tables
 RELIABILITY = {moe.RELIABLE: N_("reliable"), moe.CAUTION: N_("use with caution"), moe.UNRELIABLE: N_("unreliable"),
                moe.UNKNOWN: N_("unknown")}
@@ -215,11 +387,14 @@ def levels_in_words(levels) -> str:
 
 
 @st.cache_data(show_spinner=False)
-def arrests_by_race(city: str, *, lang: str) -> pd.DataFrame:
-    """Arrests per neighborhood and race group as counted in the ``arrests`` table, one column per group,
-    with a last row summing every neighborhood and the ``period`` covered (in words, in ``lang``)."""
+def arrests_by_race(city: str, level: str = "neighborhood", *, lang: str) -> pd.DataFrame:
+    """Arrests per area of ``level`` and race group as counted in the ``arrests`` table, one column per group,
+    with a last row (:data:`CITY_ROW`) summing every area and the ``period`` covered (in words, in ``lang``).
+    Empty where the table has no rows of that level."""
     arrests = snapshot(city).table("arrests")
-    rows = arrests[arrests["geo_level"] == "neighborhood"]
+    rows = arrests[arrests["geo_level"] == level]
+    if rows.empty:
+        return pd.DataFrame(columns=["area", "period"])
     wide = rows.pivot_table(index="area_id", columns="group", values="count", aggfunc="sum", fill_value=0)
     wide = wide.reindex(columns=[g for g in ARREST_GROUPS if g in wide.columns])
     wide.loc[CITY_ROW] = wide.sum()
@@ -237,6 +412,21 @@ def evictions_by_group(city: str) -> pd.DataFrame:
     return by_group_vs_baseline(table(city, "evictions_by_group"))
 
 
+#: the HUD CHAS counts behind :func:`low_income_renter_burden`
+CHAS_MEASURES = (housing.CHAS_RENTERS, housing.CHAS_BURDENED)
+
+
+@st.cache_data(show_spinner=False)
+def chas_source_ids(city: str) -> str:
+    """The snapshot sources of the city's tract CHAS counts (comma-separated), or "" where it has none."""
+    snap = snapshot(city)
+    if not snap.has("measures") or not snap.has("weights_tract_neighborhood"):
+        return ""
+    m = snap.table("measures")
+    rows = m[(m["geo_level"] == "tract") & m["measure"].isin(CHAS_MEASURES)]
+    return ", ".join(sorted(rows["source_id"].dropna().unique()))
+
+
 @st.cache_data(show_spinner=False)
 def low_income_renter_burden(city: str) -> pd.DataFrame:
     from indicators.metrics.housing import low_income_renter_burden as burden
@@ -252,24 +442,6 @@ def table_csv(city: str, name: str) -> bytes:
 
 
 UPR_THEMES_BY_TOPIC = catalog.UPR_THEMES_BY_TOPIC
-
-
-def tracker_store(city: str):
-    """The UPR tracker store the tracker pages use (one per process, seeded from the snapshot when empty)."""
-    from ui import tracker
-
-    return tracker.store()
-
-
-@st.cache_data(show_spinner=False, ttl=60)
-def upr_on_themes(city: str, themes: tuple[str, ...]) -> pd.DataFrame:
-    """The recommendations whose theme is one of ``themes``, with the city's two current statuses
-    (:func:`indicators.tracker.progress.overview_table`)."""
-    from indicators.tracker.progress import overview_table
-
-    store = tracker_store(city)
-    table = overview_table(store.recommendation_frame(), store.current_statuses_frame(city))
-    return table[table["theme"].isin(themes)].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False)

@@ -11,8 +11,11 @@ from indicators.metrics import catalog
 from ui import i18n
 from ui.i18n import N_, _
 
-LEVELS = {"neighborhood": N_("Neighborhoods"), "tract": N_("Census tracts")}
 DEFAULT_INDICATOR = "rent_burden_share"
+#: the profile page's title, by the level of the areas it profiles
+PROFILE_TITLES = {"neighborhood": N_("Neighborhood profile"), "ward": N_("Ward profile"),
+                  "district": N_("District profile"), "tract": N_("Census tract profile")}
+AREA_PROFILE = N_("Area profile")
 
 
 def param(name: str, default: str | None = None, allowed=None) -> str | None:
@@ -54,29 +57,84 @@ def keep_language() -> None:
     set_param("lang", None if i18n.lang() == "en" else i18n.lang())
 
 
-def sidebar(city_options: list[str]) -> dict:
-    """The shared sidebar: city, geography level and indicator. Returns and stores the choices."""
+def chosen_city(city_options: list[str]) -> str:
+    """The city of this session: first the URL's ``?city=`` (when it has a snapshot), then the default (first)
+    city; later runs keep what the reader chose in the sidebar."""
     _seed("sb_city", param("city", city_options[0], city_options))
-    _seed("sb_level", param("level", "neighborhood", LEVELS))
+    if st.session_state["sb_city"] not in city_options:
+        st.session_state["sb_city"] = city_options[0]
+    return st.session_state["sb_city"]
+
+
+def unknown_city_notice(city_options: list[str]) -> None:
+    """Say so when the URL asks for a city that has no data snapshot here, and which city is shown instead."""
+    from ui import data
+
+    wanted = st.query_params.get("city")
+    if wanted and wanted not in city_options:
+        shown = st.session_state.get("sb_city", city_options[0])
+        st.warning(_("There is no data for a city “{wanted}” here; showing {city} instead.",
+                     wanted=i18n.words().escape_markdown(wanted[:80]),
+                     city=i18n.words().escape_markdown(data.city_name(shown))), icon=":material/location_off:")
+
+
+def area_level(city: str) -> str | None:
+    """The level of the areas the profile and compare pages show: the sidebar's level where it is one of the
+    city's map levels, else the city's first map level (None where its snapshot cannot be opened)."""
+    from ui import data
+
+    levels = data.levels(city)
+    chosen = st.session_state.get("sb_level") or param("level")
+    return chosen if chosen in levels else (levels[0] if levels else None)
+
+
+def profile_title(level: str | None) -> str:
+    return _(PROFILE_TITLES.get(level, AREA_PROFILE))
+
+
+def sidebar(city_options: list[str]) -> dict:
+    """The shared sidebar: city, geography level and indicator, each offered as the city's snapshot has them.
+    Returns and stores the choices."""
+    from ui import data
+
+    city = chosen_city(city_options)
     with st.sidebar:
         if len(city_options) > 1:
-            st.selectbox(_("City"), city_options, key="sb_city")
-        # labels worked out now: Streamlit may call a format function again outside this run
-        level_labels = {lv: _(label) for lv, label in LEVELS.items()}
-        level = st.radio(_("Show figures by"), list(LEVELS), format_func=level_labels.get, key="sb_level",
-                         horizontal=True)
-        options = [i.id for i in catalog.available(level)]
+            names = {c: data.city_name(c) for c in city_options}
+            city = st.selectbox(_("City"), city_options, key="sb_city", format_func=names.get)
+        levels = data.levels(city)
+        level = None
+        if levels:
+            if st.session_state.get("sb_level") not in levels:
+                wanted = param("level")
+                st.session_state["sb_level"] = wanted if wanted in levels else levels[0]
+            # labels worked out now: Streamlit may call a format function again outside this run
+            level_labels = {lv: data.level_label(city, lv) for lv in levels}
+            level = st.radio(_("Show figures by"), levels, format_func=level_labels.get, key="sb_level",
+                             horizontal=True)
+        options = _indicator_options(city, level)
         wanted = param("indicator", st.session_state.get("sb_indicator", DEFAULT_INDICATOR))
         if st.session_state.get("sb_indicator") not in options:
             st.session_state["sb_indicator"] = wanted if wanted in options else (
                 DEFAULT_INDICATOR if DEFAULT_INDICATOR in options else options[0])
         titles = {i: i18n.indicator(i).title for i in options}
         indicator_id = st.selectbox(_("Indicator"), options, key="sb_indicator", format_func=titles.get)
-        year = _vintage(st.session_state["sb_city"], indicator_id, level)
-    view = {"city": st.session_state["sb_city"], "level": level, "indicator": indicator_id, "year": year,
+        year = _vintage(city, indicator_id, level) if level else None
+    view = {"city": city, "level": level, "indicator": indicator_id, "year": year,
             "several_cities": len(city_options) > 1}
     st.session_state["view"] = view
     return view
+
+
+def _indicator_options(city: str, level: str | None) -> list[str]:
+    """The indicators the city's snapshot serves at ``level``; where it serves none there, those it serves at
+    any level (the pages then say why not at this one); where it cannot be opened, the whole catalog."""
+    from ui import data
+
+    if level is None:
+        return list(catalog.CATALOG)
+    options = [i.id for i in data.indicators_for(city, level)] or [i.id for i in data.indicators_for(city)]
+    return options or list(catalog.CATALOG)
 
 
 def _vintage(city: str, indicator_id: str, level: str) -> int | None:
@@ -94,7 +152,7 @@ def _vintage(city: str, indicator_id: str, level: str) -> int | None:
     labels = {y: (_("newest") if y is None else f"{y - 4}–{y}") if acs_like else (
         _("latest full year") if y is None else str(y)) for y in options}
     wanted = param("year")
-    key = f"sb_year_{indicator_id}_{level}"
+    key = f"sb_year_{city}_{indicator_id}_{level}"
     if key not in st.session_state:
         st.session_state[key] = int(wanted) if wanted and wanted.isdigit() and int(wanted) in years else None
     return st.selectbox(_("Period") if acs_like else _("Year"), options, key=key, format_func=labels.get)

@@ -21,9 +21,8 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 import streamlit as st
 
-from indicators.core.config import DEFAULT_CITY
 from indicators.snapshot.read import default_snapshot_dir
-from indicators.tracker.db import resolve_url
+from indicators.tracker.db import CITY_PLACEHOLDER, SharedStoreError, resolve_url
 from indicators.tracker.errors import ConflictError, ValidationError, in_language, message_of
 from indicators.tracker.importer import ensure_seeded
 from indicators.core.exports import to_csv_bytes
@@ -208,19 +207,49 @@ def snapshot_parquet(city: str) -> Path:
     return default_snapshot_dir(city) / SNAPSHOT_FILE
 
 
-def store() -> Store:
-    """The process-wide store (``$HRC_TRACKER_URL``, else ``[tracker] url``, else the project's SQLite file),
-    seeded from the city snapshot the first time it is empty."""
+def store_url(city: str) -> str:
+    """The URL of ``city``'s own store (``$HRC_TRACKER_URL``, else ``[tracker] url``, else the city's SQLite
+    file; ``{city}`` in a URL is the city id). Raises :class:`SharedStoreError` where a URL without ``{city}``
+    is asked for a city other than the dashboard's default."""
+    from ui import data
+
+    return resolve_url(None, secrets_section("tracker").get("url"), city=city, default_city=data.cities()[0])
+
+
+def store(city: str | None = None) -> Store:
+    """The store of ``city`` (the reader's city when None), one per URL and process, seeded from the city's
+    snapshot the first time it is empty: each city's statuses and priority lists stay in its own store."""
+    city = city or current_city()
     with st.spinner(_("Opening the tracker…")):   # shown only when opening takes a while
-        opened = _open_store(resolve_url(None, secrets_section("tracker").get("url")))
+        opened = _open_store(store_url(city))
     if opened.count_recommendations() == 0:
-        ensure_seeded(opened, snapshot_parquet(current_city()))
+        ensure_seeded(opened, snapshot_parquet(city))
     return opened
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def upr_on_themes(city: str, themes: tuple[str, ...]) -> pd.DataFrame:
+    """The recommendations whose theme is one of ``themes``, with the city's two current statuses
+    (:func:`indicators.tracker.progress.overview_table`)."""
+    from indicators.tracker.progress import overview_table
+
+    opened = store(city)
+    table = overview_table(opened.recommendation_frame(), opened.current_statuses_frame(city))
+    return table[table["theme"].isin(themes)].reset_index(drop=True)
+
+
+def shared_store_message(error: SharedStoreError) -> str:
+    """Why a one-city store does not serve this city, with the cities' names, in the reader's language."""
+    return _(SharedStoreError.template, city=md_escape(city_name(error.city)), home=md_escape(city_name(error.home)),
+             placeholder=CITY_PLACEHOLDER)
 
 
 def store_or_stop() -> Store:
     try:
         return store()
+    except SharedStoreError as exc:
+        st.error(shared_store_message(exc), icon=":material/database:")
+        st.stop()
     except Exception as exc:  # the page says what is wrong instead of a traceback
         st.error(_("The UPR tracker store cannot be opened ({kind}). Check `[tracker] url` in the secrets, or "
                    "remove it to use the local SQLite file.", kind=type(exc).__name__))
@@ -228,20 +257,21 @@ def store_or_stop() -> Store:
 
 
 def current_city() -> str:
-    """The city chosen in the dashboard's shared sidebar, else ``?city=``, else the default city."""
+    """The city chosen in the dashboard's shared sidebar, else ``?city=``, else the default city; always one
+    that has a snapshot (a city id from the URL never names a store by itself)."""
+    from ui import data
+
+    options = data.cities()
     view = st.session_state.get("view")
     city = view.get("city") if isinstance(view, dict) else None
-    city = city or st.query_params.get("city") or DEFAULT_CITY
-    return city if re.fullmatch(r"[a-z0-9_-]{1,60}", city) else DEFAULT_CITY
+    city = city or st.query_params.get("city")
+    return city if city in options else options[0]
 
 
 def city_name(city: str) -> str:
-    try:
-        from indicators.core.config import load_city
+    from ui import data
 
-        return load_city(city).name
-    except Exception:
-        return city.replace("-", " ").title()
+    return data.city_name(city)
 
 
 def indicator_title(indicator_id: str) -> str:

@@ -307,7 +307,8 @@ def figure(snapshot: Snapshot, indicator_id: str, hood: str, lang: str) -> Figur
     est = _number(row["estimate"]) if row is not None else None
     moe = _number(row["moe"]) if row is not None else None
     reference = compute.city_value(snapshot, indicator_id)
-    level = "city" if "city" in ind.levels else "county"
+    served = compute.available_levels(snapshot, indicator_id)
+    level = "city" if "city" in served else "county"
     city_est = _number(reference["estimate"]) if reference is not None else None
     city_moe = _number(reference["moe"]) if reference is not None else None
     if est is None:
@@ -372,7 +373,8 @@ def city_trend(snapshot: Snapshot, indicator_id: str, lang: str) -> Trend:
         ind = catalog.get(indicator_id, lang)
     except KeyError:
         return Trend(indicator_id, indicator_id, "", (), (), _("This indicator is not in the catalog."))
-    level = "city" if "city" in ind.levels else ("county" if "county" in ind.levels else None)
+    served = compute.available_levels(snapshot, indicator_id)
+    level = "city" if "city" in served else ("county" if "county" in served else None)
     if level is None:
         return Trend(indicator_id, ind.title, ind.unit, (), (),
                      _("No city-wide figure in the snapshot: no trend to show."))
@@ -430,13 +432,16 @@ def residents_by_group(snapshot: Snapshot, hood: str, lang: str):
 
 # ------------------------------------------------------------------------------------------------ tracker
 def open_store(url: str | None = None, *, snapshot: Snapshot | None = None):
-    """The tracker store the dashboard uses (``url``, else ``$HRC_TRACKER_URL``, else the secrets' ``[tracker]
-    url``, else the project's SQLite file), seeded from the snapshot's recommendations when empty."""
+    """The tracker store of the snapshot's city as the dashboard opens it (``url``, else ``$HRC_TRACKER_URL``, else
+    the secrets' ``[tracker] url``, else the city's SQLite file; a URL with ``{city}`` gives each city its own),
+    seeded from the snapshot's recommendations when empty. Raises
+    :class:`indicators.tracker.db.SharedStoreError` where a one-city URL is asked for another city."""
     from indicators.tracker.importer import ensure_seeded
     from indicators.tracker.store import Store
     from indicators.tracker.db import configured_store_url
 
-    store = Store.open(url, configured=configured_store_url())
+    city = snapshot.city if snapshot is not None else None
+    store = Store.open(url, configured=configured_store_url(), city=city)
     if snapshot is not None and store.count_recommendations() == 0:
         ensure_seeded(store, Path(snapshot.path) / f"{UPR_SOURCE}.parquet")
     return store
@@ -541,7 +546,8 @@ def neighborhood_brief(snapshot: Snapshot, hood: str, *, lang: str = "en", store
         try:
             figures.append(figure(snapshot, ind.id, hood, lang))
         except compute.NotAvailable as exc:
-            unavailable.append(Unavailable(catalog.get(ind.id, lang).title, _reason(exc, lang), ind.levels))
+            unavailable.append(Unavailable(catalog.get(ind.id, lang).title, _reason(exc, lang),
+                                           compute.available_levels(snapshot, ind.id)))
     topic_order = list(catalog.TOPICS)
     figures.sort(key=lambda f: topic_order.index(f.topic))
     by_id = {f.indicator_id: f for f in figures}

@@ -46,7 +46,7 @@ def headings(at: AppTest) -> list[str]:
 
 def test_profile_shows_the_neighborhood_renter_share_as_the_snapshot_computes_it(open_page, snapshot):
     at = open_page("app_pages/profile.py", hood=HOOD)
-    assert at.selectbox(key="profile_hood").value == HOOD
+    assert at.selectbox(key="profile_area_neighborhood").value == HOOD
     ind = catalog.get("renter_share")
     row = compute.compute(snapshot, ind.id, "neighborhood").set_index("area_id").loc[HOOD]
     expected = fmt.value_with_margin(ind, row["estimate"], row["moe"])
@@ -81,12 +81,17 @@ def test_profile_shows_bloomfield_residents_by_race_from_the_census_counts(open_
     assert at.get("plotly_chart"), "the grouped bar chart is drawn beside its table"
 
 
-def test_profile_lists_indicators_without_neighborhood_figures_with_the_reason(open_page):
+def test_profile_lists_indicators_without_neighborhood_figures_with_the_reason(open_page, snapshot):
     at = open_page("app_pages/profile.py", hood=HOOD)
     listed = "\n".join(m.value for m in at.markdown)
     # growth measures are medians: the snapshot has them for the city and county only
-    assert fmt.escape_markdown("“Change in median home value” is available for: city, county") in listed
-    assert fmt.escape_markdown("Table B07003 is fetched by a live build") in listed
+    assert "Not available by Neighborhoods for Pittsburgh" in headings(at)
+    assert ("**Change in median home value**: " + fmt.escape_markdown(
+        "its data have this figure only for: city, county")) in listed
+    # and every indicator the snapshot cannot serve by neighborhood is listed by its title
+    for ind in catalog.CATALOG.values():
+        if "neighborhood" not in compute.available_levels(snapshot, ind.id):
+            assert f"- **{fmt.escape_markdown(ind.title)}**: " in listed
 
 
 def test_profile_lists_the_upr_recommendations_on_the_theme_with_both_statuses(open_page):
@@ -124,14 +129,14 @@ def test_profile_explains_the_recommendations_when_the_tracker_cannot_be_read(op
 
 def test_profile_without_a_known_neighborhood_asks_for_one(open_page):
     at = open_page("app_pages/profile.py", hood="<b>Nowhere</b>")
-    assert at.selectbox(key="profile_hood").value is None
-    assert any("Choose a neighborhood" in i.value for i in at.info)
+    assert at.selectbox(key="profile_area_neighborhood").value is None
+    assert any("Choose an area" in i.value for i in at.info)
     assert not at.table
 
 
 def test_compare_sets_the_chosen_neighborhoods_side_by_side(open_page, snapshot):
     at = open_page("app_pages/compare.py", hoods="Bloomfield|Hazelwood|Not a place")
-    assert at.multiselect(key="compare_hoods").value == ["Bloomfield", "Hazelwood"]
+    assert at.multiselect(key="compare_areas_neighborhood").value == ["Bloomfield", "Hazelwood"]
     side = table_rows(at)
     ind = catalog.get("rent_burden_share")
     rows = compute.compute(snapshot, ind.id, "neighborhood").set_index("area_id")

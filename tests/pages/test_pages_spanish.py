@@ -75,7 +75,7 @@ def test_map_in_spanish(open_spanish):
                                    "Período", "Nota"]
     assert set(table["Confiabilidad"]) <= {"confiable", "usar con cautela", "poco confiable"}
     assert [b.proto.label for b in at.get("download_button")] == ["Descargar esta tabla (CSV)"]
-    assert any(c.value.startswith("Seleccione un barrio para abrir su perfil. Fuentes:") for c in at.caption)
+    assert any(c.value.startswith("Seleccione una zona para abrir su perfil. Fuentes:") for c in at.caption)
     assert_no_english_label(at)
 
 

@@ -16,7 +16,7 @@ from indicators.tracker.importer import ensure_seeded
 from indicators.tracker.store import PriorityItem, Store
 from tests.conftest import COMMITTED_SNAPSHOT
 
-ON_MAP = [i.id for i in catalog.available("neighborhood")]
+ON_MAP = [i.id for i in compute.available(open_snapshot(COMMITTED_SNAPSHOT, verify=False), "neighborhood")]
 HOSTILE = '=HYPERLINK("http://x") **bold** [click](javascript:alert(1)) &lt;b&gt;'  # markup itself is refused by the store
 
 
