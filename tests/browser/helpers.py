@@ -60,14 +60,20 @@ def running_app(env: dict | None = None, script: str = "dashboard.py", timeout: 
             proc.kill()
 
 
-def wait_rendered(page, extra_ms: int = 800) -> None:
-    """Wait until Streamlit has finished running the script for the current view."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=30000)
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def wait_rendered(page, timeout_ms: int = 90_000) -> None:
+    """Wait until Streamlit has run the script for the current view to its end and drawn it: the app says its
+    script is not running, a heading (or an exception) is on the page, and no spinner or skeleton is left.
+    Conditions only, never a fixed time."""
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelector('[data-testid=\"stMain\"] [data-testid=\"stHeading\"],"
-        " [data-testid=\"stException\"]')", timeout=90000)
-    page.wait_for_timeout(extra_ms)
+        "() => document.querySelector('[data-testid=\"stMain\"] [data-testid=\"stHeading\"],"
+        " [data-testid=\"stMain\"] h1, [data-testid=\"stException\"]')"
+        " && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
 
 
 def assert_no_exception(page) -> None:

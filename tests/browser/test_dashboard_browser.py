@@ -34,7 +34,7 @@ def browser_page(app_browser):
 def test_every_page_opens_without_an_exception(browser_page, path):
     page = browser_page
     page.goto(f"{page.base_url}/{path}")
-    wait_rendered(page, 1500)
+    wait_rendered(page)
     assert_no_exception(page)
     assert page.locator("h1").count() >= 1
     screenshot(page, "page_" + (path.split("?")[0] or "map"))
@@ -43,7 +43,7 @@ def test_every_page_opens_without_an_exception(browser_page, path):
 def test_map_shows_a_legend_and_the_city_figure(browser_page):
     page = browser_page
     page.goto(f"{page.base_url}/?indicator=rent_burden_share&level=neighborhood")
-    wait_rendered(page, 2500)
+    wait_rendered(page)
     assert_no_exception(page)
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert "Renters paying 30% or more of income on rent (2020–2024)" in text  # the legend title
@@ -59,7 +59,8 @@ def test_changing_the_indicator_redraws_the_map_and_keeps_it_in_the_url(browser_
     wait_rendered(page)
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').last.click()
     page.get_by_role("option", name="Residents below the poverty line").click()
-    wait_rendered(page, 1500)
+    page.wait_for_url("**indicator=poverty_rate**", timeout=30000)
+    wait_rendered(page)
     assert_no_exception(page)
     assert "Residents below the poverty line" in page.locator("h1").first.inner_text()
     assert "indicator=poverty_rate" in page.url
@@ -68,10 +69,10 @@ def test_changing_the_indicator_redraws_the_map_and_keeps_it_in_the_url(browser_
 def test_a_shared_url_opens_the_same_view(browser_page):
     page = browser_page
     page.goto(f"{page.base_url}/?indicator=eviction_filing_rate&level=neighborhood")
-    wait_rendered(page, 1500)
+    wait_rendered(page)
     assert "Eviction filings per 100 renter households" in page.locator("h1").first.inner_text()
     page.goto(f"{page.base_url}/profile?hood=Homewood%20South")
-    wait_rendered(page, 1500)
+    wait_rendered(page)
     assert_no_exception(page)
     assert "Homewood South" in page.locator('[data-testid="stMain"]').inner_text()
 
@@ -93,7 +94,7 @@ def _pixel(lon, lat, center_lon, center_lat, zoom, width, height):
 def test_clicking_a_neighborhood_on_the_map_opens_its_profile(browser_page):
     page = browser_page
     page.goto(f"{page.base_url}/?indicator=renter_share&level=neighborhood")
-    wait_rendered(page, 3000)
+    wait_rendered(page)
     hoods = open_snapshot("pittsburgh").table("areas_neighborhoods")
     target = hoods[hoods["area_id"] == "Squirrel Hill South"].geometry.iloc[0].representative_point()
     minx, miny, maxx, maxy = hoods.total_bounds  # the map view is centred on the areas' bounds at zoom 11
@@ -113,7 +114,7 @@ def test_clicking_a_neighborhood_on_the_map_opens_its_profile(browser_page):
     page.mouse.click(box["x"] + x, box["y"] + y)
     # Streamlit changes pages in the same document: watch the address, not a page load
     page.wait_for_function("() => location.pathname.endsWith('/profile')", timeout=30000)
-    wait_rendered(page, 1500)
+    wait_rendered(page)
     assert_no_exception(page)
     assert "Squirrel Hill South" in page.locator('[data-testid="stMain"]').inner_text()
     screenshot(page, "profile_after_map_click")
@@ -124,7 +125,7 @@ def test_a_shared_link_works_as_the_first_visit_after_a_restart(browser_page, tm
     with running_app({"HRC_TRACKER_URL": f"sqlite:///{tmp_path / 'tracker.sqlite'}"}) as url:
         page = browser_page.context.browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{url}/profile?hood=Bloomfield")
-        wait_rendered(page, 1500)
+        wait_rendered(page)
         assert_no_exception(page)
         assert "Every figure the snapshot has for Bloomfield" in page.locator('[data-testid="stMain"]').inner_text()
         page.close()

@@ -56,13 +56,13 @@ def test_a_hostile_neighborhood_name_is_shown_as_text_on_every_page(tmp_path):
         for path in ["", "?level=neighborhood&indicator=renter_share", f"profile?hood={quoted}",
                      f"compare?hoods={quoted}", "growth", "methods"]:
             page.goto(f"{url}/{path}")
-            wait_rendered(page, 1500)
+            wait_rendered(page)
             assert_no_exception(page)
             assert page.locator('img[src="x"]').count() == 0, path
             assert page.title() != "pwned", path
         screenshot(page, "hostile_name_methods")
         page.goto(f"{url}/profile?hood={quoted}")
-        wait_rendered(page, 1500)
+        wait_rendered(page)
         assert PAYLOAD in page.locator('[data-testid="stMain"]').inner_text()
         screenshot(page, "hostile_name_profile")
         browser.close()

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from indicators.metrics import catalog
+from indicators.metrics import catalog, compute
+from indicators.snapshot.read import open_snapshot
+from tests.conftest import COMMITTED_SNAPSHOT
 from tests.browser.helpers import assert_no_exception, screenshot, wait_rendered
 
 pytestmark = pytest.mark.browser
-ON_MAP = [i.id for i in catalog.available("neighborhood")]
+ON_MAP = [i.id for i in compute.available(open_snapshot(COMMITTED_SNAPSHOT, verify=False), "neighborhood")]
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +25,7 @@ def browser(app_browser):
 def open_page(browser, path: str, width: int = 1600, height: int = 900):
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(f"{browser.base_url}/{path}")
-    wait_rendered(page, 1500)
+    wait_rendered(page)
     assert_no_exception(page)
     return page
 
@@ -34,8 +36,8 @@ def test_presentation_mode_has_no_sidebar_and_moves_slide_by_slide(browser):
     assert page.locator("h1").first.inner_text() == "Pittsburgh: Neighborhood indicators"
     screenshot(page, "present_title")
     page.get_by_role("button", name="Next →").first.click()
-    page.wait_for_url("**/present?slide=1**", timeout=30000)
-    wait_rendered(page, 2500)
+    page.wait_for_url("**/present?*slide=1*", timeout=30000)
+    wait_rendered(page)
     assert page.locator("h1").first.inner_text() == catalog.get(ON_MAP[0]).title
     page.get_by_role("button", name="← Previous").first.click()
     page.wait_for_function("() => !location.search.includes('slide=')", timeout=30000)
@@ -46,7 +48,7 @@ def test_a_copied_presentation_url_reopens_the_same_slide_in_spanish(browser):
     position = ON_MAP.index("rent_burden_share") + 1
     page = open_page(browser, f"present?slide={position}&lang=es")
     page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60000)
-    page.wait_for_timeout(2000)
+    wait_rendered(page)
     assert page.locator("h1").first.inner_text() == catalog.get("rent_burden_share", "es").title
     assert "Diapositiva" in page.inner_text("body") and "Margen de error" in page.inner_text("body")
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
@@ -57,7 +59,7 @@ def test_a_copied_presentation_url_reopens_the_same_slide_in_spanish(browser):
 def test_the_map_page_in_spanish_keeps_the_language_in_the_url(browser):
     page = open_page(browser, "?lang=es", width=1400, height=1000)
     page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60000)
-    page.wait_for_timeout(2000)
+    wait_rendered(page)
     body = page.inner_text("body")
     assert catalog.get("rent_burden_share", "es").title in body
     assert "Mostrar cifras por" in body and "Barrios" in body
@@ -66,6 +68,6 @@ def test_the_map_page_in_spanish_keeps_the_language_in_the_url(browser):
     # switching back to English from the sidebar drops the parameter
     page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
     page.wait_for_function("() => !location.search.includes('lang=')", timeout=30000)
-    wait_rendered(page, 1500)
+    wait_rendered(page)
     assert catalog.get("rent_burden_share").title in page.inner_text("body")
     page.close()
