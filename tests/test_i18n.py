@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LANG = "es"
 # the code whose strings a reader sees
 SHOWN = [ROOT / "dashboard.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
-         *sorted((ROOT / "indicators" / "briefs").glob("*.py")), ROOT / "indicators" / "text.py"]
+         *sorted((ROOT / "indicators" / "briefs").glob("*.py")), ROOT / "indicators" / "metrics" / "text.py"]
 OPT_OUT = ("# i18n: not shown", "# i18n: same in every language")
 PROSE = re.compile(r"[A-Za-z]{2,}(?:[,;:.]?\s+|['’])[A-Za-z]{2,}|^[A-Z][a-z]{2,}$")
 
