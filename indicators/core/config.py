@@ -155,6 +155,9 @@ class Neighborhoods(_Family):
     #: what the city calls them, plural, as shown on the level switch ("Neighborhood Clusters")
     label: str | None = None
     aliases: dict[str, str] = {}
+    #: names residents use for places that are not one official neighborhood → the neighborhoods they cover
+    #: (searched on the map and the profile; see ``indicators.core.places``)
+    places: dict[str, list[str]] = {}
     combined: dict[str, list[str]] = {}
     decennial_race: DecennialRace | None = None
     profiles: Profiles | None = None
@@ -285,6 +288,14 @@ class Upr(_Family):
     file: str
 
 
+class MapSettings(_Table):
+    """The street map drawn under the areas: a raster tile source (an XYZ URL template with ``{z}/{x}/{y}``)
+    the city may use, and the credit its publisher asks for."""
+
+    tiles: Annotated[str, Field(pattern=r"^https://.*\{z\}.*\{x\}.*\{y\}")] | None = None
+    attribution: str | None = None
+
+
 class CitySchema(_Table):
     city: City
     tracts: Tracts
@@ -297,6 +308,7 @@ class CitySchema(_Table):
     housing: Housing | None = None
     policing: Policing | None = None
     upr: Upr | None = None
+    map: MapSettings | None = None
     sources: dict[str, Source] = {}
 
 

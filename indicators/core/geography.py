@@ -207,3 +207,20 @@ def simplify_coverage(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDat
     out = projected.copy()
     out["geometry"] = gpd.GeoSeries(simplified, crs=EQUAL_AREA_CRS, index=projected.index)
     return out.to_crs(frame.crs)
+
+
+def areas_at(areas: gpd.GeoDataFrame, longitude: float, latitude: float, id_field: str = "area_id") -> list[str]:
+    """The ids of the areas (WGS84 polygons) that contain a point, in the frame's order; empty where none does.
+
+    A point on a shared border belongs to both, so both are returned (``covers``, not ``contains``).
+
+    >>> import geopandas as gpd, shapely
+    >>> square = gpd.GeoDataFrame({"area_id": ["A"]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:4326")
+    >>> areas_at(square, 0.5, 0.5), areas_at(square, 2, 2)
+    (['A'], [])
+    """
+    point = shapely.Point(float(longitude), float(latitude))
+    if not (np.isfinite(point.x) and np.isfinite(point.y)):
+        return []
+    hits = areas.sindex.query(point, predicate="covered_by") if len(areas) else []
+    return [str(areas.iloc[i][id_field]) for i in sorted(hits)]

@@ -9,6 +9,9 @@ Secrets never reach the logs: importing this module installs :class:`SecretMaski
 records of the ``indicators``, ``requests_cache`` and ``urllib3`` loggers (and their children), which
 at DEBUG level log full request URLs such as "Skipping cache write for URL: ...&key=...".
 
+A request about a person (``private=True``: the address a resident types into the geocoder) is never cached,
+never retried and never logged with its parameters: :data:`PRIVATE_PARAMS` are masked like secrets.
+
 Offline mode (``HRC_OFFLINE=1`` or ``set_offline(True)``) answers only from the cache and raises
 :class:`OfflineError` for anything not cached, so a build on a laptop without a network fails
 clearly instead of hanging. An answer fetched with a key is found again by the same request made
@@ -35,6 +38,8 @@ log = logging.getLogger(__name__)
 #: query parameters and headers that carry credentials
 SECRET_PARAMS = ("key", "api_key", "token", "$$app_token", "app_token")
 SECRET_HEADERS = ("Authorization", "X-App-Token")
+#: query parameters that describe a person (a home address): masked in every message, never cached
+PRIVATE_PARAMS = ("address",)
 
 DEFAULT_CACHE = Path(os.environ.get("HRC_CACHE_DIR", Path.home() / ".cache" / "hrc-dashboard")) / "http"
 USER_AGENT = "human-rights-city-dashboard/0.1 (+https://github.com/)"
@@ -60,8 +65,8 @@ def set_offline(value: bool | None) -> None:
 
 
 def mask_secrets(text: str) -> str:
-    """Replace the values of credential parameters in a URL or message with ``***``."""
-    for name in SECRET_PARAMS:
+    """Replace the values of credential and private parameters in a URL or message with ``***``."""
+    for name in SECRET_PARAMS + PRIVATE_PARAMS:
         text = re.sub(rf"([?&]{re.escape(name)}=)[^&\s#]+", r"\1***", text)
     return text
 
@@ -216,13 +221,19 @@ def set_session(session: requests_cache.CachedSession | None) -> None:
 
 
 def get(url: str, *, params: dict | None = None, headers: dict | None = None, timeout: float = 60,
-        session: requests.Session | None = None) -> requests.Response:
+        session: requests.Session | None = None, private: bool = False) -> requests.Response:
     """GET through the shared session, honouring offline mode.
 
     In offline mode only a cached answer is returned; anything else raises :class:`OfflineError`.
     Connection failures become :class:`OfflineError` too, with the secret parameters masked.
+
+    ``private``: the request carries something about a person (:data:`PRIVATE_PARAMS`). It is neither read
+    from nor written to the cache, is not retried (someone is waiting for the answer), and offline it fails at
+    once, since no cached answer may exist for it.
     """
     sess = session or get_session()
+    if private:
+        return _get_private(sess, url, params=params, headers=headers, timeout=timeout)
     if is_offline():
         if isinstance(sess, requests_cache.CachedSession):
             resp = sess.get(url, params=params, headers=headers, timeout=timeout, only_if_cached=True)
@@ -237,6 +248,28 @@ def get(url: str, *, params: dict | None = None, headers: dict | None = None, ti
     log.debug("GET %s -> %s", mask_secrets(resp.url or url), resp.status_code)
     return resp
 
+
+#: no retries: a person waits for these answers, and a second try of a refused one changes nothing
+_NO_RETRY = Retry(total=0, connect=0, read=0, redirect=2, status=0, raise_on_status=False)
+
+
+def _get_private(sess: requests.Session, url: str, *, params, headers, timeout) -> requests.Response:
+    if is_offline():
+        raise OfflineError(f"offline: {mask_secrets(url)}")
+    parts = urlsplit(url)
+    prefix = f"{parts.scheme}://{parts.netloc}/"
+    if not getattr(sess.adapters.get(prefix), "private_requests", False):
+        adapter = HTTPAdapter(max_retries=_NO_RETRY)
+        adapter.private_requests = True
+        sess.mount(prefix, adapter)
+    kwargs = {}
+    if isinstance(sess, requests_cache.CachedSession):
+        kwargs["expire_after"] = requests_cache.DO_NOT_CACHE
+    try:
+        return sess.get(url, params=params, timeout=timeout,
+                        headers={**(headers or {}), "Cache-Control": "no-store"}, **kwargs)
+    except requests.RequestException as exc:
+        raise OfflineError(f"could not reach {mask_secrets(url)}: {type(exc).__name__}") from None
 
 
 def forget_cached(session: requests.Session, response: requests.Response) -> None:
