@@ -10,16 +10,36 @@ from ui.i18n import _
 HERE = Path(__file__).parent
 
 state.seed_language()
+# "auto": open beside the page on a wide screen, folded away on a phone, where it would cover the page
 st.set_page_config(page_title=_("Human rights city dashboard"), page_icon="⚖️", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")
 
+# Less empty space above the page, and headings that fit a phone: a 2.75rem title of four lines would push the
+# map out of a phone's first view. Fixed rules only (no reader text in this markup).
+st.html("""<style>
+[data-testid="stMainBlockContainer"] {padding-top: 3.5rem;}
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] {padding-top: 3rem; padding-left: 0.8rem; padding-right: 0.8rem;}
+  [data-testid="stMain"] h1 {font-size: 1.55rem; line-height: 1.2;}
+  [data-testid="stMain"] h2 {font-size: 1.3rem;}
+  [data-testid="stMain"] h3 {font-size: 1.1rem;}
+}
+</style>""")  # i18n: not shown
 cities = data.cities()
 city = state.chosen_city(cities)
 
 present = st.Page(HERE / "app_pages/present.py", title=_("Presentation mode"), url_path="present")
+landing = st.Page(HERE / "app_pages/map.py", title=_("Map"), url_path="home", default=True)
+
+
+def map_alias() -> None:
+    """``/map`` (what the navigation calls the landing page) opens the landing page with the link's view."""
+    st.switch_page(landing, query_params=st.query_params.to_dict())
+
+
 pages = {
     _("Evidence"): [
-        st.Page(HERE / "app_pages/map.py", title=_("Map"), url_path="map", default=True),
+        landing,
         st.Page(HERE / "app_pages/profile.py", title=state.profile_title(state.area_level(city)), url_path="profile"),
         st.Page(HERE / "app_pages/compare.py", title=_("Compare and rank"), url_path="compare"),
         st.Page(HERE / "app_pages/growth.py", title=_("Growth vs people"), url_path="growth"),
@@ -33,6 +53,7 @@ pages = {
     _("About"): [
         present,
         st.Page(HERE / "app_pages/methods.py", title=_("Methods and sources"), url_path="methods"),
+        st.Page(map_alias, title=_("Map"), url_path="map", visibility="hidden"),
     ],
 }
 navigation = st.navigation(pages)

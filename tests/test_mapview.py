@@ -42,3 +42,64 @@ def test_natural_breaks_come_from_mapclassify(snapshot):
     values = compute.compute(snapshot, "rent_burden_share", "neighborhood")["estimate"].dropna()
     assert mapview.class_breaks(values, "natural_breaks", 5) == pytest.approx(
         list(mapclassify.FisherJenks(values.to_numpy(float), k=5).bins))
+
+
+def _pixels(lon, lat, view, width, height):
+    """Web Mercator position of a point on a map of ``width`` × ``height`` pixels showing ``view``."""
+    import math
+
+    scale = 512 * 2 ** view.zoom
+
+    def project(lo, la):
+        return ((lo + 180) / 360 * scale,
+                (1 - math.log(math.tan(math.radians(la)) + 1 / math.cos(math.radians(la))) / math.pi) / 2 * scale)
+
+    x, y = project(lon, lat)
+    cx, cy = project(view.longitude, view.latitude)
+    return width / 2 + x - cx, height / 2 + y - cy
+
+
+@pytest.mark.parametrize("city", ["pittsburgh", "dc"])
+@pytest.mark.parametrize("width, height", [(mapview.PHONE_MAP_WIDTH, 420), (mapview.DESKTOP_MAP_WIDTH, 560)])
+def test_the_whole_city_fits_the_map_on_a_phone_and_on_a_desktop(city, width, height):
+    from tests.conftest import REPO
+
+    bounds = open_snapshot(REPO / "data" / "snapshots" / city, verify=False).table("areas_neighborhoods").total_bounds
+    view = mapview.fitted_view(bounds, width, height)
+    corners = [_pixels(lon, lat, view, width, height) for lon in bounds[::2] for lat in bounds[1::2]]
+    assert all(0 <= x <= width and 0 <= y <= height for x, y in corners), corners
+    # and it is not a postage stamp: the city spans at least 90% of one side
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    assert max(max(xs) - min(xs), (max(ys) - min(ys)) * width / height) >= 0.9 * width
+
+
+def test_a_yes_no_flag_gets_no_rank_in_its_tooltip(snapshot):
+    import geopandas as gpd
+
+    ind = catalog.get("displacement_vulnerability")
+    result = compute.compute(snapshot, ind.id, "tract")
+    areas = gpd.GeoDataFrame(snapshot.table("areas_tracts")[["area_id", "name", "geometry"]])
+    frame, breaks, colours = mapview.map_frame(areas, compute.on_map_tracts(result, snapshot, ind.id), ind)
+    assert set(frame["tip_rank"]) == {""}
+
+
+def test_in_high_contrast_the_lightest_class_is_no_colour_of_no_figure():
+    ind = catalog.get("rent_burden_share")
+    colours = mapview.palette(ind, 5, high_contrast=True)
+    rows = mapview.legend_rows(ind, [0.2, 0.3, 0.4, 0.5, 0.6], colours, 0.1, high_contrast=True)
+    no_figure = rows[-1][0]
+    lightest = colours[0]
+    # WCAG contrast ratio between the lightest class and "no figure" (white, hatched in the legend); the ordinary
+    # map's pale yellow and light grey barely differ (about 1.05)
+    def luminance(hex_colour):
+        def linear(c):
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        r, g, b = (linear(int(hex_colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    assert no_figure == "#ffffff" and (luminance(no_figure) + 0.05) / (luminance(lightest) + 0.05) > 1.5
+    assert "repeating-linear-gradient" in mapview.legend_html("t", rows)
+
+
+def test_long_names_are_shortened_for_map_labels():
+    assert mapview.short_label("Cluster 8: Downtown, Chinatown, Penn Quarters") == "Downtown…"
+    assert mapview.short_label("Squirrel Hill South") == "Squirrel Hill South"

@@ -1,6 +1,9 @@
 """Plotly charts and tables for the pages: every chart comes with the same figures as a table, series are told
 apart by marker shape or bar pattern as well as colour, and every text from the data is HTML-escaped before
 Plotly renders it (Plotly reads a few HTML tags in labels and hover text).
+
+Charts fit a phone: titles are wrapped to the width at hand, legends sit below the plot, never over the title,
+and every chart can be saved as a PNG image from its toolbar.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import streamlit as st
 
 from indicators.metrics.catalog import Indicator
 from indicators.metrics.text import escape, escape_markdown
+from ui import state
 from ui.i18n import _, words
 
 
@@ -27,17 +31,28 @@ TICK_FORMATS = {"share": ".0%", "percent_change": "+.0%", "ratio": ".1f", "dolla
                 "per_1000": ".1f", "years": ".0f", "index": ".2f"}
 
 
+#: characters per title line: a phone's column, a desktop's full width
+PHONE_TITLE_WIDTH, DESKTOP_TITLE_WIDTH = 38, 80
+
+
 def _layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: str = "", height: int = 420,
             title_width: int | None = None) -> go.Figure:
-    # the title sits at the top of the figure and the legend between it and the plot, never over either; Plotly
-    # does not wrap titles, so a chart in a narrow column breaks a long one into lines of ``title_width`` characters
-    lines = textwrap.wrap(title, title_width) if title_width else [title]
-    extra = 20 * (len(lines) - 1)
+    # Plotly does not wrap titles: a long one is broken into lines that fit the screen (``title_width`` characters
+    # for a chart in a narrow column). The legend sits under the plot, where it can take as many rows as it needs
+    # without covering the title or the bars.
+    width = min(title_width or DESKTOP_TITLE_WIDTH, PHONE_TITLE_WIDTH if state.on_phone() else DESKTOP_TITLE_WIDTH)
+    lines = textwrap.wrap(title, width) or [""]
+    top = 34 + 20 * len(lines)
+    series = sum(1 for trace in fig.data if trace.showlegend is not False and trace.name)
+    legend_rows = 0 if series < 2 else -(-series // (1 if state.on_phone() else 3))
+    bottom = 30 + 22 * legend_rows
     fig.update_layout(title={"text": "<br>".join(escape(line) for line in lines), "font": {"size": 15},
-                             "yref": "container", "y": 0.98, "yanchor": "top", "pad": {"t": extra}},
-                      height=height + extra,
-                      margin={"l": 10, "r": 10, "t": 90 + extra, "b": 10}, plot_bgcolor="white",
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+                             "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}, "x": 0,
+                             "xanchor": "left", "xref": "container"},
+                      height=height + top + bottom - 100,
+                      margin={"l": 10, "r": 10, "t": top, "b": bottom}, plot_bgcolor="white", showlegend=series >= 2,
+                      legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0,
+                              "xanchor": "left"},
                       xaxis_title=escape(x_title), yaxis_title=escape(y_title), hoverlabel={"align": "left"})
     fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5", zerolinecolor="#888")
     fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5", zerolinecolor="#888")
@@ -59,6 +74,10 @@ def grouped_bars(frame: pd.DataFrame, *, category: str, value: str, series: str,
                             "line": {"color": "#333", "width": 0.5}},
                     hovertext=rows[hover].map(escape) if hover else None, hoverinfo="text" if hover else None)
     fig.update_layout(barmode="group")
+    # room beyond the longest bar for its value label
+    top = float(frame[value].max()) if len(frame) else 0.0
+    if top > 0:
+        (fig.update_xaxes if horizontal else fig.update_yaxes)(range=[0, top * 1.18])
     if horizontal:
         fig.update_yaxes(autorange="reversed")
         return _layout(fig, title=title, x_title=value_title, height=max(300, 90 + 44 * frame[category].nunique()))
@@ -131,9 +150,17 @@ def show(fig: go.Figure, table: pd.DataFrame, *, alt: str, key: str, column_conf
          table_label: str | None = None) -> None:
     """Draw a chart with a text alternative for screen readers and its data in an expander below (labelled
     "The same figures as a table" unless ``table_label`` says otherwise)."""
-    st.plotly_chart(fig, key=key, alt=alt, config={"displaylogo": False, "displayModeBar": False})
+    st.plotly_chart(fig, key=key, alt=alt, config=chart_config(key))
     with st.expander(table_label or _("The same figures as a table")):
-        st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=column_config, placeholder="—")
+
+
+def chart_config(name: str) -> dict:
+    """Plotly's toolbar with only what readers use: save the chart as a PNG image (twice the screen's
+    resolution, for slides and handouts) and reset the view; the toolbar stays visible on touch screens."""
+    return {"displaylogo": False, "displayModeBar": True, "responsive": True,
+            "modeBarButtons": [["toImage", "resetScale2d"]],
+            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}}
 
 
 def percent_points(ind: Indicator, values: pd.Series) -> pd.Series:
@@ -157,8 +184,10 @@ def text_table(frame: pd.DataFrame) -> None:
 
 
 def margin_column(ind: Indicator, label: str | None = None):
-    """A margin-of-error column (after :func:`percent_points`): shares in percentage points, not percent."""
+    """A margin-of-error column (after :func:`percent_points`), written as the margins are everywhere else
+    (:meth:`indicators.metrics.text.Words.margin`): ``± 4.6 points`` for shares, ``± $120`` for dollars."""
     points = ind.unit in ("share", "percent_change")
-    return st.column_config.NumberColumn(label, format="± %.0f" if ind.unit == "dollars" else "± %.1f",
+    formats = {"dollars": "± $%d"}
+    return st.column_config.NumberColumn(label, format=_("± %.1f points") if points else formats.get(ind.unit, "± %.1f"),
                                          help=_("90% margin of error, in percentage points") if points else _(
                                              "90% margin of error"))

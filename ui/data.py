@@ -64,6 +64,16 @@ def _manifest_city(city: str) -> dict:
         return {}
 
 
+@st.cache_resource(show_spinner=False)
+def city_config(city: str):
+    """The city's config (:class:`indicators.core.config.CityConfig`), or None where it has none or it does not
+    load: the pages need only its place names and street map, and work without them."""
+    try:
+        return load_city(city)
+    except Exception:
+        return None
+
+
 def city_name(city: str) -> str:
     """The city's name as its snapshot's manifest gives it (else its config's, else its id in title case)."""
     name = _manifest_city(city).get("name")
@@ -175,9 +185,78 @@ def _area_names(city: str, level: str, language: str) -> dict[str, str]:
     frame = pd.DataFrame(areas(city, level)[["area_id", "name"]]).astype(str)
     if level == "tract":
         say = translator(language)
-        frame["name"] = [say(TRACT_NAME, number=n) for n in frame["name"]]
+        frame["name"] = [say(TRACT_NAME, number=tract_number(n)) for n in frame["name"]]
     frame = frame.sort_values(["name", "area_id"])
     return dict(zip(frame["area_id"], frame["name"]))
+
+
+def tract_number(name: str) -> str:
+    """A tract's number as the Census Bureau writes it (``34``, ``56.02``) where its name is a whole GEOID."""
+    if len(name) == 11 and name.isdigit():
+        whole, part = int(name[5:9]), name[9:11]
+        return f"{whole}.{part}" if part != "00" else str(whole)
+    return name
+
+
+def map_names(city: str, level: str) -> dict[str, str]:
+    """area_id → the name a map shows: a tract's with the neighborhoods it lies in (``Census tract 1609 ·
+    Bloomfield``), so a reader knows where it is."""
+    names = area_names(city, level)
+    if level != "tract":
+        return names
+    hoods = tract_neighborhoods(city)
+    return {area: f"{name} · {hoods[area]}" if hoods.get(area) else name for area, name in names.items()}
+
+
+@st.cache_data(show_spinner=False)
+def tract_neighborhoods(city: str) -> dict[str, str]:
+    """tract id → the neighborhoods holding at least a tenth of its land, largest share first (empty where the
+    snapshot has no tract–neighborhood weights)."""
+    snap = snapshot(city)
+    if not snap.has("weights_tract_neighborhood") or not snap.has("areas_tracts"):
+        return {}
+    weights = snap.table("weights_tract_neighborhood")
+    vintage = snap.table("areas_tracts")["tract_vintage"].iloc[0] if len(snap.table("areas_tracts")) else None
+    weights = weights[(weights["tract_vintage"] == vintage) & (weights["weight"] >= 0.1)]
+    weights = weights.sort_values(["tract_id", "weight"], ascending=[True, False])
+    return {tract: ", ".join(rows["neighborhood"]) for tract, rows in weights.groupby("tract_id", sort=False)}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def map_png(city: str, indicator_id: str, level: str, year: int | None, scheme: str, language: str) -> bytes:
+    """The map a page shows (classes, names, legend, title, sources) as a PNG image, in ``language``."""
+    import geopandas as gpd
+
+    from indicators.briefs.staticmap import choropleth
+    from indicators.metrics.catalog import get
+    from indicators.metrics.text import Words
+    from ui import mapview
+
+    ind = get(indicator_id, language)
+    result = indicator(city, indicator_id, level, year)
+    frame, breaks, colours = mapview.map_frame(areas(city, level), result, ind, scheme=scheme,
+                                               names=_area_names(city, level, language))
+    legend = mapview.legend_rows(ind, breaks, colours, frame["estimate"].min())
+    period = Words(language).period(result["period"].iloc[0]) if len(result) else ""
+    shown = gpd.GeoDataFrame({"fill": ["#%02x%02x%02x" % tuple(c[:3]) for c in frame["fill"]],
+                              "label": frame["name"].map(mapview.short_label) if level != "tract" else "",
+                              "geometry": frame.geometry}, crs=frame.crs)
+    say = translator(language)
+    source = say("{city}. Sources: {sources}.", city=city_name(city),
+                 sources=source_titles(city, result["source_ids"].iloc[0] if len(result) else ""))
+    return choropleth(shown, title=f"{ind.title} ({period})", legend=legend, source=source)
+
+
+@st.cache_resource(show_spinner=False)
+def label_points(city: str, level: str, language: str) -> pd.DataFrame:
+    """Map labels of a level's areas (:func:`ui.mapview.labels`), made once per process and language."""
+    from ui import mapview
+
+    frame = areas(city, level).copy()
+    frame["name"] = frame["area_id"].map(_area_names(city, level, language)).fillna(frame["name"])
+    if level == "tract":
+        frame["name"] = frame["name"].map(lambda n: n.rsplit(" ", 1)[-1])
+    return mapview.labels(frame)
 
 
 def neighborhoods(city: str) -> list[str]:

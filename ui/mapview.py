@@ -1,13 +1,19 @@
 """Choropleth maps for the pages: class breaks (quantiles, or mapclassify's Fisher–Jenks), colour-blind-safe palettes that follow the
 indicator's direction, unreliable estimates greyed, and a pydeck layer whose tooltips show only escaped text.
+
+The view fits the city's bounds into the map's size on the reader's screen (a phone's is narrower), area names
+are drawn as labels that give way to each other where they would overlap (deck.gl's collision filter: more
+names appear as one zooms in), and the street map underneath is the raster tile source the city's config names.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import math
 import socket
 import time
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -17,6 +23,8 @@ from pydeck.bindings import deck as pydeck_deck
 from pydeck.bindings.json_tools import default_serialize
 
 from indicators.core import moe as moe_math
+from indicators.core.geography import EQUAL_AREA_CRS
+from indicators.core.places import Basemap
 from indicators.metrics.catalog import Indicator
 from indicators.metrics.text import escape
 from ui.i18n import N_, _, words
@@ -32,14 +40,24 @@ WORSE_HIGH = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]   # YlOrRd:
 CONTEXT = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"]      # PuBu: no judgement
 UNRELIABLE_GREY = "#9e9e9e"
 NO_DATA = "#f5f5f5"
+# for a projector, which washes out light colours: the lightest class is a clear colour, and "no figure" is white
+# with a hatched legend swatch, so the two are never taken for each other
+WORSE_HIGH_CONTRAST = ["#feb24c", "#fd8d3c", "#f03b20", "#bd0026", "#67000d"]
+CONTEXT_HIGH_CONTRAST = ["#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b"]
+NO_DATA_HIGH_CONTRAST = "#ffffff"
+#: pixel size of the map the view is fitted to: a phone's column, and the map column of a 1280-pixel screen
+PHONE_MAP_WIDTH, DESKTOP_MAP_WIDTH = 340, 660
 
 SCHEMES = {"quantiles": N_("Quantiles (equal counts)"), "natural_breaks": N_("Natural breaks (Fisher–Jenks)")}
 UNRELIABLE_WORDS = N_("unreliable estimate (CV over 30%)")
 
 
-def palette(ind: Indicator, k: int) -> list[str]:
+def palette(ind: Indicator, k: int, *, high_contrast: bool = False) -> list[str]:
     """Colours from lowest to highest class; darker always means worse where the indicator has a direction."""
-    base = CONTEXT if ind.direction == "context" else WORSE_HIGH
+    if high_contrast:
+        base = CONTEXT_HIGH_CONTRAST if ind.direction == "context" else WORSE_HIGH_CONTRAST
+    else:
+        base = CONTEXT if ind.direction == "context" else WORSE_HIGH
     colours = [base[round(i * (len(base) - 1) / max(k - 1, 1))] for i in range(k)]
     return colours[::-1] if ind.direction == "higher_is_better" else colours
 
@@ -81,31 +99,40 @@ def hex_rgba(colour: str, alpha: int = 255) -> list[int]:
     return [int(colour[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
-def map_frame(areas, result: pd.DataFrame, ind: Indicator, *, scheme: str = "quantiles", k: int = 5):
-    """Join areas and results; add class, colour, rank and the tooltip text (escaped)."""
+def map_frame(areas, result: pd.DataFrame, ind: Indicator, *, scheme: str = "quantiles", k: int = 5,
+              names: dict[str, str] | None = None, high_contrast: bool = False):
+    """Join areas and results; add class, colour, rank and the tooltip text (escaped). ``names`` (area id → the
+    name to show, e.g. a tract with its neighborhoods) replaces the areas' own names in tooltips and labels."""
     frame = areas.merge(result, on="area_id", how="left")
+    if names:
+        frame["name"] = frame["area_id"].map(names).fillna(frame["name"])
     # rank 1 = the area where the indicator is worst (or highest, for context indicators)
     frame["rank"] = frame["estimate"].rank(ascending=ind.direction == "higher_is_better", method="min")
     breaks = [0.0, 1.0] if ind.unit == "flag" else class_breaks(frame["estimate"], scheme, k)
-    colours = palette(ind, len(breaks))
+    colours = palette(ind, len(breaks), high_contrast=high_contrast)
     frame["klass"] = classify(frame["estimate"], breaks)
     unreliable = frame["reliability"] == moe_math.UNRELIABLE
+    no_data = NO_DATA_HIGH_CONTRAST if high_contrast else NO_DATA
     frame["fill"] = [
-        hex_rgba(NO_DATA) if pd.isna(c) else hex_rgba(UNRELIABLE_GREY) if u else hex_rgba(colours[int(c)])
+        hex_rgba(no_data) if pd.isna(c) else hex_rgba(UNRELIABLE_GREY) if u else hex_rgba(colours[int(c)])
         for c, u in zip(frame["klass"], unreliable)]
     n = int(frame["estimate"].notna().sum())
     frame["tip_name"] = frame["name"].map(escape)
     fmt = words()
     frame["tip_value"] = [escape(fmt.value_with_margin(ind, e, m)) for e, m in zip(frame["estimate"], frame["moe"])]
-    frame["tip_rank"] = [escape(_("rank {rank} of {n}", rank=int(r), n=n)) if pd.notna(r) else "" for r in frame["rank"]]
+    # a yes/no flag has no order worth a rank
+    frame["tip_rank"] = [escape(_("rank {rank} of {n}", rank=int(r), n=n)) if pd.notna(r) and ind.unit != "flag" else ""
+                         for r in frame["rank"]]
     frame["tip_note"] = np.where(unreliable, escape(_(UNRELIABLE_WORDS)), "")
     return frame, breaks, colours
 
 
-def legend_rows(ind: Indicator, breaks: list[float], colours: list[str], lowest: float | None) -> list[tuple[str, str]]:
+def legend_rows(ind: Indicator, breaks: list[float], colours: list[str], lowest: float | None, *,
+                high_contrast: bool = False) -> list[tuple[str, str]]:
     fmt = words()
+    no_data = NO_DATA_HIGH_CONTRAST if high_contrast else NO_DATA
     if ind.unit == "flag":
-        return [(colours[0], fmt.value(ind, 0.0)), (colours[-1], fmt.value(ind, 1.0)), (NO_DATA, fmt.value(ind, None))]
+        return [(colours[0], fmt.value(ind, 0.0)), (colours[-1], fmt.value(ind, 1.0)), (no_data, fmt.value(ind, None))]
     rows = []
     lower = lowest
     for b, c in zip(breaks, colours):
@@ -113,34 +140,102 @@ def legend_rows(ind: Indicator, breaks: list[float], colours: list[str], lowest:
         rows.append((c, f"{lo} – {fmt.value(ind, b, with_unit=False)}"))
         lower = b
     rows.append((UNRELIABLE_GREY, _(UNRELIABLE_WORDS)))
-    rows.append((NO_DATA, _("no figure")))
+    rows.append((no_data, _("no figure")))
     return rows
+
+
+#: the swatch of "no figure" on a white map: hatched, so it reads as empty, not as the lightest class
+HATCH = "repeating-linear-gradient(45deg,#fff 0 3px,#999 3px 4px)"
 
 
 def legend_html(title: str, rows: list[tuple[str, str]]) -> str:
     items = "".join(
         f'<div style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'  # i18n: not shown
-        f'<span style="display:inline-block;width:1.4em;height:1em;background:{c};border:1px solid #555"></span>'  # i18n: not shown
+        f'<span style="display:inline-block;flex:none;width:1.4em;height:1em;'  # i18n: not shown
+        f'background:{HATCH if c == NO_DATA_HIGH_CONTRAST else c};border:1px solid #555"></span>'  # i18n: not shown
         f'<span>{escape(label)}</span></div>' for c, label in rows)
     return f'<div role="img" aria-label="{escape(title)}"><strong>{escape(title)}</strong>{items}</div>'  # i18n: not shown
 
 
-_online_checked: tuple[float, bool] | None = None
+_online_checked: dict[str, tuple[float, bool]] = {}
 
 
-def basemap_reachable() -> bool:
-    """Whether the browser is likely to reach the basemap tiles (checked at most every 10 minutes)."""
-    global _online_checked
+def basemap_reachable(host: str) -> bool:
+    """Whether the tile server ``host`` answers from here, so the reader's browser is likely to reach it too
+    (asked at most every 10 minutes per host)."""
     now = time.monotonic()
-    if _online_checked and now - _online_checked[0] < 600:
-        return _online_checked[1]
+    checked = _online_checked.get(host)
+    if checked and now - checked[0] < 600:
+        return checked[1]
     try:
-        with socket.create_connection(("basemaps.cartocdn.com", 443), timeout=0.5):
+        with socket.create_connection((host, 443), timeout=0.5):
             ok = True
     except OSError:
         ok = False
-    _online_checked = (now, ok)
+    _online_checked[host] = (now, ok)
     return ok
+
+
+def street_style(basemap: Basemap) -> str:
+    """A map style that draws the raster tiles of ``basemap``, as a ``data:`` URL (the map library fetches a
+    style by its URL; this one needs no server of its own)."""
+    style = {"version": 8, "sources": {"streets": {"type": "raster", "tiles": [basemap.tiles], "tileSize": 256,
+                                                   "attribution": basemap.attribution}},
+             "layers": [{"id": "streets", "type": "raster", "source": "streets"}]}  # i18n: not shown
+    return "data:application/json;charset=utf-8," + quote(json.dumps(style, separators=(",", ":")))
+
+
+def fitted_view(bounds, width: float, height: float, *, padding: float = 0.92) -> pdk.ViewState:
+    """The centre and the (fractional) zoom at which ``bounds`` (min lon, min lat, max lon, max lat) fill a map of
+    ``width`` × ``height`` pixels (Web Mercator, 512-pixel world at zoom 0, as deck.gl draws it).
+
+    >>> v = fitted_view((-80.1, 40.36, -79.86, 40.5), 660, 560)
+    >>> round(v.zoom, 2), round(v.longitude, 2)
+    (10.8, -79.98)
+    """
+    minx, miny, maxx, maxy = (float(b) for b in bounds)
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
+
+    dx = max((maxx - minx) / 360, 1e-9)
+    dy = max(abs(mercator_y(maxy) - mercator_y(miny)), 1e-9)
+    zoom = math.log2(min(width * padding / (512 * dx), height * padding / (512 * dy)))
+    centre_y = (mercator_y(maxy) + mercator_y(miny)) / 2
+    latitude = math.degrees(2 * math.atan(math.exp(centre_y * 2 * math.pi)) - math.pi / 2)
+    return pdk.ViewState(longitude=(minx + maxx) / 2, latitude=latitude, zoom=round(zoom, 2), pitch=0)
+
+
+def fitted_height(bounds, width: float, *, lowest: int = 280, highest: int = 560, padding: float = 0.92) -> int:
+    """The height of a map ``width`` pixels wide that the area's bounds fill across (a wide city needs less
+    height on a phone than a tall one), between ``lowest`` and ``highest`` pixels."""
+    minx, miny, maxx, maxy = (float(b) for b in bounds)
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
+
+    ratio = abs(mercator_y(maxy) - mercator_y(miny)) / max((maxx - minx) / 360, 1e-9)
+    return int(min(max(width * ratio / padding + 40, lowest), highest))
+
+
+def short_label(name: str, limit: int = 24) -> str:
+    """A name short enough for a map label: a long one (``Cluster 8: Downtown, Chinatown, …``) by its first
+    place after the colon."""
+    text = str(name)
+    if len(text) <= limit:
+        return text
+    first = text.split(": ", 1)[-1].split(", ")[0]
+    return (first[:limit - 1] + "…") if len(first) > limit else first + "…"
+
+
+def labels(frame) -> pd.DataFrame:
+    """One label point inside each area (never outside a crescent-shaped one), with its short name and, as the
+    label's priority where labels collide, the area's size."""
+    points = frame.geometry.representative_point()
+    size = frame.geometry.to_crs(EQUAL_AREA_CRS).area
+    rank = size.rank(method="first").astype(int)
+    return pd.DataFrame({"text": frame["name"].map(short_label), "position": [[p.x, p.y] for p in points],
+                         "priority": rank.clip(upper=1000)})
 
 
 def shapes_of(areas) -> dict[str, dict]:
@@ -148,24 +243,34 @@ def shapes_of(areas) -> dict[str, dict]:
     return {area_id: shapely.geometry.mapping(geometry) for area_id, geometry in zip(areas["area_id"], areas.geometry)}
 
 
-def deck(frame, *, opacity: float = 0.8, basemap: bool = False, layer_id: str = "areas",
-         shapes: dict[str, dict] | None = None) -> pdk.Deck:
-    """The map of ``frame`` (from :func:`map_frame`); ``shapes`` (from :func:`shapes_of`, cached) spares turning the
-    polygons into GeoJSON on every rerun."""
+def deck(frame, *, opacity: float = 0.8, basemap: Basemap | None | bool = None, layer_id: str = "areas",
+         shapes: dict[str, dict] | None = None, size: tuple[float, float] = (DESKTOP_MAP_WIDTH, 560),
+         label_points: pd.DataFrame | None = None, label_size: int = 12) -> pdk.Deck:
+    """The map of ``frame`` (from :func:`map_frame`), fitted to a map of ``size`` pixels; ``shapes`` (from
+    :func:`shapes_of`, cached) spares turning the polygons into GeoJSON on every rerun. ``label_points`` (from
+    :func:`labels`) draws the areas' names; ``basemap`` the street map under them."""
     shapes = shapes if shapes is not None else shapes_of(frame)
     properties = frame[["area_id", "tip_name", "tip_value", "tip_rank", "tip_note", "fill"]].to_dict("records")
     geo = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": shapes[p["area_id"]], "properties": p} for p in properties]}  # i18n: not shown
-    bounds = frame.total_bounds
-    view = pdk.ViewState(longitude=float((bounds[0] + bounds[2]) / 2), latitude=float((bounds[1] + bounds[3]) / 2),
-                         zoom=11, pitch=0)
-    layer = pdk.Layer("GeoJsonLayer", geo, id=layer_id, pickable=True, stroked=True, filled=True,
-                      get_fill_color="properties.fill", get_line_color=[60, 60, 60, 200], line_width_min_pixels=1,
-                      opacity=opacity, auto_highlight=True, highlight_color=[31, 78, 121, 120])
+    view = fitted_view(frame.total_bounds, *size)
+    layers = [pdk.Layer("GeoJsonLayer", geo, id=layer_id, pickable=True, stroked=True, filled=True,
+                        get_fill_color="properties.fill", get_line_color=[60, 60, 60, 200], line_width_min_pixels=1,
+                        opacity=opacity, auto_highlight=True, highlight_color=[31, 78, 121, 120])]
+    if label_points is not None and len(label_points):
+        # names collide on a whole-city view: the filter keeps the larger areas' and shows more as one zooms in
+        layers.append(pdk.Layer(
+            "TextLayer", label_points, id=f"{layer_id}_names", pickable=False, get_position="position",
+            get_text="text", get_size=label_size, size_units="'pixels'", get_color=[20, 20, 20, 255],
+            background=True, get_background_color=[255, 255, 255, 215], background_padding=[3, 1],
+            font_family="`Source Sans Pro, sans-serif`", font_weight=600, character_set="'auto'",
+            get_text_anchor="'middle'", get_alignment_baseline="'center'",
+            extensions=[{"@@type": "CollisionFilterExtension"}], collision_enabled=True,
+            get_collision_priority="priority", collision_test_props={"sizeScale": 1.8}))  # i18n: not shown
     tooltip = {"text": "{tip_name}\n{tip_value}\n{tip_rank}\n{tip_note}"}
-    return CompactDeck(layers=[layer], initial_view_state=view, tooltip=tooltip,
-                       map_style=pdk.map_styles.CARTO_LIGHT if basemap else None,
-                       map_provider="carto" if basemap else None)
+    style = street_style(basemap) if isinstance(basemap, Basemap) else None
+    return CompactDeck(layers=layers, initial_view_state=view, tooltip=tooltip, map_style=style,
+                       map_provider=None)
 
 
 class CompactDeck(pdk.Deck):

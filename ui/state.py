@@ -88,6 +88,16 @@ def area_level(city: str) -> str | None:
     return chosen if chosen in levels else (levels[0] if levels else None)
 
 
+def on_phone() -> bool:
+    """Whether the reader's browser says it is a phone (``Mobi`` in its user agent, as phone browsers write): the
+    maps are then fitted to a phone's width. Where it cannot be told, a desktop is assumed."""
+    try:
+        agent = st.context.headers.get("User-Agent") or ""
+    except Exception:  # no browser behind this run (tests, bare mode)
+        return False
+    return "Mobi" in agent
+
+
 def profile_title(level: str | None) -> str:
     return _(PROFILE_TITLES.get(level, AREA_PROFILE))
 

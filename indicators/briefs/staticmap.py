@@ -196,3 +196,31 @@ def city_trends_chart(trends, lang: str, *, width_in: float = 6.8, height_in: fl
         fig.text(0.5, 0.5, _("No linked indicator has a series over time in the snapshot."), ha="center",
                  fontsize=9, color=MUTED, **FONT)
     return _png(fig)
+
+
+def choropleth(frame, *, title: str, legend: list[tuple[str, str]], source: str, width_in: float = 7.5,
+               height_in: float = 6.2, label_share: float = 0.008, hatched: str | None = None) -> bytes:
+    """A map of areas filled with their class colours, as a page shows it: ``frame`` is a GeoDataFrame (WGS84) with
+    ``fill`` (hex colour) and ``label`` (name to write, or empty); areas of at least ``label_share`` of the total
+    land carry their name. ``legend`` is (colour, words) rows; ``hatched``, the colour drawn hatched in the legend
+    (the "no figure" of a white map); ``source`` the credit line under the map."""
+    projected = frame.to_crs(frame.estimate_utm_crs())
+    fig = Figure(figsize=(width_in, height_in))
+    ax = fig.add_axes((0.01, 0.08, 0.68, 0.8))
+    projected.plot(ax=ax, color=list(projected["fill"]), edgecolor="#3c3c3c", linewidth=0.35)
+    total = projected.geometry.area.sum()
+    for geom, label in zip(projected.geometry, projected["label"]):
+        if label and geom.area >= total * label_share:
+            point = geom.representative_point()
+            ax.text(point.x, point.y, plain(label), fontsize=5.2, ha="center", va="center", color=INK,
+                    path_effects=[withStroke(linewidth=2, foreground="white")], **FONT)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    fig.text(0.02, 0.97, plain(_wrap(title, int(width_in * 11))), fontsize=10, fontweight="bold", color=INK,
+             va="top", **FONT)
+    handles = [Patch(facecolor=colour, edgecolor="#555555", hatch="////" if colour == hatched else None,
+                     label=plain(_wrap(words, 30))) for colour, words in legend]
+    fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.7, 0.5), frameon=False, fontsize=7,  # i18n: not shown
+               labelcolor=INK)
+    fig.text(0.02, 0.02, plain(_wrap(source, int(width_in * 16))), fontsize=6, color=MUTED, va="bottom", **FONT)
+    return _png(fig)
