@@ -8,7 +8,7 @@ from indicators.metrics import catalog
 from indicators.core import moe
 from indicators.metrics.compute import NotAvailable
 from indicators.tracker.validation import NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
-from ui import briefs, charts, data, state
+from ui import briefs, charts, data, search, state
 from ui import tracker as ut
 from ui.i18n import N_, _, indicator, lang, topics, words
 
@@ -31,6 +31,11 @@ st.title(state.profile_title(level))
 if not names:
     data.say_not_available(city, _("A profile of an area"), _("its data snapshot has no areas with boundaries"))
     st.stop()
+found = search.find_area(city, level, key="profile_find")
+if found:
+    # the search wins over the area chosen before: the box is drawn afresh on it
+    st.session_state.pop(f"profile_area_{level}", None)
+    wanted = found
 ids = list(names)
 hood = st.selectbox(data.area_word(level), ids, index=ids.index(wanted) if wanted else None,
                     format_func=names.get, placeholder=_("Choose an area"), key=f"profile_area_{level}")
@@ -98,9 +103,15 @@ if not tables:
     data.say_not_available(city, _("Figures for {area}", area=fmt.escape_markdown(name)),
                            _("no indicator of its data snapshot has figures by {level}",
                              level=data.level_label(city, level)))
+NOTE = _("Note")
 for question, table in tables:
     st.header(question)
-    charts.text_table(table)
+    charts.table_or_cards(table, title=table.columns[0], lead=table.columns[1], how=NOTE)
+    notes = table[table[NOTE].str.strip() != ""]
+    if len(notes) and not state.on_phone():
+        with st.expander(_("How these figures are made"), icon=":material/help:"):
+            st.markdown("\n".join(f"- **{fmt.escape_markdown(i)}**: {fmt.escape_markdown(n)}"
+                                   for i, n in zip(notes.iloc[:, 0], notes[NOTE])))
 
 st.header(_("Change over time"))
 st.subheader(_("Residents by race, 2010 and 2020 censuses"))

@@ -183,6 +183,29 @@ def text_table(frame: pd.DataFrame) -> None:
     st.table(shown, hide_index=True)
 
 
+def table_or_cards(frame: pd.DataFrame, *, title: str, lead: str | None = None, how: str | None = None) -> None:
+    """A table on a wide screen (:func:`text_table`); on a phone, where seven columns would scroll sideways, one
+    card per row: its ``title`` column in bold, its ``lead`` column large, the other columns as "heading: value"
+    lines, and the ``how`` column (a method note) folded behind a "How" switch. Empty cells are left out."""
+    shown = frame.drop(columns=[how]) if how and how in frame and not state.on_phone() else frame
+    if not state.on_phone():
+        text_table(shown)
+        return
+    others = [c for c in frame.columns if c not in (title, lead, how)]
+    for _i, row in frame.iterrows():
+        with st.container(border=True):
+            st.markdown(f"**{escape_markdown(row[title])}**")
+            if lead:
+                st.markdown(f"#### {escape_markdown(row[lead])}")
+            lines = [f"{escape_markdown(c)}: {escape_markdown(row[c])}" for c in others
+                     if isinstance(row[c], str) and row[c].strip()]
+            if lines:
+                st.caption("  \n".join(lines))
+            if how and isinstance(row.get(how), str) and row[how].strip():
+                with st.expander(_("How"), icon=":material/help:"):
+                    st.caption(escape_markdown(row[how]))
+
+
 def margin_column(ind: Indicator, label: str | None = None):
     """A margin-of-error column (after :func:`percent_points`), written as the margins are everywhere else
     (:meth:`indicators.metrics.text.Words.margin`): ``± 4.6 points`` for shares, ``± $120`` for dollars."""

@@ -89,8 +89,10 @@ def parse_answer(status: int, text: str) -> list[Match]:
         body = None
     if status == 400 and isinstance(body, dict) and body.get("errors"):
         raise GeocoderError("refused", "; ".join(str(e) for e in body["errors"]))
-    if status != 200 or not isinstance(body, dict):
-        raise GeocoderError("unavailable", f"HTTP {status}" + ("" if isinstance(body, dict) else ", not JSON"))
+    if status != 200:
+        raise GeocoderError("unavailable", f"HTTP {status}")
+    if not isinstance(body, dict):
+        raise GeocoderError("unavailable", "an answer that is not the service's JSON")
     matches = (body.get("result") or {}).get("addressMatches")
     if not isinstance(matches, list):
         raise GeocoderError("unavailable", "an answer without result.addressMatches")
