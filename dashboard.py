@@ -31,12 +31,6 @@ city = state.chosen_city(cities)
 present = st.Page(HERE / "app_pages/present.py", title=_("Presentation mode"), url_path="present")
 landing = st.Page(HERE / "app_pages/map.py", title=_("Map"), url_path="home", default=True)
 
-
-def map_alias() -> None:
-    """``/map`` (what the navigation calls the landing page) opens the landing page with the link's view."""
-    st.switch_page(landing, query_params=st.query_params.to_dict())
-
-
 pages = {
     _("Evidence"): [
         landing,
@@ -53,7 +47,8 @@ pages = {
     _("About"): [
         present,
         st.Page(HERE / "app_pages/methods.py", title=_("Methods and sources"), url_path="methods"),
-        st.Page(map_alias, title=_("Map"), url_path="map", visibility="hidden"),
+        # /map, what the navigation calls the landing page, opens the same page (a link may say either)
+        st.Page(HERE / "app_pages/map.py", title=_("Map"), url_path="map", visibility="hidden"),
     ],
 }
 navigation = st.navigation(pages)
