@@ -1,6 +1,9 @@
 """Presentation mode: a clean full-width view for projecting in a council chamber — large type, one indicator or
-one recommendation per screen, next and previous, no sidebar. Everything it shows is in the URL:
-``/present?deck=indicators&slide=3&lang=es`` or ``/present?deck=priorities&list=<id>&slide=2``."""
+one recommendation per screen, no sidebar. The arrow keys, Page Up and Page Down and the space bar move between
+slides, so a presenter's clicker works. Maps carry the areas' names in a palette made for projectors, the source
+line sits under each slide's title, and recommendation slides say who claims each status, as of when, and on
+what evidence. Everything it shows is in the URL: ``/present?deck=indicators&slide=3&lang=es`` or
+``/present?deck=priorities&list=<id>&slide=2``."""
 
 from __future__ import annotations
 
@@ -27,9 +30,10 @@ TRACK_TITLES = {"city": N_("The city says"), "community": N_("The community says
 STYLE = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarNav"],
 header[data-testid="stHeader"], [data-testid="stToolbar"] {display: none !important;}
-.block-container {max-width: 100% !important; padding: 1.2rem 2.5rem 1rem 2.5rem !important;}
-.block-container h1 {font-size: 3rem !important; line-height: 1.15 !important;}
-.block-container p, .block-container li {font-size: 1.45rem !important; line-height: 1.45 !important;}
+.block-container {max-width: 100% !important; padding: 1rem 2.5rem 1rem 2.5rem !important;}
+.block-container h1 {font-size: 2.6rem !important; line-height: 1.15 !important; padding-top: 0.2rem !important;}
+.block-container p, .block-container li {font-size: 1.4rem !important; line-height: 1.4 !important;}
+.st-key-present_clicker {display: none !important;}
 .block-container [data-testid="stMetricValue"] p {font-size: 4.2rem !important; line-height: 1.1 !important;}
 [data-testid="stMetricLabel"] p {font-size: 1.3rem !important;}
 [data-testid="stCaptionContainer"] p {font-size: 1.05rem !important;}
@@ -113,13 +117,21 @@ state.keep_language()
 
 
 def controls(position: str) -> None:
-    prev_col, where, next_col, exit_col = st.columns([1, 2, 1, 1])
-    prev_col.button(_("← Previous"), key=f"prev_{position}", disabled=slide == 0, on_click=go, args=(slide - 1,),
-                    width="stretch")
-    where.markdown(_("Slide {k} of {n}", k=slide + 1, n=total))
-    next_col.button(_("Next →"), key=f"next_{position}", disabled=slide >= total - 1, on_click=go,
-                    args=(slide + 1,), type="primary", width="stretch")
-    exit_col.page_link("app_pages/map.py", label=_("Leave presentation"), icon=":material/close:")
+    first, last = slide == 0, slide >= total - 1
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        st.button(_("← Previous"), key=f"prev_{position}", disabled=first, on_click=go, args=(slide - 1,),
+                  shortcut="Left")
+        st.markdown(_("Slide {k} of {n}", k=slide + 1, n=total), width="content")
+        st.button(_("Next →"), key=f"next_{position}", disabled=last, on_click=go, args=(slide + 1,),
+                  type="primary", shortcut="Right")
+        st.space("stretch")
+        st.page_link("app_pages/map.py", label=_("Leave presentation"), icon=":material/close:")
+    # a presenter's clicker sends Page Down and Page Up (some the space bar): the same moves, on keys only
+    with st.container(key="present_clicker"):
+        for key, shortcut, to, disabled in (("page_down", "PageDown", slide + 1, last), ("space", "Space", slide + 1, last),
+                                             ("page_up", "PageUp", slide - 1, first)):
+            st.button(_("Next →") if to > slide else _("← Previous"), key=f"{key}_{position}", disabled=disabled,
+                      on_click=go, args=(to,), shortcut=shortcut)
 
 
 def title_slide() -> None:
@@ -150,11 +162,17 @@ def indicator_slide(indicator_id: str) -> None:
     except NotAvailable as exc:
         data.say_not_available(city, ind.title, data.indicator_reason(city, ind.id, level, exc))
         return
-    frame, breaks, colours = mapview.map_frame(data.areas(city, level), result, ind)
+    # the source under the title, where no screen height can push it out of sight
+    sources = data.source_titles(city, result["source_ids"].iloc[0] if len(result) else "")
+    st.caption(_("Source: {sources}. Estimates carry a margin of error; see the dashboard's Methods page.",
+                 sources=escape_markdown(sources)))
+    frame, breaks, colours = mapview.map_frame(data.areas(city, level), result, ind, high_contrast=True,
+                                               names=data.map_names(city, level))
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.pydeck_chart(mapview.deck(frame, opacity=0.85, shapes=data.area_shapes(city, level)), height=600,
-                        key=f"present_map_{ind.id}")
+        st.pydeck_chart(mapview.deck(frame, opacity=0.9, shapes=data.area_shapes(city, level), size=(720, 520),
+                                     label_points=data.label_points(city, level, ui18n.lang()), label_size=15),
+                        height=520, key=f"present_map_{ind.id}")
     with right:
         headline = data.city_value(city, ind.id)
         if headline:
@@ -162,16 +180,24 @@ def indicator_slide(indicator_id: str) -> None:
             margin = fmt.margin(ind, headline.get("moe"))
             if margin:
                 st.caption(_("Margin of error (90%): {margin}", margin=margin))
-        st.markdown(escape_markdown(ind.meaning))
-        st.markdown(_("**Why it matters:** {text}", text=escape_markdown(ind.framing)))
         period = fmt.period(result["period"].iloc[0]) if len(result) else ""
-        st.html(mapview.legend_html(f"{ind.title} ({period})",
-                                    mapview.legend_rows(ind, breaks, colours, frame["estimate"].min())))
+        st.html(mapview.legend_html(f"{ind.title} ({period})", mapview.legend_rows(
+            ind, breaks, colours, frame["estimate"].min(), high_contrast=True)))
         if (frame["reliability"] == "unreliable").any():
             st.caption(_("Grey: the margin of error is too large to rely on the figure."))
-        sources = data.source_titles(city, result["source_ids"].iloc[0] if len(result) else "")
-        st.caption(_("Source: {sources}. Estimates carry a margin of error; see the dashboard's Methods page.",
-                     sources=escape_markdown(sources)))
+        st.markdown(escape_markdown(ind.meaning))
+        st.markdown(_("**Why it matters:** {text}", text=escape_markdown(ind.framing)))
+
+
+def status_details(number: str, track: str) -> None:
+    """Who claims the status, as of when, and the evidence they give (links shown as their labels)."""
+    version = ut.store(city).current_status(number, city=city, track=track)
+    if version is None:
+        return
+    st.caption(_("As of {date}, according to {author}", date=version.as_of.isoformat(),
+                 author=ut.md_escape(version.author)))
+    if version.evidence:
+        st.markdown("\n".join(f"- [{ut.md_escape(e.shown_as)}]({ut.safe_href(e.url)})" for e in version.evidence[:3]))
 
 
 def recommendation_slide(item: dict) -> None:
@@ -181,7 +207,9 @@ def recommendation_slide(item: dict) -> None:
     st.markdown(f"> {escape_markdown(item['text'])}")
     city_col, community_col = st.columns(2)
     for col, track in ((city_col, "city"), (community_col, "community")):
-        col.metric(_(TRACK_TITLES[track]), item["status"][track])
+        with col:
+            st.metric(_(TRACK_TITLES[track]), item["status"][track])
+            status_details(item["number"], track)
     details = []
     if item["rationale"]:
         details.append(_("**Why it matters here:** {text}", text=escape_markdown(item["rationale"])))
