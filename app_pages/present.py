@@ -120,16 +120,17 @@ def controls(position: str) -> None:
     first, last = slide == 0, slide >= total - 1
     with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
         st.button(_("← Previous"), key=f"prev_{position}", disabled=first, on_click=go, args=(slide - 1,),
-                  shortcut="Left")
+                  shortcut="Left")  # i18n: not shown (a key's name)
         st.markdown(_("Slide {k} of {n}", k=slide + 1, n=total), width="content")
         st.button(_("Next →"), key=f"next_{position}", disabled=last, on_click=go, args=(slide + 1,),
-                  type="primary", shortcut="Right")
+                  type="primary", shortcut="Right")  # i18n: not shown (a key's name)
         st.space("stretch")
         st.page_link("app_pages/map.py", label=_("Leave presentation"), icon=":material/close:")
     # a presenter's clicker sends Page Down and Page Up (some the space bar): the same moves, on keys only
     with st.container(key="present_clicker"):
-        for key, shortcut, to, disabled in (("page_down", "PageDown", slide + 1, last), ("space", "Space", slide + 1, last),
-                                             ("page_up", "PageUp", slide - 1, first)):
+        keys = (("page_down", "PageDown", slide + 1, last), ("space", "Space", slide + 1, last),  # i18n: not shown
+                ("page_up", "PageUp", slide - 1, first))
+        for key, shortcut, to, disabled in keys:
             st.button(_("Next →") if to > slide else _("← Previous"), key=f"{key}_{position}", disabled=disabled,
                       on_click=go, args=(to,), shortcut=shortcut)
 

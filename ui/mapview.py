@@ -263,7 +263,7 @@ def deck(frame, *, opacity: float = 0.8, basemap: Basemap | None | bool = None, 
             "TextLayer", label_points, id=f"{layer_id}_names", pickable=False, get_position="position",
             get_text="text", get_size=label_size, size_units="'pixels'", get_color=[20, 20, 20, 255],
             background=True, get_background_color=[255, 255, 255, 215], background_padding=[3, 1],
-            font_family="`Source Sans Pro, sans-serif`", font_weight=600, character_set="'auto'",
+            font_family="`Source Sans Pro, sans-serif`", font_weight=600, character_set="'auto'",  # i18n: not shown
             get_text_anchor="'middle'", get_alignment_baseline="'center'",
             extensions=[{"@@type": "CollisionFilterExtension"}], collision_enabled=True,
             get_collision_priority="priority", collision_test_props={"sizeScale": 1.8}))  # i18n: not shown

@@ -95,7 +95,7 @@ def on_phone() -> bool:
         agent = st.context.headers.get("User-Agent") or ""
     except Exception:  # no browser behind this run (tests, bare mode)
         return False
-    return "Mobi" in agent
+    return "Mobi" in agent  # i18n: not shown
 
 
 def profile_title(level: str | None) -> str:

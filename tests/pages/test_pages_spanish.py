@@ -74,8 +74,9 @@ def test_map_in_spanish(open_spanish):
     assert list(table.columns) == ["Zona", "Estimación", "Margen de error (90%)", "Confiabilidad", "Posición",
                                    "Período", "Nota"]
     assert set(table["Confiabilidad"]) <= {"confiable", "usar con cautela", "poco confiable"}
-    assert [b.proto.label for b in at.get("download_button")] == ["Descargar esta tabla (CSV)"]
-    assert any(c.value.startswith("Seleccione una zona para abrir su perfil. Fuentes:") for c in at.caption)
+    assert [b.proto.label for b in at.get("download_button")] == ["Descargar este mapa (PNG)", "Descargar esta tabla (CSV)"]
+    assert any(c.value.startswith("Toque o haga clic en una zona para ver su cifra y su perfil. Fuentes:")
+               for c in at.caption)
     assert_no_english_label(at)
 
 
