@@ -13,13 +13,13 @@ import streamlit as st
 
 from indicators.tracker.auth import EDIT_PRIORITIES, IMPORT, STATUS_PERMISSION
 from indicators.tracker.errors import ConflictError, PermissionDenied, ValidationError
-from indicators.tracker.importer import check_size, import_bytes, parse_recommendations
-from indicators.tracker.priorities import with_item_added, with_item_changed, with_item_moved, without_item
+from indicators.tracker.importer import MAX_IMPORT_BYTES, check_size, import_bytes, parse_recommendations
+from indicators.tracker.priorities import numbers_in, with_item_changed, with_item_moved, with_items_added, without_item
 from indicators.tracker.records import PriorityItem
 from indicators.tracker.validation import NOTE_LIMIT, SHORT_TEXT_LIMIT, STATUSES, TRACKS
 from ui import auth
 from ui import tracker as ut
-from ui.i18n import N_, _
+from ui.i18n import N_, _, lang
 
 # words that name a track inside a sentence, one message per track (word order differs between languages)
 SAVE_BUTTONS = {"city": N_("Save the city government claims"), "community": N_("Save the community assessment")}
@@ -31,6 +31,8 @@ TAB_TITLES = {"status": N_("Status and evidence"), "history": N_("History and re
 
 city = ut.current_city()
 store = ut.store_or_stop()
+# dates as the reader writes them (Streamlit's date picker takes its format from here)
+DATE_FORMAT = _("YYYY/MM/DD")
 
 st.title(_("Edit the UPR tracker"))
 st.caption(_("Statuses and priority lists of {city}; each city keeps its own.", city=ut.md_escape(ut.city_name(city))))
@@ -53,12 +55,19 @@ def opened(key: str, newest: int) -> int:
     return st.session_state[key]
 
 
+# the fields a refusal names, by the labels of the forms here (the store names them by its own words)
+FIELD_LABELS = {N_("author"): N_("According to (who makes this claim)"),
+                N_("date"): N_("As of (the date the claim or assessment refers to)"), N_("note"): N_("Note"),
+                N_("evidence"): N_("Evidence links, one per line (a URL, then an optional label)"),
+                N_("name"): N_("Name"), N_("description"): N_("Description")}
+
+
 def report(action) -> object | None:
     """Run a store write; show refused input, permission and conflict errors on the page."""
     try:
         return action()
     except ValidationError as exc:
-        ut.show_problems(exc)
+        ut.show_problems(exc, labels={field: _(label) for field, label in FIELD_LABELS.items()})
     except ConflictError as exc:
         ut.show_conflict(exc)
         st.info(_("Nothing was saved. Load the newest version, then apply your change again."))
@@ -79,7 +88,9 @@ if actor.can(IMPORT):
 if not recs and not actor.can(IMPORT):
     st.info(_("No recommendations yet: an editor imports the official list first."))
     st.stop()
-tabs = dict(zip(tab_codes, st.tabs([_(TAB_TITLES[code]) for code in tab_codes]), strict=True))
+# keyed, the tabs remember the open one: a save (which reruns the page) leaves the editor where they were
+tabs = dict(zip(tab_codes, st.tabs([_(TAB_TITLES[code]) for code in tab_codes], key="edit_tab", on_change="rerun"),
+                strict=True))
 
 
 def pick_recommendation() -> str:
@@ -117,7 +128,7 @@ def status_tab(number: str, track: str) -> None:
                               index=list(STATUSES).index(base.status) if base else 0)
         as_of = st.date_input(_("As of (the date the claim or assessment refers to)"),
                               value=base.as_of if base else dt.date.today(), max_value=dt.date.today(),
-                              min_value=dt.date(1945, 1, 1))
+                              min_value=dt.date(1945, 1, 1), format=DATE_FORMAT)
         default_author = base.author if base else (actor.label if track == "community" else "")
         author = st.text_input(_("According to (who makes this claim)"), value=default_author,
                                max_chars=SHORT_TEXT_LIMIT,
@@ -227,16 +238,28 @@ def priorities_tab() -> None:
         st.caption(_("No recommendation on this list yet."))
 
     left, right = st.columns(2)
-    with left.form(f"add_item::{choice}::{base_version}"):
-        st.markdown(_("**Add a recommendation**"))
+    with left.form(f"add_items::{choice}::{base_version}"):
+        st.markdown(_("**Add recommendations**"))
         listed = {item.number for item in base.items}
-        number = st.selectbox(_("Recommendation"), [r.number for r in recs if r.number not in listed],
-                              format_func=titles.get)
-        rationale = st.text_area(_("Why it matters here"), max_chars=NOTE_LIMIT)
+        addable = [r.number for r in recs if r.number not in listed]
+        # nothing chosen until the editor chooses: no default that would add a recommendation by mistake
+        chosen = st.multiselect(_("Recommendations (type a number, a State or a word to find them)"), addable,
+                                format_func=titles.get, placeholder=_("Choose recommendations"))
+        pasted = st.text_area(_("Or paste their numbers, separated by spaces, commas or lines"), height=80,
+                              placeholder=_("e.g. 26.214, 26.286 26.1"))
+        rationale = st.text_area(_("Why they matter here (the same for each; optional)"), max_chars=NOTE_LIMIT)
         body = st.text_input(_("Local body responsible"), max_chars=SHORT_TEXT_LIMIT)
-        target = st.date_input(_("Target date"), value=None, min_value=dt.date(1945, 1, 1))
-        if st.form_submit_button(_("Add to the list")):
-            save(items=with_item_added(base.items, PriorityItem(number, None, rationale, body, target)))
+        target = st.date_input(_("Target date"), value=None, min_value=dt.date(1945, 1, 1), format=DATE_FORMAT)
+        if st.form_submit_button(_("Add to the list"), type="primary"):
+            numbers, unknown = numbers_in(pasted, known=[r.number for r in recs])
+            new = [n for n in dict.fromkeys([*chosen, *numbers]) if n not in listed]
+            if unknown:
+                st.error(_("Nothing was added: these are not numbers of recommendations in the tracker: {numbers}",
+                           numbers=ut.md_escape(", ".join(unknown[:20]))))
+            elif not new:
+                st.info(_("Choose or paste at least one recommendation that is not on the list yet."))
+            else:
+                save(items=with_items_added(base.items, [PriorityItem(n, None, rationale, body, target) for n in new]))
     if base.items:
         with right.form(f"change_item::{choice}::{base_version}"):
             st.markdown(_("**Change, move or remove a recommendation**"))
@@ -248,7 +271,8 @@ def priorities_tab() -> None:
             rationale = st.text_area(_("Why it matters here"), value=item.rationale, max_chars=NOTE_LIMIT)
             body = st.text_input(_("Local body responsible"), value=item.responsible_body,
                                  max_chars=SHORT_TEXT_LIMIT)
-            target = st.date_input(_("Target date"), value=item.target_date, min_value=dt.date(1945, 1, 1))
+            target = st.date_input(_("Target date"), value=item.target_date, min_value=dt.date(1945, 1, 1),
+                                   format=DATE_FORMAT)
             save_item, move, remove = st.columns(3)
             if save_item.form_submit_button(_("Save")):
                 save(items=with_item_changed(base.items, number, rationale=rationale, responsible_body=body,
@@ -291,6 +315,14 @@ def import_tab() -> None:
                   "as in the list's download for re-import). Recommendations are matched on cycle and number: "
                   "importing the same file again changes nothing. A file with any problem is rejected whole."))
     upload = st.file_uploader(_("CSV file (UTF-8)"), type=["csv"], key="import_file")
+    if lang() != "en":
+        # Streamlit writes its uploader's own words in English and offers no way to set them: they are hidden and
+        # said here instead (fixed rules and this page's own translated words only)
+        st.html("<style>.st-key-import_file [data-testid='stFileUploaderDropzoneInstructions'] {display: none;}"
+                ".st-key-import_file section button {font-size: 0 !important;}"
+                f".st-key-import_file section button::after {{content: '{_('Choose a file')}'; font-size: 1rem;}}"
+                "</style>")  # i18n: not shown
+        st.caption(_("A CSV file of at most {size} MB.", size=MAX_IMPORT_BYTES // (1024 * 1024)))
     cycle = st.number_input(_("UPR cycle (only for a plain CSV without a cycle column)"), min_value=1, max_value=9,
                             value=3)
     if upload is not None:

@@ -7,6 +7,7 @@ import streamlit as st
 from indicators.tracker.errors import NotFound
 from indicators.tracker.progress import filter_overview, overview_table
 from indicators.tracker.validation import NO_ASSESSMENT, RESPONSES, STATUSES, TRACKS
+from ui import state
 from ui import tracker as ut
 from ui.i18n import _, lang
 
@@ -31,23 +32,30 @@ def show_list() -> None:
                  "government claims, and what the community assesses. Recommendation texts, recommending States "
                  "and themes are the official UN wording, in English.", n=len(recs), city=ut.city_name(city)))
 
-    search = st.text_input(_("Search number, State, theme or text"),
+    # every filter is kept in the page's address (bind), so a copied link reopens the same selection
+    search = st.text_input(_("Search number, State, theme or text"), key="q", bind="query-params",
                            placeholder=_("e.g. housing, 26.214, Croatia"), max_chars=200)
     col1, col2, col3, col4 = st.columns([3, 2, 3, 2])
     choose = _("Choose options")
-    themes = col1.multiselect(_("Theme"), sorted(table["theme"].unique()), placeholder=choose)
-    responses = col2.multiselect(_("US response"), list(RESPONSES), placeholder=choose,
+    themes = col1.multiselect(_("Theme"), sorted(table["theme"].unique()), placeholder=choose, key="theme",
+                              bind="query-params")
+    # the coded filters go into the address as codes (see state.choice_from_url), so a link works in any language
+    status_options = [*STATUSES, NO_ASSESSMENT]
+    state.choice_from_url("response", RESPONSES, many=True)
+    state.choice_from_url("track", TRACKS, default="community")
+    state.choice_from_url("status", status_options, many=True)
+    responses = col2.multiselect(_("US response"), list(RESPONSES), placeholder=choose, key="response",
                                  format_func=ut.shown_as(RESPONSES, ut.response_label))
     track = col3.radio(_("Status according to"), list(TRACKS), format_func=ut.shown_as(TRACKS, ut.track_label),
-                       horizontal=True, index=1)
-    status_options = [*STATUSES, NO_ASSESSMENT]
-    statuses = col3.multiselect(_("Status"), status_options, placeholder=choose,
+                       horizontal=True, key="track")
+    statuses = col3.multiselect(_("Status"), status_options, placeholder=choose, key="status",
                                 format_func=ut.shown_as(status_options, ut.status_label))
-    # None stands for every recommendation, so a list may be called anything
-    list_names = [None, *[pl.name for pl in lists]]
-    priority = col4.selectbox(_("Priority list"), list_names,
-                              format_func=ut.shown_as(list_names, lambda name: _("All recommendations")
-                                                      if name is None else name))
+    for key, value, default in (("response", responses, None), ("track", track, "community"), ("status", statuses, None)):
+        state.keep_choice_in_url(key, value, default)
+    # no choice stands for every recommendation, so a list may be called anything
+    list_names = [pl.name for pl in lists]
+    priority = col4.selectbox(_("Priority list"), list_names, index=None, key="list", bind="query-params",
+                              placeholder=_("All recommendations"))
     shown = filter_overview(table, search=search, themes=themes, responses=responses, statuses=statuses,
                             status_track=track, priority_list=priority)
 
@@ -60,20 +68,21 @@ def show_list() -> None:
         community_label=shown["community_status"].map(ut.status_label),
         lists=shown["priority_lists"].map(lambda names: "; ".join(names)),
     )
+    # the official text right after the number, wide and on up to three lines: it is what readers look for
     event = st.dataframe(
-        view[["link", "recommending_state", "response_label", "city_label", "community_label", "theme", "lists",
-              "text"]],
-        hide_index=True, width="stretch", height=560, on_select="rerun", selection_mode="single-row",
-        key="rec_table",
+        view[["link", "text", "recommending_state", "response_label", "city_label", "community_label", "theme",
+              "lists"]],
+        hide_index=True, width="stretch", height=min(600, 40 + 72 * max(len(view), 1)), on_select="rerun",
+        selection_mode="single-row", key="rec_table", row_height=72,
         column_config={
-            "link": st.column_config.LinkColumn(_("No."), display_text=r"rec=([0-9.]+)", width="small"),
+            "link": st.column_config.LinkColumn(_("No."), display_text=r"rec=([0-9.]+)", width="small", pinned=True),
+            "text": st.column_config.TextColumn(_("Recommendation (official text, in English)"), width=560),
             "recommending_state": st.column_config.TextColumn(_("Recommending State")),
             "response_label": st.column_config.TextColumn(_("US response")),
             "theme": st.column_config.TextColumn(_("Theme")),
             "city_label": st.column_config.TextColumn(ut.track_label("city")),
             "community_label": st.column_config.TextColumn(ut.track_label("community")),
             "lists": st.column_config.TextColumn(_("Priority lists")),
-            "text": st.column_config.TextColumn(_("Recommendation (official text, in English)"), width="large"),
         })
     rows = event.selection.rows if event is not None else []
     if rows:

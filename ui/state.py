@@ -168,6 +168,24 @@ def _vintage(city: str, indicator_id: str, level: str) -> int | None:
     return st.selectbox(_("Period") if acs_like else _("Year"), options, key=key, format_func=labels.get)
 
 
+def choice_from_url(key: str, options, *, many: bool = False, default=None):
+    """Give a widget keyed ``key`` its first value from the URL parameter of the same name (codes, not the words
+    shown, so a link works in any language); later runs keep the reader's choice. ``many``: a multiselect,
+    whose values repeat the parameter (``?status=implemented&status=regressed``)."""
+    if key not in st.session_state:
+        wanted = [v for v in st.query_params.get_all(key) if v in options]
+        st.session_state[key] = wanted if many else (wanted[0] if wanted else default)
+
+
+def keep_choice_in_url(key: str, value, default=None) -> None:
+    """Write a widget's choice (a code, or a list of codes) into the URL; the default is left out."""
+    if value in (default, None, [], ()):
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get_all(key) != ([str(v) for v in value] if isinstance(value, list) else [str(value)]):
+        st.query_params[key] = value
+
+
 def keep_in_url(view: dict, **extra) -> None:
     """Write the view (and page-specific values, None to drop) into the URL."""
     set_param("city", view["city"] if view.get("several_cities") else None)

@@ -11,6 +11,7 @@ themes and typed text are data: never translated.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import string
@@ -347,10 +348,13 @@ def show_timeline(history: list[StatusVersion]) -> None:
                  column_config={code: st.column_config.Column(_(label)) for code, label in TIMELINE_HEADINGS.items()})
 
 
-def show_problems(error: ValidationError) -> None:
-    """Why an input was refused, in the reader's language (typed values quoted in it are shown as text)."""
+def show_problems(error: ValidationError, labels: dict[str, str] | None = None) -> None:
+    """Why an input was refused, in the reader's language (typed values quoted in it are shown as text).
+    ``labels`` names the fields as the form on the page labels them (the store's word → the form's label)."""
     st.error(md_escape(in_language(error.title, lang())))
-    st.markdown("\n".join(f"- {md_escape(p.in_language(lang()))}" for p in error.problems[:20]))
+    shown = [dataclasses.replace(p, field=labels[p.field]) if labels and isinstance(p.field, str)
+             and p.field in labels else p for p in error.problems[:20]]
+    st.markdown("\n".join(f"- {md_escape(p.in_language(lang()))}" for p in shown))
 
 
 def show_error(error: Exception) -> None:

@@ -6,6 +6,8 @@ helpers build that ``items`` tuple from the current one.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from indicators.tracker.records import PriorityItem
@@ -14,6 +16,26 @@ from indicators.tracker.records import PriorityItem
 def with_item_added(items: tuple[PriorityItem, ...], item: PriorityItem) -> tuple[PriorityItem, ...]:
     """``item`` appended at the end (the store refuses a recommendation that is already listed)."""
     return (*items, item)
+
+
+def with_items_added(items: tuple[PriorityItem, ...], added: Iterable[PriorityItem]) -> tuple[PriorityItem, ...]:
+    """``added`` appended at the end, in their order (a "20 for 2020" list is built in one save)."""
+    return (*items, *added)
+
+
+#: a recommendation's number as the UN writes it: the paragraph of the report and the item (26.214)
+NUMBER = re.compile(r"\d+\.\d+")
+
+
+def numbers_in(text: str, known: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The recommendation numbers in pasted text, in order and once each: those ``known``, and the others.
+
+    >>> numbers_in("26.214, 26.286; 26.1 26.214 and 99.9", known=["26.1", "26.214", "26.286"])
+    (['26.214', '26.286', '26.1'], ['99.9'])
+    """
+    known = set(known)
+    found = list(dict.fromkeys(NUMBER.findall(text or "")))
+    return [n for n in found if n in known], [n for n in found if n not in known]
 
 
 def without_item(items: tuple[PriorityItem, ...], number: str) -> tuple[PriorityItem, ...]:

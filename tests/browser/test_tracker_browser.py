@@ -277,3 +277,45 @@ def test_editor_sets_both_statuses_with_evidence_and_the_public_page_shows_them(
     wait_idle(page)
     assert page.locator("textarea").count() == 0
     page.context.close()
+
+
+TWENTY = ["26.1", "26.2", "26.3", "26.4", "26.5", "26.12", "26.44", "26.103", "26.146", "26.174", "26.200",
+          "26.214", "26.250", "26.260", "26.283", "26.286", "26.287", "26.288", "26.290", "26.300"]
+
+
+def test_an_editor_builds_a_twenty_recommendation_list_in_one_step_and_stays_on_its_tab(app, browser):
+    page = open_page(browser, app["url"] + "/edit")
+    page.get_by_label("User name").fill("alice")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    shows(page, "Signed in as")
+    page.get_by_role("tab", name="Priority lists").click()
+    wait_idle(page)
+    page.get_by_label("Name", exact=True).fill("20 for 2020")
+    page.get_by_role("button", name="Create the list").click()
+    shows(page, "Created the list 20 for 2020.")
+    # the save reran the page: the editor is still on the tab they were on
+    expect(page.get_by_role("tab", name="Priority lists")).to_have_attribute("aria-selected", "true")
+    # nothing is chosen for the editor: no recommendation would be added by mistake
+    chooser = page.locator('[data-testid="stMultiSelect"]').filter(has_text="type a number, a State or a word")
+    expect(chooser).to_have_count(1)
+    assert chooser.locator('[data-baseweb="tag"]').count() == 0
+    page.get_by_label("Or paste their numbers, separated by spaces, commas or lines").fill(
+        ", ".join(TWENTY[:10]) + "\n" + " ".join(TWENTY[10:]))
+    page.get_by_role("button", name="Add to the list").click()
+    shows(page, "Saved version 2 of the list 20 for 2020.")
+    expect(page.get_by_role("tab", name="Priority lists")).to_have_attribute("aria-selected", "true")
+    shot(page, "editor_twenty_for_2020")
+    from indicators.tracker.store import Store
+
+    store = Store.open(app["store_url"])
+    try:
+        (plist,) = [pl for pl in store.priority_lists("pittsburgh") if pl.name == "20 for 2020"]
+        assert [item.number for item in plist.items] == TWENTY
+    finally:
+        store.close()
+    # a paste with a number that is no recommendation adds nothing and says which
+    page.get_by_label("Or paste their numbers, separated by spaces, commas or lines").fill("26.5 99.99")
+    page.get_by_role("button", name="Add to the list").click()
+    shows(page, "Nothing was added: these are not numbers of recommendations in the tracker: 99.99")
+    page.context.close()
