@@ -318,9 +318,10 @@ def import_tab() -> None:
     if lang() != "en":
         # Streamlit writes its uploader's own words in English and offers no way to set them: they are hidden and
         # said here instead (fixed rules and this page's own translated words only)
+        choose = _("Choose a file")
         st.html("<style>.st-key-import_file [data-testid='stFileUploaderDropzoneInstructions'] {display: none;}"
                 ".st-key-import_file section button {font-size: 0 !important;}"
-                f".st-key-import_file section button::after {{content: '{_('Choose a file')}'; font-size: 1rem;}}"
+                f".st-key-import_file section button::after {{content: '{choose}'; font-size: 1rem;}}"
                 "</style>")  # i18n: not shown
         st.caption(_("A CSV file of at most {size} MB.", size=MAX_IMPORT_BYTES // (1024 * 1024)))
     cycle = st.number_input(_("UPR cycle (only for a plain CSV without a cycle column)"), min_value=1, max_value=9,
