@@ -33,6 +33,11 @@ def warm_up() -> None:
             data.vintages(city, state.DEFAULT_INDICATOR, "neighborhood")
             data.areas(city, "neighborhood")
             data.area_shapes(city, "neighborhood")
+            # the pictures of Growth vs people, in both languages (matplotlib's first figure takes seconds)
+            if "neighborhood" in data.available_levels(city, "population_change_2010_2020"):
+                for language in ("en", "es"):
+                    for indicator_id in ("population_change_2010_2020", "black_population_change_2010_2020"):
+                        data.map_png(city, indicator_id, "neighborhood", None, "quantiles", language)
         mapview.basemap_reachable()
         string_util.is_emoji("⚖️")  # compiles Streamlit's emoji pattern, which the page icon needs
     except Exception:  # the page itself says what is wrong

@@ -56,7 +56,8 @@ else:
                 " " + _("(unreliable)") if r["reliability"] == "unreliable" else "")
         rows.append(row | {PERIOD: fmt.period(city_row.get("period"))})
     if rows:
-        charts.text_table(pd.DataFrame(rows))
+        side_by_side = pd.DataFrame(rows)
+        charts.table_or_cards(side_by_side, title=side_by_side.columns[0])
         st.caption(_("Figures with a margin of error show it at 90% confidence; “unreliable” marks a coefficient of "
                      "variation over 30% (or, for the arrest ratio, fewer than 10 arrests in a group)."))
     if on_level:

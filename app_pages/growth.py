@@ -4,7 +4,7 @@ dashboard leads with, for the city and county and by area, wherever the city's s
 import pandas as pd
 import streamlit as st
 
-from ui import charts, data, mapview, state
+from ui import charts, data, state
 from ui.i18n import N_, _, indicator, lang, words
 
 fmt = words()
@@ -181,17 +181,12 @@ else:
                  "of the group in 2010, or a margin of error too large for the estimate). Hover a point for its "
                  "area."))
 
-    areas = data.areas(city, level)
+    # drawn as pictures (made once on the server, with names and legend): two live maps beside four charts were
+    # most of the time this page took to settle in a browser
     for col, ind in zip(st.columns(2), (x_ind, y_ind)):
-        frame, breaks, colours = mapview.map_frame(areas, data.indicator(city, ind.id, level), ind)
         with col:
             st.subheader(_("{measure}, 2010 to 2020", measure=_(SHORT[ind.id])) if ind.id in SHORT else ind.title)
-            st.pydeck_chart(mapview.deck(frame, basemap=False, layer_id=f"growth_{ind.id}",
-                                         shapes=data.area_shapes(city, level)), height=360,
-                            key=f"growth_map_{ind.id}")
-            st.markdown(mapview.legend_html(ind.title, mapview.legend_rows(ind, breaks, colours,
-                                                                           frame["estimate"].min())),
-                        unsafe_allow_html=True)
+            st.image(data.map_png(city, ind.id, level, None, "quantiles", lang()), width="stretch")
     st.caption(_("The table under the scatter plot has the same figures as these maps."))
 
 st.header(_("What this snapshot cannot show"))

@@ -184,7 +184,7 @@ if recs is not None:
         _("Theme"): data.shown_words(recs["theme"]),
         **{_(TRACKS[t]): recs[f"{t}_status"].map(lambda s: _(STATUSES.get(s, NO_ASSESSMENT_LABEL))) for t in TRACKS},
         _("Recommendation"): recs["text"]})
-    charts.text_table(shown)
+    charts.table_or_cards(shown, title=shown.columns[-1] if state.on_phone() else shown.columns[0])
     if lang() != "en":
         st.caption(_("The recommendations and the names of the States that made them are the official text, in "
                      "English."))

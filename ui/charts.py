@@ -169,10 +169,12 @@ def percent_points(ind: Indicator, values: pd.Series) -> pd.Series:
 
 
 def number_column(ind: Indicator, label: str | None = None):
-    """A table column formatted like the indicator's figures (after :func:`percent_points`)."""
+    """A table column formatted like the indicator's figures (after :func:`percent_points`); an empty cell shows
+    "—", and the column's help says where to read why."""
     formats = {"share": "%.1f%%", "percent_change": "%+.1f%%", "dollars": "dollar", "ratio": "%.2f",
                "years": "%.0f", "index": "%.2f"}
-    return st.column_config.NumberColumn(label, format=formats.get(ind.unit, "%.1f"))
+    return st.column_config.NumberColumn(label, format=formats.get(ind.unit, "%.1f"),
+                                         help=_("“—”: no figure for this area; the Note column says why."))
 
 
 def text_table(frame: pd.DataFrame) -> None:

@@ -235,8 +235,8 @@ def map_png(city: str, indicator_id: str, level: str, year: int | None, scheme: 
     ind = get(indicator_id, language)
     result = indicator(city, indicator_id, level, year)
     frame, breaks, colours = mapview.map_frame(areas(city, level), result, ind, scheme=scheme,
-                                               names=_area_names(city, level, language))
-    legend = mapview.legend_rows(ind, breaks, colours, frame["estimate"].min())
+                                               names=_area_names(city, level, language), language=language)
+    legend = mapview.legend_rows(ind, breaks, colours, frame["estimate"].min(), language=language)
     period = Words(language).period(result["period"].iloc[0]) if len(result) else ""
     shown = gpd.GeoDataFrame({"fill": ["#%02x%02x%02x" % tuple(c[:3]) for c in frame["fill"]],
                               "label": frame["name"].map(mapview.short_label) if level != "tract" else "",

@@ -26,7 +26,9 @@ from indicators.core import moe as moe_math
 from indicators.core.geography import EQUAL_AREA_CRS
 from indicators.core.places import Basemap
 from indicators.metrics.catalog import Indicator
-from indicators.metrics.text import escape
+from indicators.core.i18n import translator
+from indicators.metrics.text import Words, escape
+from ui import i18n as ui_i18n
 from ui.i18n import N_, _, words
 
 
@@ -100,9 +102,11 @@ def hex_rgba(colour: str, alpha: int = 255) -> list[int]:
 
 
 def map_frame(areas, result: pd.DataFrame, ind: Indicator, *, scheme: str = "quantiles", k: int = 5,
-              names: dict[str, str] | None = None, high_contrast: bool = False):
+              names: dict[str, str] | None = None, high_contrast: bool = False, language: str | None = None):
     """Join areas and results; add class, colour, rank and the tooltip text (escaped). ``names`` (area id → the
-    name to show, e.g. a tract with its neighborhoods) replaces the areas' own names in tooltips and labels."""
+    name to show, e.g. a tract with its neighborhoods) replaces the areas' own names in tooltips and labels;
+    ``language`` is the reader's unless given (a picture made outside any reader's session)."""
+    _ = translator(language) if language else ui_i18n._
     frame = areas.merge(result, on="area_id", how="left")
     if names:
         frame["name"] = frame["area_id"].map(names).fillna(frame["name"])
@@ -118,7 +122,7 @@ def map_frame(areas, result: pd.DataFrame, ind: Indicator, *, scheme: str = "qua
         for c, u in zip(frame["klass"], unreliable)]
     n = int(frame["estimate"].notna().sum())
     frame["tip_name"] = frame["name"].map(escape)
-    fmt = words()
+    fmt = Words(language) if language else words()
     frame["tip_value"] = [escape(fmt.value_with_margin(ind, e, m)) for e, m in zip(frame["estimate"], frame["moe"])]
     # a yes/no flag has no order worth a rank
     frame["tip_rank"] = [escape(_("rank {rank} of {n}", rank=int(r), n=n)) if pd.notna(r) and ind.unit != "flag" else ""
@@ -128,8 +132,9 @@ def map_frame(areas, result: pd.DataFrame, ind: Indicator, *, scheme: str = "qua
 
 
 def legend_rows(ind: Indicator, breaks: list[float], colours: list[str], lowest: float | None, *,
-                high_contrast: bool = False) -> list[tuple[str, str]]:
-    fmt = words()
+                high_contrast: bool = False, language: str | None = None) -> list[tuple[str, str]]:
+    _ = translator(language) if language else ui_i18n._
+    fmt = Words(language) if language else words()
     no_data = NO_DATA_HIGH_CONTRAST if high_contrast else NO_DATA
     if ind.unit == "flag":
         return [(colours[0], fmt.value(ind, 0.0)), (colours[-1], fmt.value(ind, 1.0)), (no_data, fmt.value(ind, None))]

@@ -202,7 +202,7 @@ def test_growth_says_what_the_snapshot_cannot_show_for_neighborhoods(open_page):
     assert "What this snapshot cannot show" in headings(at)
     text = "\n".join(m.value for m in at.markdown)
     assert "medians cannot be combined into a neighborhood median" in text
-    assert len(at.get("plotly_chart")) == 4 and len(at.get("deck_gl_json_chart")) == 2
+    assert len(at.get("plotly_chart")) == 4 and len(at.get("image")) == 2  # the two maps, as pictures
 
 
 def test_methods_documents_every_indicator_and_offers_every_table(open_page, snapshot):
