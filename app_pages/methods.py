@@ -6,6 +6,7 @@ import streamlit as st
 
 from indicators.metrics import catalog
 from indicators.snapshot.schema import SCHEMA_VERSION, TABLES, describe_markdown
+from indicators.snapshot.words import in_language
 from ui import data, state
 from ui.i18n import N_, _, indicator, lang, topics, words
 
@@ -26,18 +27,23 @@ manifest = data.manifest(city)
 sources = {s["id"]: s for s in manifest["sources"]}
 e = fmt.escape_markdown
 
+
+def said(text) -> str:
+    """The snapshot's own words (its gaps, vintages, how it was built) in the reader's language."""
+    return in_language(str(text or ""), lang())
+
+
 st.title(_("Methods and sources"))
 st.markdown(_("Every figure on this dashboard comes from the {city} data snapshot built {built_at} from {built_from} "
               "(schema version {version}). This page is generated from the indicator catalog and the snapshot's "
               "manifest, so it always describes the figures shown.", city=e(data.city_name(city)),
-              built_at=e(manifest["built_at"][:10]), built_from=e(manifest["built_from"]),
+              built_at=e(manifest["built_at"][:10]), built_from=e(said(manifest["built_from"])),
               version=manifest["schema_version"]))
 if lang() != "en":
-    st.caption(_("The snapshot's own notes (what it cannot show, the sources' titles and caveats, the table "
-                 "descriptions) are given as written when it was built, in English."))
+    st.caption(_("The sources' titles and caveats are given as their publishers wrote them, in English."))
 
 st.header(_("What this snapshot cannot show yet"))
-st.markdown("\n".join(f"- **{e(m['what'])}**: {e(m['why'])}" for m in manifest.get("missing", []))
+st.markdown("\n".join(f"- **{e(said(m['what']))}**: {e(said(m['why']))}" for m in manifest.get("missing", []))
             or _("The snapshot reports nothing missing."))
 unserved = [indicator(i).title for i in catalog.CATALOG if not data.available_levels(city, i)]
 if unserved:
@@ -88,8 +94,8 @@ def source_line(source_id: str) -> str:
     if src is None:
         return "- " + _("{source}: not in this snapshot", source=e(source_id))
     return "- " + _("**{publisher}**, {title}: {vintage}; retrieved {retrieved} ({via}); licence: {licence}",
-                    publisher=e(src["publisher"]), title=e(src["title"]), vintage=e(src["vintage"]),
-                    retrieved=e(str(src["retrieved_at"])[:10]), via=e(src.get("retrieved_via", "")),
+                    publisher=e(src["publisher"]), title=e(src["title"]), vintage=e(said(src["vintage"])),
+                    retrieved=e(str(src["retrieved_at"])[:10]), via=e(said(src.get("retrieved_via", ""))),
                     licence=e(src["licence"]))
 
 
@@ -116,13 +122,13 @@ for topic, question in topics().items():
 
 st.header(_("Sources"))
 st.dataframe(pd.DataFrame([{
-    _("Source"): s["id"], _("Title"): s["title"], _("Publisher"): s["publisher"], _("Vintage"): s["vintage"],
-    _("Retrieved"): str(s["retrieved_at"])[:10], _("From"): s.get("retrieved_via", ""), _("Licence"): s["licence"],
+    _("Source"): s["id"], _("Title"): s["title"], _("Publisher"): s["publisher"], _("Vintage"): said(s["vintage"]),
+    _("Retrieved"): str(s["retrieved_at"])[:10], _("From"): said(s.get("retrieved_via", "")), _("Licence"): s["licence"],
     _("Attribution"): s.get("attribution", ""), _("Address"): s.get("url") or "",
     _("Caveats"): " | ".join(s.get("caveats", []))} for s in manifest["sources"]]), hide_index=True, width="stretch")
 
 st.header(_("Snapshot tables"))
-schema = describe_markdown().splitlines()
+schema = describe_markdown(lang()).splitlines()
 with st.expander(_("Snapshot tables (schema version {version})", version=SCHEMA_VERSION)):
     # the schema's own headings sit below this page's section headings
     st.markdown("\n".join("#" + line if line.startswith("## ") else line for line in schema[1:]))

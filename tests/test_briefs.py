@@ -23,6 +23,8 @@ from pypdf import PdfReader
 from indicators import briefs
 from indicators.metrics import catalog, compute
 from indicators.briefs import content, slides
+from indicators.snapshot.words import in_language as snapshot_words
+from tests.english import english_words
 from indicators.cli.brief import main as brief_cli
 from indicators.core.i18n import translator
 from indicators.metrics.text import Words
@@ -155,15 +157,20 @@ def test_neighborhood_pdf_says_how_the_figures_compare_with_the_city(neighborhoo
 
 
 def test_neighborhood_brief_lists_its_sources_and_vintages(neighborhood, snapshot):
-    _lang, _brief, pdf, pptx = neighborhood
+    lang, _brief, pdf, pptx = neighborhood
     text, _pages = pdf_text(pdf)
     deck = pptx_text(pptx)
     sources = expected_sources(snapshot)
     assert len(sources) >= 6
     for source in sources:
-        for part in (source["title"], source["publisher"], source["vintage"]):
+        # titles and publishers as published; the vintage in the brief's language
+        vintage = snapshot_words(source["vintage"], lang)
+        for part in (source["title"], source["publisher"], vintage):
             assert flat(part) in text, part
             assert flat(part) in deck, part
+        assert lang == "en" or not english_words(vintage), vintage
+    if lang == "es":
+        assert flat("ACS a 5 años 2020–2024") in text
 
 
 def test_neighborhood_brief_shows_linked_recommendations_with_both_statuses(neighborhood, store):

@@ -28,6 +28,8 @@ EXTRA_AREAS = "areas_extra"
 #: generic names of the area levels, where a city's snapshot gives none of its own
 LEVEL_LABELS = {"neighborhood": N_("Neighborhoods"), "ward": N_("Wards"), "district": N_("Districts"),
                 "tract": N_("Census tracts"), "zip": N_("ZIP codes")}
+#: names cities give their levels of areas (a snapshot's own level labels), said in the reader's language
+CITY_LEVEL_LABELS = (N_("Neighborhood Clusters"), N_("Police districts"), N_("Council districts"))
 #: one area of a level, as a widget's label
 AREA_WORDS = {"neighborhood": N_("Neighborhood"), "ward": N_("Ward"), "district": N_("District"),
               "tract": N_("Census tract"), "zip": N_("ZIP code")}
@@ -297,9 +299,12 @@ def has(city: str, *tables: str) -> bool:
 def missing_reason(city: str, family: str | None = None, tables: tuple[str, ...] = ()) -> str:
     """Why the city's snapshot lacks a source family or tables: the reasons its build recorded for ``family``
     (as written, in English), else that the snapshot has no such table, in the reader's language."""
+    from indicators.snapshot.words import in_language
+
     recorded = [m for m in snapshot(city).missing if family is not None and m.get("family") == family]
     if recorded:
-        return "; ".join(f"{m.get('what', family)}: {m.get('why', '')}".rstrip(": ") for m in recorded)
+        return "; ".join(f"{in_language(m.get('what', family), lang())}: {in_language(m.get('why', ''), lang())}"
+                         .rstrip(": ") for m in recorded)
     absent = [t for t in tables if not snapshot(city).has(t)] or list(tables)
     return _("its data snapshot has no table {tables}", tables=", ".join(absent)) if absent else _(
         "its data snapshot has none of these figures")
@@ -340,7 +345,9 @@ def indicator_reason(city: str, indicator_id: str, level: str | None = None, exc
             exc = None
     if isinstance(exc, compute.NotAvailable):
         return reason(exc)
-    return snap.why_not(indicator_id) or _("no figure in the data at hand")
+    from indicators.snapshot.words import in_language
+
+    return in_language(snap.why_not(indicator_id) or "", lang()) or _("no figure in the data at hand")
 
 
 def reason(exc: Exception) -> str:
@@ -362,12 +369,15 @@ def available_levels(city: str, indicator_id: str) -> tuple[str, ...]:
 
 
 def source_titles(city: str, source_ids: str) -> str:
-    """Readable names (publisher, vintage) for a comma-separated list of snapshot source ids."""
+    """Readable names (publisher, vintage in the reader's language) for a comma-separated list of snapshot
+    source ids."""
+    from indicators.snapshot.words import in_language
+
     sources = snapshot(city).sources
     names = []
     for sid in (s.strip() for s in source_ids.split(",") if s.strip()):
         src = sources.get(sid)
-        names.append(f"{src['publisher']}, {src['vintage']}" if src else sid)
+        names.append(f"{src['publisher']}, {in_language(src['vintage'], lang())}" if src else sid)
     return "; ".join(names)
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from indicators.metrics import catalog, compute, stability
 from indicators.core.i18n import N_, normalise, translator
 from indicators.snapshot.read import Snapshot
+from indicators.snapshot.words import in_language as snapshot_words
 from indicators.metrics.text import Words, missing
 from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
 
@@ -254,10 +255,11 @@ def _source_ids(*values) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
-def sources_of(snapshot: Snapshot, ids) -> tuple[Source, ...]:
-    """The manifest's sources named by ``ids``, in the manifest's order."""
+def sources_of(snapshot: Snapshot, ids, lang: str = "en") -> tuple[Source, ...]:
+    """The manifest's sources named by ``ids``, in the manifest's order; their vintages in ``lang`` (titles and
+    publishers stay as published)."""
     wanted = set(ids)
-    return tuple(Source(s["id"], s["title"], s["publisher"], s["vintage"])
+    return tuple(Source(s["id"], s["title"], s["publisher"], snapshot_words(s["vintage"], lang))
                  for s in snapshot.manifest["sources"] if s["id"] in wanted)
 
 
@@ -573,7 +575,7 @@ def neighborhood_brief(snapshot: Snapshot, hood: str, *, lang: str = "en", store
         figures=tuple(figures), headlines=headlines, topics={t: catalog.topics(lang)[t] for t in topics},
         unavailable=tuple(unavailable), trends=trends, residents=groups, residents_total=total,
         residents_note=residents_note, recommendations=recs, recommendations_total=recs_total,
-        recommendations_note=recs_note, sources=sources_of(snapshot, ids),
+        recommendations_note=recs_note, sources=sources_of(snapshot, ids, lang),
         geometry=areas[["area_id", "geometry"]])
 
 
@@ -617,7 +619,7 @@ def progress_brief(snapshot: Snapshot, store, list_id: int, *, lang: str = "en",
         description=plist.description, list_version=plist.version,
         list_saved=saved.date().isoformat() if isinstance(saved, dt.datetime) else str(saved or ""),
         generated=(today or dt.date.today()).isoformat(), snapshot_built=built_date(snapshot), items=tuple(items),
-        counts=counts, sources=sources_of(snapshot, ids))
+        counts=counts, sources=sources_of(snapshot, ids, lang))
 
 
 def find_list(store, city: str, wanted: str, lang: str = "en") -> int:
