@@ -63,6 +63,7 @@ with right:
             state.set_param("scheme", None if new_scheme == "quantiles" else new_scheme)
             st.rerun()
         opacity = st.slider(_("Fill opacity"), 0.2, 1.0, 0.8, 0.1, key="map_opacity")
+        names_on = st.toggle(_("Names on the map"), value=True, key="map_names")
         streets = st.toggle(_("Street map underneath") if reachable else _("Street map: cannot be reached from here"),
                             value=reachable, disabled=not reachable, key=f"map_streets_{reachable}",
                             help=_("Map tiles from {host}; the map works without them.",
@@ -71,7 +72,8 @@ with left:
     chart = mapview.deck(frame, opacity=opacity, basemap=tiles if streets else None,
                          shapes=data.area_shapes(city, level), size=(
                              mapview.PHONE_MAP_WIDTH if phone else mapview.DESKTOP_MAP_WIDTH, height),
-                         label_points=data.label_points(city, level, lang()), label_size=11 if phone else 12)
+                         label_points=data.label_points(city, level, lang()) if names_on else None,
+                         label_size=11 if phone else 12)
     event = st.pydeck_chart(chart, on_select="rerun", selection_mode="single-object", key=f"map_{level}",
                             height=height)
     picked = ((event or {}).get("selection", {}).get("indices", {}) or {}).get("areas", [])
