@@ -170,10 +170,13 @@ def indicator_slide(indicator_id: str) -> None:
     frame, breaks, colours = mapview.map_frame(data.areas(city, level), result, ind, high_contrast=True,
                                                names=data.map_names(city, level))
     left, right = st.columns([3, 2], gap="large")
+    size = (mapview.PHONE_MAP_WIDTH, mapview.fitted_height(frame.total_bounds, mapview.PHONE_MAP_WIDTH)) if (
+        state.on_phone()) else (720, 520)
     with left:
-        st.pydeck_chart(mapview.deck(frame, opacity=0.9, shapes=data.area_shapes(city, level), size=(720, 520),
-                                     label_points=data.label_points(city, level, ui18n.lang()), label_size=15),
-                        height=520, key=f"present_map_{ind.id}")
+        st.pydeck_chart(mapview.deck(frame, opacity=0.9, shapes=data.area_shapes(city, level), size=size,
+                                     label_points=data.label_points(city, level, ui18n.lang()),
+                                     label_size=12 if state.on_phone() else 15),
+                        height=size[1], key=f"present_map_{ind.id}")
     with right:
         headline = data.city_value(city, ind.id)
         if headline:

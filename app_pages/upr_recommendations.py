@@ -68,15 +68,18 @@ def show_list() -> None:
         community_label=shown["community_status"].map(ut.status_label),
         lists=shown["priority_lists"].map(lambda names: "; ".join(names)),
     )
-    # the official text right after the number, wide and on up to three lines: it is what readers look for
+    # the official text right after the number, as wide as the screen allows and on several lines: it is what
+    # readers look for
+    phone = state.on_phone()
+    text_width, row_height = (250, 124) if phone else (560, 72)
     event = st.dataframe(
         view[["link", "text", "recommending_state", "response_label", "city_label", "community_label", "theme",
               "lists"]],
-        hide_index=True, width="stretch", height=min(600, 40 + 72 * max(len(view), 1)), on_select="rerun",
-        selection_mode="single-row", key="rec_table", row_height=72,
+        hide_index=True, width="stretch", height=min(600, 40 + row_height * max(len(view), 1)), on_select="rerun",
+        selection_mode="single-row", key="rec_table", row_height=row_height,
         column_config={
             "link": st.column_config.LinkColumn(_("No."), display_text=r"rec=([0-9.]+)", width="small", pinned=True),
-            "text": st.column_config.TextColumn(_("Recommendation (official text, in English)"), width=560),
+            "text": st.column_config.TextColumn(_("Recommendation (official text, in English)"), width=text_width),
             "recommending_state": st.column_config.TextColumn(_("Recommending State")),
             "response_label": st.column_config.TextColumn(_("US response")),
             "theme": st.column_config.TextColumn(_("Theme")),

@@ -53,7 +53,8 @@ def _layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: str = "",
                       margin={"l": 10, "r": 10, "t": top, "b": bottom}, plot_bgcolor="white", showlegend=series >= 2,
                       legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0,
                               "xanchor": "left"},
-                      xaxis_title=escape(x_title), yaxis_title=escape(y_title), hoverlabel={"align": "left"})
+                      xaxis_title="<br>".join(textwrap.wrap(escape(x_title), width)),
+                      yaxis_title="<br>".join(textwrap.wrap(escape(y_title), width)), hoverlabel={"align": "left"})
     fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5", zerolinecolor="#888")
     fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5", zerolinecolor="#888")
     return fig
@@ -65,8 +66,11 @@ def grouped_bars(frame: pd.DataFrame, *, category: str, value: str, series: str,
     colour and fill pattern), each labelled with its value. ``hover`` names a column of ready-made hover text;
     ``horizontal`` lays the categories down the side, where long names stay readable."""
     fig = go.Figure()
+    # on a phone, long category names are broken into lines so the bars keep most of the width
+    width = 18 if state.on_phone() and horizontal else 0
     for i, (name, rows) in enumerate(frame.groupby(series, sort=False)):
-        labels, values = rows[category].map(escape), rows[value]
+        labels = rows[category].map(lambda t: "<br>".join(textwrap.wrap(escape(t), width)) if width else escape(t))
+        values = rows[value]
         fig.add_bar(x=values if horizontal else labels, y=labels if horizontal else values,
                     orientation="h" if horizontal else "v", name=escape(name),
                     text=[f"{v:,.0f}" for v in values], textposition="outside", cliponaxis=False,

@@ -71,3 +71,36 @@ def test_the_map_page_in_spanish_keeps_the_language_in_the_url(browser):
     wait_rendered(page)
     assert catalog.get("rent_burden_share").title in page.inner_text("body")
     page.close()
+
+
+def test_the_arrow_keys_and_a_clickers_page_keys_move_through_the_slides(browser):
+    page = open_page(browser, "present", width=1440, height=900)
+    for key, slide in (("ArrowRight", 1), ("ArrowRight", 2), ("PageDown", 3), ("Space", 4), ("ArrowLeft", 3),
+                       ("PageUp", 2)):
+        page.keyboard.press(key)
+        page.wait_for_url(f"**/present?*slide={slide}*", timeout=30000)
+        wait_rendered(page)
+        assert page.locator("h1").first.inner_text() == catalog.get(ON_MAP[slide - 1]).title, key
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url("**/present?*slide=1*", timeout=30000)
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => !location.search.includes('slide=')", timeout=30000)
+    wait_rendered(page)
+    assert page.locator("h1").first.inner_text() == "Pittsburgh: Neighborhood indicators"
+    page.close()
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1440, 900), (1920, 1080)])
+def test_nothing_is_cut_off_and_the_source_stays_in_view_on_a_projector(browser, width, height):
+    position = ON_MAP.index("rent_burden_share") + 1
+    page = open_page(browser, f"present?slide={position}", width=width, height=height)
+    page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60000)
+    wait_rendered(page)
+    leave = page.get_by_text("Leave presentation")
+    box = leave.bounding_box()
+    assert box and box["x"] + box["width"] <= width, box
+    source = page.get_by_text("Source: ", exact=False).first.bounding_box()
+    assert source and source["y"] + source["height"] <= height, source
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    screenshot(page, f"present_rent_burden_{width}")
+    page.close()
