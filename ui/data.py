@@ -246,7 +246,7 @@ def map_png(city: str, indicator_id: str, level: str, year: int | None, scheme: 
     say = translator(language)
     source = say("{city}. Sources: {sources}.", city=city_name(city),
                  sources=source_titles(city, result["source_ids"].iloc[0] if len(result) else ""))
-    return choropleth(shown, title=f"{ind.title} ({period})", legend=legend, source=source)
+    return choropleth(shown, title=f"{ind.title} ({period})", legend=legend, source=source, hatched=mapview.NO_DATA)
 
 
 @st.cache_resource(show_spinner=False)

@@ -39,9 +39,10 @@ pydeck_deck.has_jupyter_extra = functools.cache(pydeck_deck.has_jupyter_extra)
 
 # ColorBrewer sequential palettes (colour-blind safe): light = low, dark = high
 WORSE_HIGH = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]   # YlOrRd: darker is worse
-CONTEXT = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"]      # PuBu: no judgement
+CONTEXT = ["#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d"]      # PuBu: no judgement
 UNRELIABLE_GREY = "#9e9e9e"
-NO_DATA = "#f5f5f5"
+# "no figure" is white, hatched in the legend, on every map: a pale grey read as the lightest class
+NO_DATA = "#ffffff"
 # for a projector, which washes out light colours: the lightest class is a clear colour, and "no figure" is white
 # with a hatched legend swatch, so the two are never taken for each other
 WORSE_HIGH_CONTRAST = ["#feb24c", "#fd8d3c", "#f03b20", "#bd0026", "#67000d"]
@@ -157,7 +158,7 @@ def legend_html(title: str, rows: list[tuple[str, str]]) -> str:
     items = "".join(
         f'<div style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'  # i18n: not shown
         f'<span style="display:inline-block;flex:none;width:1.4em;height:1em;'  # i18n: not shown
-        f'background:{HATCH if c == NO_DATA_HIGH_CONTRAST else c};border:1px solid #555"></span>'  # i18n: not shown
+        f'background:{HATCH if c in (NO_DATA, NO_DATA_HIGH_CONTRAST) else c};border:1px solid #555"></span>'  # i18n: not shown
         f'<span>{escape(label)}</span></div>' for c, label in rows)
     return f'<div role="img" aria-label="{escape(title)}"><strong>{escape(title)}</strong>{items}</div>'  # i18n: not shown
 

@@ -15,7 +15,7 @@ from tests.browser.helpers import assert_no_exception, running_app, screenshot, 
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "profile?hood=Bloomfield", "compare", "growth", "methods", "recommendations", "progress",
+PAGES = ["", "map", "profile?hood=Bloomfield", "compare", "growth", "methods", "recommendations", "progress",
          "priorities", "edit"]
 
 
@@ -37,7 +37,10 @@ def test_every_page_opens_without_an_exception(browser_page, path):
     wait_rendered(page)
     assert_no_exception(page)
     assert page.locator("h1").count() >= 1
-    screenshot(page, "page_" + (path.split("?")[0] or "map"))
+    if path == "map":  # the navigation's name for the landing page is an address of it too
+        assert "Page not found" not in page.inner_text("body")
+        page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60000)
+    screenshot(page, "page_" + (path.split("?")[0] or "landing"))
 
 
 def test_map_shows_a_legend_and_the_city_figure(browser_page):
@@ -91,16 +94,19 @@ def _pixel(lon, lat, center_lon, center_lat, zoom, width, height):
     return width / 2 + (x - cx), height / 2 + (y - cy)
 
 
-def test_clicking_a_neighborhood_on_the_map_opens_its_profile(browser_page):
+def test_tapping_a_neighborhood_shows_its_figure_and_a_button_to_its_profile(browser_page):
+    from ui import mapview
+
     page = browser_page
     page.goto(f"{page.base_url}/?indicator=renter_share&level=neighborhood")
     wait_rendered(page)
     hoods = open_snapshot("pittsburgh").table("areas_neighborhoods")
     target = hoods[hoods["area_id"] == "Squirrel Hill South"].geometry.iloc[0].representative_point()
-    minx, miny, maxx, maxy = hoods.total_bounds  # the map view is centred on the areas' bounds at zoom 11
+    # the view fits the areas' bounds to a desktop's map column
+    view = mapview.fitted_view(hoods.total_bounds, mapview.DESKTOP_MAP_WIDTH, 560)
     canvas = page.locator('[data-testid="stDeckGlJsonChart"]').first
     box = canvas.bounding_box()
-    x, y = _pixel(target.x, target.y, (minx + maxx) / 2, (miny + maxy) / 2, 11, box["width"], box["height"])
+    x, y = _pixel(target.x, target.y, view.longitude, view.latitude, view.zoom, box["width"], box["height"])
     # the map library loads after the page: hover until deck.gl answers with its tooltip, then click
     page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60000)
     tooltip = page.locator(".deck-tooltip")
@@ -112,6 +118,13 @@ def test_clicking_a_neighborhood_on_the_map_opens_its_profile(browser_page):
     else:
         pytest.fail("the map never answered the pointer with a tooltip")
     page.mouse.click(box["x"] + x, box["y"] + y)
+    # the first tap shows the figure, so a reader on a phone sees it; the button opens the profile
+    opener = page.get_by_role("button", name="Open its profile")
+    opener.wait_for(timeout=30000)
+    assert "Squirrel Hill South" in page.locator('[data-testid="stMain"]').inner_text()
+    assert not page.url.rstrip("/").endswith("/profile")
+    screenshot(page, "map_tapped_area")
+    opener.click()
     # Streamlit changes pages in the same document: watch the address, not a page load
     page.wait_for_function("() => location.pathname.endsWith('/profile')", timeout=30000)
     wait_rendered(page)
