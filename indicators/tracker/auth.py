@@ -79,6 +79,13 @@ class Actor:
     def label(self) -> str:
         return self.name or self.user_id
 
+    @property
+    def public_name(self) -> str:
+        """The name the public pages show for this person's edits: never an e-mail address ("" when the only
+        name known is one: the pages then show the role)."""
+        name = " ".join((self.name or "").split())
+        return "" if "@" in name else name
+
     def can(self, permission: str) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]
 
