@@ -1,4 +1,5 @@
-"""Tables written for spreadsheets: every export of the app and the tracker goes through :func:`to_csv_bytes`.
+"""Tables written for spreadsheets, and text written into documents: every export of the app and the tracker goes
+through :func:`to_csv_bytes`, every text set into a slide deck or PDF through :func:`document_text`.
 
 Text cells that a spreadsheet would read as a formula (OWASP "CSV injection": text starting with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return) get a leading apostrophe, in every text column and in the
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+import re
 
 import pandas as pd
 
@@ -57,3 +59,21 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     and spreadsheets took it for the end of a row).
     """
     return csv_safe(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+# characters an XML 1.0 document (a slide deck, a Word file, a PDF's text) cannot hold — C0 controls other than tab,
+# line feed and carriage return, lone surrogates, U+FFFE and U+FFFF — and the other Unicode non-characters
+_NOT_FOR_DOCUMENTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                                + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 17))
+                                + "]")
+REPLACEMENT = "\ufffd"
+
+
+def document_text(value: object) -> str:
+    """``value`` as text a document can hold: each character XML cannot hold (U+FFFE, a lone surrogate, a control
+    character) becomes U+FFFD, the replacement character, so the text still shows where something was.
+
+    >>> document_text("Housing\\ufffe first")
+    'Housing\\ufffd first'
+    """
+    return _NOT_FOR_DOCUMENTS.sub(REPLACEMENT, "" if value is None else str(value))
