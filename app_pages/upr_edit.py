@@ -18,6 +18,7 @@ from indicators.tracker.priorities import with_item_added, with_item_changed, wi
 from indicators.tracker.records import PriorityItem
 from indicators.tracker.validation import NOTE_LIMIT, SHORT_TEXT_LIMIT, STATUSES, TRACKS
 from ui import auth
+from ui import tables
 from ui import tracker as ut
 from ui.i18n import N_, _
 
@@ -214,7 +215,7 @@ def priorities_tab() -> None:
 
     titles = {r.number: ut.rec_option(r) for r in recs}
     if base.items:
-        st.dataframe(pd.DataFrame([{"position": i, "recommendation": titles.get(item.number, item.number),
+        tables.dataframe(pd.DataFrame([{"position": i, "recommendation": titles.get(item.number, item.number),
                                     "rationale": item.rationale, "responsible": item.responsible_body,
                                     "target": item.target_date} for i, item in enumerate(base.items, start=1)]),
                      hide_index=True, width="stretch",
@@ -303,7 +304,7 @@ def import_tab() -> None:
         else:
             st.success(_("{n} recommendations read from {file}; nothing is written until you import.",
                          n=len(frame), file=ut.md_escape(upload.name)))
-            st.dataframe(frame.head(20), hide_index=True, width="stretch",
+            tables.dataframe(frame.head(20), hide_index=True, width="stretch",
                          column_config={c: st.column_config.Column(ut.heading(c)) for c in frame.columns})
             if st.button(_("Import {n} recommendations", n=len(frame)), type="primary", key="import_go"):
                 bar = st.progress(0.0, text=_("Importing…"))
@@ -324,7 +325,7 @@ def import_tab() -> None:
     if not runs.empty:
         st.markdown(_("**Earlier imports**"))
         runs = runs.assign(recorded_at=runs["recorded_at"].map(ut.when)).sort_values("run", ascending=False)
-        st.dataframe(runs, hide_index=True, width="stretch",
+        tables.dataframe(runs, hide_index=True, width="stretch",
                      column_config={"run": st.column_config.NumberColumn(_("Import run")),
                                     "source": st.column_config.TextColumn(_("File")),
                                     "rows": st.column_config.NumberColumn(_("Rows")),

@@ -7,6 +7,7 @@ import streamlit as st
 
 from indicators.tracker.progress import overview_table
 from ui import briefs
+from ui import tables
 from ui import tracker as ut
 from ui.i18n import _, lang
 
@@ -61,7 +62,7 @@ for position, item in enumerate(plist.items, start=1):
         "theme": rec["theme"],
     })
 items = pd.DataFrame(rows)
-st.dataframe(
+tables.dataframe(
     items.drop(columns=["number", "theme"]), hide_index=True, width="stretch",
     column_config={
         "position": st.column_config.NumberColumn("#", width="small"),
@@ -82,7 +83,7 @@ ut.download_csv(ut.in_words(export), f"upr_priorities_{city}_{plist.list_id}_{la
 
 with st.expander(_("Versions of this list")):
     history = store.priority_list_history(plist.list_id)
-    st.dataframe(pd.DataFrame([{
+    tables.dataframe(pd.DataFrame([{
         "version": v.version, "saved": ut.when(v.recorded_at), "by": f"{v.recorded_by} ({v.recorded_role})",
         "name": v.name, "recommendations": ", ".join(i.number for i in v.items),
         "archived": v.archived, "restored_from": v.restored_from or ""} for v in reversed(history)],

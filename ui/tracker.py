@@ -30,6 +30,7 @@ from indicators.tracker.records import Recommendation, StatusVersion
 from indicators.tracker.store import Store
 from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, RESPONSES, STATUS_COLORS, STATUSES, TRACKS  # noqa: F401  (pages read ut.STATUS_COLORS)
 from ui.i18n import N_, _, lang
+from ui import tables
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "app_pages"
 SNAPSHOT_FILE = "upr_recommendations.parquet"
@@ -343,7 +344,7 @@ def timeline_frame(history: list[StatusVersion]) -> pd.DataFrame:
 
 
 def show_timeline(history: list[StatusVersion]) -> None:
-    st.dataframe(timeline_frame(history), hide_index=True, width="stretch",
+    tables.dataframe(timeline_frame(history), hide_index=True, width="stretch",
                  column_config={code: st.column_config.Column(_(label)) for code, label in TIMELINE_HEADINGS.items()})
 
 
@@ -371,7 +372,7 @@ def show_conflict(conflict: ConflictError) -> None:
             _shown(f, current.get(f)) for f in fields],
         _("yours (not saved)"): [_shown(f, conflict.attempted.get(f)) for f in fields],
     })
-    st.dataframe(table, hide_index=True, width="stretch")
+    tables.dataframe(table, hide_index=True, width="stretch")
 
 
 def _shown(field: str, value: object) -> str:

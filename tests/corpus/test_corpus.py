@@ -429,7 +429,8 @@ def test_formula_markdown_and_unicode_text_is_imported_literally_and_exported_ne
         for column, field in (("recommending_state", "recommending state"), ("text", "text"), ("theme", "theme")):
             original = row[field]
             expected = "'" + original if original.startswith(FORMULA_PREFIXES) else original
-            assert out[column] == expected
+            # the SQL comment after a semicolon: a spreadsheet splitting on semicolons would start a cell with it
+            assert out[column] == expected.replace("; --", "; '--")
 
 
 # ================================================================================= 4. hostile strings
@@ -439,8 +440,16 @@ HOSTILE_TEXTS = [s["text"] for s in HOSTILE]
 def test_the_corpus_says_which_hostile_strings_a_spreadsheet_reads_as_formulas():
     # the corpus states this independently of the code: every OWASP prefix is represented
     flagged = {s["text"][0] for s in HOSTILE if s["formula"]}
-    assert flagged == {"=", "+", "-", "@", "\t", "\r"}
+    assert flagged == {"=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff20"}
     assert all(s["text"].startswith(FORMULA_PREFIXES) == s["formula"] for s in HOSTILE)
+    # and a formula after a separator a spreadsheet may split on is in the corpus, with its export written out
+    assert "Housing;'=cmd|' /C calc'!A0;" in {s.get("exported") for s in HOSTILE}
+
+
+def exported(spec: dict) -> str:
+    """What a CSV export must hold for a corpus string: as written in the corpus, or the string with a leading
+    apostrophe where it starts like a formula."""
+    return spec.get("exported", ("'" if spec["formula"] else "") + spec["text"])
 
 
 def _read_back(data: bytes) -> list[list[str]]:
@@ -457,7 +466,7 @@ def test_a_csv_export_neutralises_formulas_and_keeps_every_other_hostile_string_
     # one header and one row per string: a line break or carriage return in a cell never starts a new row
     assert len(rows) == len(HOSTILE) + 1 and all(len(r) == 3 for r in rows)
     for spec, (name, estimate, listed) in zip(HOSTILE, rows[1:]):
-        expected = ("'" if spec["formula"] else "") + spec["text"]
+        expected = exported(spec)
         assert name == expected
         assert listed == expected + "; second"
         assert estimate == "-0.25"  # a number is no formula: it stays a number
@@ -466,7 +475,7 @@ def test_a_csv_export_neutralises_formulas_and_keeps_every_other_hostile_string_
 def test_hostile_column_names_are_neutralised_too():
     frame = pd.DataFrame({text: [1] for text in HOSTILE_TEXTS})
     header = _read_back(to_csv_bytes(frame))[0]
-    assert header == [("'" if s["formula"] else "") + s["text"] for s in HOSTILE]
+    assert header == [exported(s) for s in HOSTILE]
 
 
 def test_a_number_in_a_text_column_stays_a_number():
