@@ -16,7 +16,7 @@ from indicators.tracker.errors import ConflictError, PermissionDenied, Validatio
 from indicators.tracker.importer import check_size, import_bytes, parse_recommendations
 from indicators.tracker.priorities import with_item_added, with_item_changed, with_item_moved, without_item
 from indicators.tracker.records import PriorityItem
-from indicators.tracker.validation import NOTE_LIMIT, SHORT_TEXT_LIMIT, STATUSES, TRACKS
+from indicators.tracker.validation import STATUSES, TRACKS
 from ui import auth
 from ui import tables
 from ui import tracker as ut
@@ -121,10 +121,9 @@ def status_tab(number: str, track: str) -> None:
                               min_value=dt.date(1945, 1, 1))
         default_author = base.author if base else (actor.label if track == "community" else "")
         author = st.text_input(_("According to (who makes this claim)"), value=default_author,
-                               max_chars=SHORT_TEXT_LIMIT,
                                placeholder=_("e.g. Office of the Mayor") if track == "city"
                                else _("e.g. the coalition"))
-        note = st.text_area(_("Note"), value=base.note if base else "", max_chars=NOTE_LIMIT, height=140)
+        note = st.text_area(_("Note"), value=base.note if base else "", height=140)
         evidence = st.text_area(_("Evidence links, one per line (a URL, then an optional label)"),
                                 value=ut.evidence_lines(base), height=100,
                                 placeholder=_("https://example.org/report.pdf Annual report 2023, p. 12"))
@@ -185,8 +184,8 @@ def priorities_tab() -> None:
                           format_func=ut.shown_as([*options, 0], lambda i: options.get(i, _("New list…"))))
     if choice == 0:
         with st.form("new_list"):
-            name = st.text_input(_("Name"), max_chars=SHORT_TEXT_LIMIT, placeholder=_("e.g. 20 for 2020"))
-            description = st.text_area(_("Description (campaign, who made it, when)"), max_chars=NOTE_LIMIT)
+            name = st.text_input(_("Name"), placeholder=_("e.g. 20 for 2020"))
+            description = st.text_area(_("Description (campaign, who made it, when)"))
             if st.form_submit_button(_("Create the list"), type="primary"):
                 created = report(lambda: store.create_priority_list(actor, city=city, name=name,
                                                                     description=description))
@@ -233,8 +232,8 @@ def priorities_tab() -> None:
         listed = {item.number for item in base.items}
         number = st.selectbox(_("Recommendation"), [r.number for r in recs if r.number not in listed],
                               format_func=titles.get)
-        rationale = st.text_area(_("Why it matters here"), max_chars=NOTE_LIMIT)
-        body = st.text_input(_("Local body responsible"), max_chars=SHORT_TEXT_LIMIT)
+        rationale = st.text_area(_("Why it matters here"))
+        body = st.text_input(_("Local body responsible"))
         target = st.date_input(_("Target date"), value=None, min_value=dt.date(1945, 1, 1))
         if st.form_submit_button(_("Add to the list")):
             save(items=with_item_added(base.items, PriorityItem(number, None, rationale, body, target)))
@@ -246,9 +245,8 @@ def priorities_tab() -> None:
             item = next(i for i in base.items if i.number == number)
             position = st.number_input(_("Position"), min_value=1, max_value=len(base.items),
                                        value=[i.number for i in base.items].index(number) + 1)
-            rationale = st.text_area(_("Why it matters here"), value=item.rationale, max_chars=NOTE_LIMIT)
-            body = st.text_input(_("Local body responsible"), value=item.responsible_body,
-                                 max_chars=SHORT_TEXT_LIMIT)
+            rationale = st.text_area(_("Why it matters here"), value=item.rationale)
+            body = st.text_input(_("Local body responsible"), value=item.responsible_body)
             target = st.date_input(_("Target date"), value=item.target_date, min_value=dt.date(1945, 1, 1))
             save_item, move, remove = st.columns(3)
             if save_item.form_submit_button(_("Save")):
@@ -261,8 +259,8 @@ def priorities_tab() -> None:
 
     with st.form(f"list_details::{choice}::{base_version}"):
         st.markdown(_("**Name and description**"))
-        name = st.text_input(_("Name"), value=base.name, max_chars=SHORT_TEXT_LIMIT)
-        description = st.text_area(_("Description"), value=base.description, max_chars=NOTE_LIMIT)
+        name = st.text_input(_("Name"), value=base.name)
+        description = st.text_area(_("Description"), value=base.description)
         archived = st.checkbox(_("Archived (hidden from the public list; never deleted)"), value=base.archived)
         if st.form_submit_button(_("Save name and description")):
             save(name=name, description=description, archived=archived)

@@ -86,6 +86,12 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_FILE_BYTES = MAX_IMPORT_BYTES  # earlier name, kept for callers
 MAX_ROWS = 5_000
 MAX_PROBLEMS = 50
+#: a recommendations file has a dozen columns; a header far wider is not one (and would make an endless message)
+MAX_COLUMNS = 100
+#: column names and values quoted in a message are cut to this many characters
+SHOWN_CHARS = 40
+#: column names listed in a message about the header
+SHOWN_COLUMNS = 15
 #: seconds to pause after each row written by :func:`import_bytes`, inside the transaction. Used
 #: to test that an import interrupted half-way (process killed) leaves the store as it was.
 ROW_DELAY_ENV = "HRC_TRACKER_IMPORT_ROW_DELAY"
@@ -125,7 +131,17 @@ def decode_csv_bytes(data: bytes, source: str = "file") -> str:
         raise ImportRejected(Message(N_("the file holds binary data, not CSV text")), source=source)
     if not text.strip():
         raise ImportRejected(Message(N_("the file is empty")), source=source)
+    if "\r" in text and "\n" not in text:
+        # lines ended by a carriage return alone (old Mac OS, some exports): read as ordinary lines
+        text = text.replace("\r", "\n")
     return text
+
+
+def shown(value: object) -> str:
+    """A value quoted in a message: its ``repr``, cut to :data:`SHOWN_CHARS` characters (a cell of a megabyte is
+    named, not repeated)."""
+    text = value if isinstance(value, str) else str(value)
+    return repr(text[:SHOWN_CHARS] + "…") if len(text) > SHOWN_CHARS else repr(text)
 
 
 def _rows_with_lines(text: str, source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -146,10 +162,19 @@ def _rows_with_lines(text: str, source: str) -> tuple[list[str], list[tuple[int,
             raise ImportRejected(Problem(Message(N_("the file ends inside a quoted field: it is cut off (an "
                                                     "incomplete upload?)")), line=reader.line_num),
                                  source=source) from None
+        if "field larger than field limit" in str(exc):
+            raise ImportRejected(Problem(Message(N_("a field is longer than {limit} characters: no recommendation "
+                                                    "is, so this is not a list of recommendations"),
+                                                 limit=f"{csv.field_size_limit():,}"), line=reader.line_num),
+                                 source=source) from None
         raise ImportRejected(Problem(Message(N_("not valid CSV ({error})"), error=str(exc)), line=reader.line_num),
                              source=source) from None
     if len(header) == 1 and re.search(r"[;\t]", header[0]):
         raise ImportRejected(Problem(Message(N_("columns must be separated by commas")), line=1), source=source)
+    if len(header) > MAX_COLUMNS:
+        raise ImportRejected(Problem(Message(N_("the header has {count} columns; a list of recommendations has at "
+                                                "most {limit}"), count=f"{len(header):,}", limit=MAX_COLUMNS),
+                                     line=1), source=source)
     return [h.strip() for h in header], rows
 
 
@@ -163,10 +188,12 @@ def _missing_columns(missing: list[str], found: list[str] | None = None) -> Mess
     if found is None:
         return (Message(N_("missing columns {columns}"), columns=columns) if len(missing) > 1
                 else Message(N_("missing column {columns}"), columns=columns))
-    shown = ", ".join(found) or Message(N_("none"))
-    return (Message(N_("missing columns {columns} (found: {found})"), columns=columns, found=shown)
+    names = ", ".join(h if len(h) <= SHOWN_CHARS else h[:SHOWN_CHARS] + "…" for h in found[:SHOWN_COLUMNS])
+    listed = (Message(N_("{names} and {n} more"), names=names, n=f"{len(found) - SHOWN_COLUMNS:,}")
+              if len(found) > SHOWN_COLUMNS else names or Message(N_("none")))
+    return (Message(N_("missing columns {columns} (found: {found})"), columns=columns, found=listed)
             if len(missing) > 1 else Message(N_("missing column {columns} (found: {found})"), columns=columns,
-                                             found=shown))
+                                             found=listed))
 
 
 def _normalise_header(name: str) -> str:
@@ -249,7 +276,7 @@ def validate_recommendation_frame(frame: pd.DataFrame, *, source: str = "frame")
         row_problems: list[Problem] = []
         cycle = _whole_number(row["cycle"])
         if cycle is None or cycle < 1:
-            row_problems.append(Problem(Message(N_("cycle {value} is not a whole number"), value=repr(row["cycle"])),
+            row_problems.append(Problem(Message(N_("cycle {value} is not a whole number"), value=shown(row["cycle"])),
                                         "cycle", line))
         record["cycle"] = cycle
         try:
@@ -260,7 +287,7 @@ def validate_recommendation_frame(frame: pd.DataFrame, *, source: str = "frame")
             rec_no = _whole_number(row["rec_no"])
             if rec_no is None:
                 row_problems.append(Problem(Message(N_("rec_no {value} is not a whole number"),
-                                                    value=repr(row["rec_no"])), "rec_no", line))
+                                                    value=shown(row["rec_no"])), "rec_no", line))
             elif "number" in record and int(record["number"].split(".")[1]) != rec_no:
                 row_problems.append(Problem(Message(N_("rec_no {rec_no} does not match number {number}"),
                                                     rec_no=rec_no, number=record["number"]), "rec_no", line))
@@ -318,7 +345,10 @@ def records_to_frame(records: list[dict[str, Any]], *, fill: bool = True) -> pd.
 
 
 def is_official_header(text: str) -> bool:
-    first = next(csv.reader(io.StringIO(text.lstrip("\ufeff").split("\n", 1)[0])), [])
+    try:
+        first = next(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")), [])
+    except csv.Error:  # the reader of the whole file names what is wrong, with its line
+        return False
     names = {h.strip() for h in first}
     return {"paragraph", "us_response"} <= names
 

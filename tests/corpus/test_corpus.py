@@ -374,6 +374,14 @@ UPLOAD_CASES = [
     ("tracker/upload_cut_mid_row.csv", ["line 3: 2 fields where the header has 5 (the file is cut off?)"]),
     ("tracker/upload_html.csv", ["line 2, text: contains HTML markup ('<script>')",
                                  "line 3, theme: contains HTML markup ('<img src=x"]),
+    ("tracker/upload_non_character.csv", ["line 2, text: contains U+FFFE at position 22, a Unicode non-character "
+                                          "that no document can hold; remove it",
+                                          "line 3, theme: contains U+FFFF at position 11"]),
+    ("tracker/upload_arabic_indic_digits.csv", ["line 2, number: '٢٦.٢١٤' is written with digits other than 0–9; "
+                                                "write it as 26.214"]),
+    ("tracker/upload_bidi_override.csv", ["line 2, recommending_state: contains the invisible character U+202E at "
+                                          "position 1, which changes how the text reads; remove it"]),
+    ("tracker/upload_over_long_note.csv", ["line 2, data_note: is 10,001 characters long; the limit is 10,000"]),
 ]
 
 
@@ -395,6 +403,33 @@ def test_an_oversized_upload_is_refused_on_its_size_before_it_is_decoded_or_pars
     assert_clear(info.value, ImportRejected, ["huge.csv was not imported (nothing was written)",
                                               "the file is 5.0 MB; the limit is 5 MB"])
     assert [p.reason for p in info.value.problems] == ["the file is 5.0 MB; the limit is 5 MB"]
+    assert _written(store) == (0, 0)
+
+
+def test_a_file_whose_lines_end_with_a_carriage_return_alone_is_read_line_by_line(store):
+    result = import_bytes(store, corpus("tracker/upload_cr_line_endings.csv").read_bytes(), EDITOR,
+                          source="upload_cr_line_endings.csv", cycle=3)
+    assert (result.rows, result.added) == (2, 2)
+    assert store.get_recommendation("26.2").text == ("Test text saved by a spreadsheet that ends lines with a "
+                                                     "carriage return alone")
+
+
+@pytest.mark.parametrize("data, words", [
+    # a 2 MB header of 142,857 columns: the refusal says how many, in a line, without repeating them
+    (",".join(f"column{i:07d}" for i in range(142_857)).encode() + b"\n26.1,x\n",
+     ["line 1: the header has 142,857 columns; a list of recommendations has at most 100"]),
+    # a 2 MB header of one column
+    (b"x" * 2_000_000 + b"\n1\n", ["line 1: a field is longer than 131,072 characters"]),
+    # a header missing columns, with a name of 100,000 characters among many: named, cut, the rest counted
+    (("n" * 100_000 + "," + ",".join(f"c{i}" for i in range(40)) + "\n").encode() + b"1\n",
+     ["missing columns number, recommending_state, text, response, theme (found: " + "n" * 40 + "…, c0, c1",
+      "and 26 more)"]),
+], ids=["many-columns", "one-huge-column", "huge-column-name"])
+def test_a_huge_header_is_refused_in_a_short_message(store, data, words):
+    with pytest.raises(ImportRejected) as info:
+        import_bytes(store, data, EDITOR, source="huge_header.csv", cycle=3)
+    assert_clear(info.value, ImportRejected, ["huge_header.csv was not imported (nothing was written)", *words])
+    assert len(str(info.value)) < 400
     assert _written(store) == (0, 0)
 
 

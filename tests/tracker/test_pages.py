@@ -196,6 +196,21 @@ def test_refused_input_is_explained_and_nothing_is_saved(store, app_for):
     assert store.current_status("26.214", city=PGH, track="city") is None
 
 
+def test_a_note_over_the_limit_is_refused_with_a_message_and_stays_in_the_form(store, app_for):
+    store.set_status(EDITOR, "26.214", city=PGH, track="city", status="in_progress", as_of="2024-01-01",
+                     author="Mayor", note="The old note", expected_version=0)
+    at = sign_in(app_for("upr_edit.py", rec="26.214"), "alice")
+    long_note = "Budget lines by ward. " * 455 + "The end"   # 10,017 characters
+    widget(at.text_area, "Note").input(long_note)
+    widget(at.button, "Save the city government claims").click()
+    at.run()
+    assert at.error[0].value == "Status not saved"
+    assert "note: is 10,017 characters long; the limit is 10,000" in markdown_text(at).replace("\\", "")
+    assert widget(at.text_area, "Note").value == long_note   # nothing typed is lost
+    saved = store.current_status("26.214", city=PGH, track="city")
+    assert (saved.version, saved.note) == (1, "The old note")
+
+
 def test_second_editor_gets_a_conflict_with_both_versions(store, app_for):
     at = sign_in(app_for("upr_edit.py", rec="26.214"), "alice")
     assert "No version yet: this is the first." in markdown_text(at)
