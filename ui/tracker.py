@@ -24,7 +24,7 @@ import streamlit as st
 from indicators.snapshot.read import default_snapshot_dir
 from indicators.tracker.db import CITY_PLACEHOLDER, SharedStoreError, resolve_url
 from indicators.tracker.errors import ConflictError, ValidationError, in_language, message_of
-from indicators.tracker.importer import ensure_seeded
+from indicators.tracker.importer import SeedError, ensure_seeded
 from indicators.core.exports import to_csv_bytes
 from indicators.tracker.records import Recommendation, StatusVersion
 from indicators.tracker.store import Store
@@ -250,6 +250,11 @@ def store_or_stop() -> Store:
         return store()
     except SharedStoreError as exc:
         st.error(shared_store_message(exc), icon=":material/database:")
+        st.stop()
+    except SeedError as exc:  # the store opened; the snapshot's list to fill it is damaged
+        st.error(_("The tracker has no recommendations yet, and the city snapshot's list cannot be read to fill "
+                   "it: {reason}", reason=md_escape(in_language(message_of(exc), lang()))),
+                 icon=":material/report:")
         st.stop()
     except Exception as exc:  # the page says what is wrong instead of a traceback
         st.error(_("The UPR tracker store cannot be opened ({kind}). Check `[tracker] url` in the secrets, or "

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import math
 import numbers
 import os
@@ -35,7 +36,8 @@ from typing import Any
 import pandas as pd
 
 from indicators.core.i18n import N_
-from indicators.tracker.errors import ImportRejected, Message, Problem, ValidationError
+from indicators.snapshot.read import sha256_file
+from indicators.tracker.errors import ImportRejected, Message, Problem, TrackerError, ValidationError
 from indicators.tracker.validation import (
     NOTE_LIMIT,
     SHORT_TEXT_LIMIT,
@@ -436,9 +438,47 @@ def seed_from_frame(store, frame: pd.DataFrame):
     return store.import_recommendations(frame, SYSTEM_SEED, source="city snapshot")
 
 
+class SeedError(TrackerError):
+    """The city snapshot's recommendations cannot be read to seed an empty store: the snapshot is at fault, not
+    the store. Raised with a :class:`~indicators.tracker.errors.Message` naming the file and what is wrong."""
+
+
+def snapshot_recommendations(parquet_path: str | Path) -> pd.DataFrame:
+    """The recommendations table of a snapshot, read only after its checksum matches the snapshot's manifest.
+
+    Raises :class:`SeedError` when the manifest is missing or does not list the file, the file does not match
+    its checksum, or it cannot be read.
+    """
+    parquet_path = Path(parquet_path)
+    folder, name = parquet_path.parent, parquet_path.name
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise SeedError(Message(N_("the snapshot in {folder} has no readable manifest.json, so {file} cannot be "
+                                   "checked; rebuild the snapshot"), folder=folder.name, file=name)) from None
+    expected = (manifest.get("tables") or {}).get(parquet_path.stem, {}).get("sha256")
+    if not expected:
+        raise SeedError(Message(N_("the manifest of the snapshot in {folder} does not list {file}"),
+                                folder=folder.name, file=name))
+    if sha256_file(parquet_path) != expected:
+        raise SeedError(Message(N_("{file} of the snapshot in {folder} does not match its checksum: the snapshot is "
+                                   "damaged; rebuild it or restore it"), folder=folder.name, file=name))
+    try:
+        return pd.read_parquet(parquet_path)
+    except Exception as exc:  # pyarrow's errors: the file is not a table after all
+        raise SeedError(Message(N_("{file} of the snapshot in {folder} cannot be read ({error})"),
+                                folder=folder.name, file=name, error=type(exc).__name__)) from None
+
+
 def ensure_seeded(store, parquet_path: str | Path):
-    """Seed an empty store from ``upr_recommendations.parquet``; ``None`` when not needed or not possible."""
+    """Seed an empty store from a snapshot's ``upr_recommendations.parquet`` once its checksum is verified;
+    ``None`` when not needed or there is no such file. Raises :class:`SeedError` for a damaged snapshot."""
     parquet_path = Path(parquet_path)
     if store.count_recommendations() > 0 or not parquet_path.exists():
         return None
-    return seed_from_frame(store, pd.read_parquet(parquet_path))
+    frame = snapshot_recommendations(parquet_path)
+    try:
+        return seed_from_frame(store, frame)
+    except ImportRejected as exc:
+        raise SeedError(Message(N_("the recommendations of the snapshot in {folder} were refused: {problem}"),
+                                folder=parquet_path.parent.name, problem=exc.problems[0])) from None
