@@ -126,6 +126,20 @@ def safe_href(url: str) -> str:
     return quote(url, safe=":/?#@!$&'*+,;=%~-._")
 
 
+#: who recorded a version, where no name of theirs is known (the public never sees an account or an address)
+RECORDERS = {"editor": N_("a coalition editor"), "city": N_("a city government liaison"),
+             "community": N_("a community assessor"), "viewer": N_("a reader"), "system": N_("the app itself")}
+
+
+def recorder(version) -> str:
+    """Who recorded a status or list version, as the public pages say it: their name, else their role in words."""
+    name = getattr(version, "recorded_by_name", "") or ""
+    if name and "@" not in name:
+        return name
+    role = getattr(version, "recorded_role", "")
+    return _(RECORDERS[role]) if role in RECORDERS else _("someone")
+
+
 def status_label(status: str | None) -> str:
     """The status in the reader's words (``None`` or ``no_assessment``: "No assessment yet")."""
     return _(STATUSES.get(status or "", NO_ASSESSMENT_LABEL))
@@ -317,7 +331,7 @@ def show_status(version: StatusVersion | None, track: str) -> None:
         status_badge(version.status)
         st.caption(_("As of {date} · according to {author} · version {version}, recorded by {by} on {when}",
                      date=version.as_of.isoformat(), author=md_escape(version.author), version=version.version,
-                     by=md_escape(version.recorded_by), when=when(version.recorded_at)))
+                     by=md_escape(recorder(version)), when=when(version.recorded_at)))
         if version.note:
             st.text(version.note)
         if version.evidence:
@@ -342,7 +356,7 @@ def timeline_frame(history: list[StatusVersion]) -> pd.DataFrame:
         "note": v.note,
         "evidence": "\n".join(e.url for e in v.evidence),
         "indicators": ", ".join(v.indicator_ids),
-        "recorded_by": f"{v.recorded_by} ({v.recorded_role})",
+        "recorded_by": recorder(v),
         "restored_from": _("version {version}", version=v.restored_from) if v.restored_from else "",
     } for v in reversed(history)]
     return pd.DataFrame(rows, columns=list(TIMELINE_HEADINGS))
@@ -369,7 +383,7 @@ def show_conflict(conflict: ConflictError) -> None:
     show_error(conflict)
     current = conflict.current.content() if conflict.current is not None else {}
     fields = list(dict.fromkeys([*current, *conflict.attempted]))
-    by = getattr(conflict.current, "recorded_by", None) or _("someone")
+    by = recorder(conflict.current) if conflict.current is not None else _("someone")
     version = getattr(conflict.current, "version", "?")
     table = pd.DataFrame({
         _("field"): [_(CONTENT_FIELDS[f]) if f in CONTENT_FIELDS else f for f in fields],
