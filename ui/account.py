@@ -33,7 +33,7 @@ from indicators.tracker.errors import ValidationError, in_language, message_of
 from indicators.tracker.sessions import DEVICE_COOKIE, DEVICE_DAYS, SESSION_COOKIE, SESSION_HOURS, SignIns, SlowDown
 from indicators.tracker.store import Store
 
-LOG = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 SIGN_IN_PATH = "/account/sign-in"
 SIGN_OUT_PATH = "/account/sign-out"
 CSRF_COOKIE = "hrc_sign_in_form"
@@ -68,7 +68,7 @@ def users() -> dict:
 
 @functools.cache
 def _process_secret() -> str:
-    LOG.warning("no [tracker] session_secret in the secrets: sign-in cookies are signed with a secret of this "
+    logger.warning("no [tracker] session_secret in the secrets: sign-in cookies are signed with a secret of this "
                 "process only, so a restart signs everyone out and other replicas do not accept them")
     return secrets.token_urlsafe(48)
 
@@ -98,7 +98,7 @@ def trusted_proxies() -> list:
         try:
             networks.append(ipaddress.ip_network(str(entry).strip(), strict=False))
         except ValueError:
-            LOG.warning("[tracker] trusted_proxies: %r is not an address or a network; ignored", entry)
+            logger.warning("[tracker] trusted_proxies: %r is not an address or a network; ignored", entry)
     return networks
 
 
@@ -164,7 +164,7 @@ button {{ margin-top: 1.4rem; width: 100%; font-size: 1rem; padding: .7rem; bord
 <p class="note">{cookie_note}</p>
 <p><a href="{back}">{back_label}</a></p>
 </main></body></html>
-"""
+"""  # i18n: not shown (the markup; every word in it is filled in from _() below)
 
 
 def _form(lang: str, next_path: str, token: str, error: str = "", status: int = 200,
