@@ -156,9 +156,9 @@ button {{ margin-top: 1.4rem; width: 100%; font-size: 1rem; padding: .7rem; bord
 <input type="hidden" name="next" value="{next}">
 <input type="hidden" name="lang" value="{lang}">
 <label for="username">{username}</label>
-<input id="username" name="username" autocomplete="username" required maxlength="200" autofocus>
+<input id="username" name="username" autocomplete="username" required maxlength="200" value="{typed}"{focus_name}>
 <label for="password">{password}</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="200">
+<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="200"{focus_password}>
 <button type="submit">{submit}</button>
 </form>
 <p class="note">{cookie_note}</p>
@@ -168,9 +168,12 @@ button {{ margin-top: 1.4rem; width: 100%; font-size: 1rem; padding: .7rem; bord
 
 
 def _form(lang: str, next_path: str, token: str, error: str = "", status: int = 200,
-          headers: dict | None = None) -> HTMLResponse:
+          headers: dict | None = None, typed: str = "") -> HTMLResponse:
     _ = translator(lang)
+    typed = typed[:200]
     page = PAGE.format(
+        typed=html.escape(typed), focus_name="" if typed else " autofocus",
+        focus_password=" autofocus" if typed else "",
         lang=lang, title=html.escape(_("Sign in to edit the UPR tracker")),
         intro=html.escape(_("Everything in the tracker is public to read; editing needs an account from the "
                             "coalition.")),
@@ -225,9 +228,9 @@ async def sign_in(request: Request) -> Response:
                                                 device=device)
     except SlowDown as exc:
         return _form(lang, next_path, token, status=429, error=in_language(message_of(exc), lang),
-                     headers={"Retry-After": str(exc.retry_after)})
+                     headers={"Retry-After": str(exc.retry_after)}, typed=username)
     except SignInError as exc:
-        return _form(lang, next_path, token, status=401, error=in_language(message_of(exc), lang))
+        return _form(lang, next_path, token, status=401, error=in_language(message_of(exc), lang), typed=username)
     secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
     response = RedirectResponse(next_path, status_code=303, headers={"Cache-Control": "no-store"})
     response.set_cookie(SESSION_COOKIE, cookie, max_age=SESSION_HOURS * 3600, path="/", httponly=True,

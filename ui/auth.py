@@ -87,8 +87,21 @@ def sign_in_panel(page_path: str = "/edit") -> None:
                   "`python -m indicators upr hash-password`."))
         return
     query = urlencode(kept_params(**{k: st.query_params[k] for k in ("rec",) if k in st.query_params}))
-    st.link_button(_("Sign in"), account.sign_in_link(page_path + (f"?{query}" if query else ""), lang()),
-                   type="primary", icon=":material/login:")
+    if st.button(_("Sign in"), type="primary", icon=":material/login:", key="tracker_sign_in"):
+        go_to(account.sign_in_link(page_path + (f"?{query}" if query else ""), lang()))
+
+
+def go_to(url: str) -> None:
+    """Send this tab's browser to ``url`` of this site, as ``st.login`` sends it to its own sign-in route (a
+    link button would open a new tab, and the page the editor came from would stay signed out)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is not None:
+        message = ForwardMsg()
+        message.auth_redirect.url = url
+        context.enqueue(message)
 
 
 def signed_in_bar(actor: Actor) -> None:

@@ -111,9 +111,18 @@ def sign_in(at: AppTest, user: str, password: str | None = None) -> AppTest:
 
 
 def sign_in_link(at: AppTest) -> str:
-    """Where the page's Sign in button leads."""
-    (button,) = [e for e in at.get("link_button") if e.proto.label in ("Sign in", "Iniciar sesión")]
-    return button.proto.url
+    """Where the page's Sign in button sends the browser (the message it sends when clicked)."""
+    from ui import auth
+
+    sent: list[str] = []
+    real = auth.go_to
+    auth.go_to = sent.append
+    try:
+        next(b for b in at.button if b.label in ("Sign in", "Iniciar sesión")).click()
+        at.run()
+    finally:
+        auth.go_to = real
+    return sent[-1]
 
 
 def successes(at: AppTest) -> list[str]:
@@ -165,8 +174,9 @@ def test_visitor_on_the_edit_page_gets_only_the_sign_in_form(store, app_for):
     at = app_for("upr_edit.py")
     assert not at.exception
     assert at.info[0].value.startswith("Sign in to edit.")
-    assert sign_in_link(at) == "/account/sign-in?next=%2Fedit&lang=en"
+    assert [b.label for b in at.button] == ["Sign in"]
     assert not at.text_input and not at.text_area and not at.tabs and not at.selectbox
+    assert sign_in_link(at) == "/account/sign-in?next=%2Fedit&lang=en"
 
 
 def test_signing_out_ends_the_session_for_every_tab(store, app_for):
