@@ -6,7 +6,7 @@ import streamlit as st
 from indicators.core import places
 from indicators.core.exports import to_csv_bytes
 from indicators.metrics.compute import NotAvailable
-from ui import charts, data, mapview, search, state
+from ui import charts, data, mapview, search, state, tables
 from ui.i18n import _, indicator, lang, words
 
 fmt = words()
@@ -119,8 +119,8 @@ shown = shown.rename(columns={"name": AREA, "estimate": ESTIMATE, "moe": MARGIN,
 if ind.unit == "flag":
     shown = shown.drop(columns=[RANK])
 shown[ESTIMATE], shown[MARGIN] = charts.percent_points(ind, shown[ESTIMATE]), charts.percent_points(ind, shown[MARGIN])
-st.dataframe(shown, hide_index=True, width="stretch", placeholder="—",
-             column_config={ESTIMATE: charts.number_column(ind), MARGIN: charts.margin_column(ind),
-                            RANK: st.column_config.NumberColumn(format="%d")})
+tables.dataframe(shown, hide_index=True, width="stretch", placeholder="—",
+                 column_config={ESTIMATE: charts.number_column(ind), MARGIN: charts.margin_column(ind),
+                                RANK: st.column_config.NumberColumn(format="%d")})
 st.download_button(_("Download this table (CSV)"), lambda: to_csv_bytes(shown), on_click="ignore",
                    file_name=f"{city}_{ind.id}_{level}.csv", mime="text/csv")

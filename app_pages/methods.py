@@ -8,6 +8,7 @@ from indicators.metrics import catalog
 from indicators.snapshot.schema import SCHEMA_VERSION, TABLES, describe_markdown
 from indicators.snapshot.words import in_language
 from ui import data, state
+from ui import tables
 from ui.i18n import N_, _, indicator, lang, topics, words
 
 fmt = words()
@@ -121,7 +122,7 @@ for topic, question in topics().items():
             st.caption(_("Indicator id: {id}", id=e(ind.id)))
 
 st.header(_("Sources"))
-st.dataframe(pd.DataFrame([{
+tables.dataframe(pd.DataFrame([{
     _("Source"): s["id"], _("Title"): s["title"], _("Publisher"): s["publisher"], _("Vintage"): said(s["vintage"]),
     _("Retrieved"): str(s["retrieved_at"])[:10], _("From"): said(s.get("retrieved_via", "")), _("Licence"): s["licence"],
     _("Attribution"): s.get("attribution", ""), _("Address"): s.get("url") or "",

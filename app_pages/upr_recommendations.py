@@ -7,7 +7,7 @@ import streamlit as st
 from indicators.tracker.errors import NotFound
 from indicators.tracker.progress import filter_overview, overview_table
 from indicators.tracker.validation import NO_ASSESSMENT, RESPONSES, STATUSES, TRACKS
-from ui import state
+from ui import state, tables
 from ui import tracker as ut
 from ui.i18n import _, lang
 
@@ -72,7 +72,7 @@ def show_list() -> None:
     # readers look for
     phone = state.on_phone()
     text_width, row_height = (250, 124) if phone else (560, 72)
-    event = st.dataframe(
+    event = tables.dataframe(
         view[["link", "text", "recommending_state", "response_label", "city_label", "community_label", "theme",
               "lists"]],
         hide_index=True, width="stretch", height=min(600, 40 + row_height * max(len(view), 1)), on_select="rerun",

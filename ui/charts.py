@@ -16,7 +16,7 @@ import streamlit as st
 
 from indicators.metrics.catalog import Indicator
 from indicators.metrics.text import escape, escape_markdown
-from ui import state
+from ui import state, tables
 from ui.i18n import _, words
 
 
@@ -156,7 +156,7 @@ def show(fig: go.Figure, table: pd.DataFrame, *, alt: str, key: str, column_conf
     "The same figures as a table" unless ``table_label`` says otherwise)."""
     st.plotly_chart(fig, key=key, alt=alt, config=chart_config(key))
     with st.expander(table_label or _("The same figures as a table")):
-        st.dataframe(table, hide_index=True, width="stretch", column_config=column_config, placeholder="—")
+        tables.dataframe(table, hide_index=True, width="stretch", column_config=column_config, placeholder="—")
 
 
 def chart_config(name: str) -> dict:
