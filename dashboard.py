@@ -25,6 +25,9 @@ st.html("""<style>
   [data-testid="stMain"] h3 {font-size: 1.1rem;}
 }
 </style>""")  # i18n: not shown
+if state.seed_language() != "en":
+    # Streamlit's "Press Enter to apply" under a text box is English and cannot be set: hidden in other languages
+    st.html('<style>[data-testid="InputInstructions"] {display: none;}</style>')  # i18n: not shown
 cities = data.cities()
 city = state.chosen_city(cities)
 

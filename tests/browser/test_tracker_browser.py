@@ -300,9 +300,7 @@ TWENTY = ["26.1", "26.2", "26.3", "26.4", "26.5", "26.12", "26.44", "26.103", "2
 
 def test_an_editor_builds_a_twenty_recommendation_list_in_one_step_and_stays_on_its_tab(app, browser):
     page = open_page(browser, app["url"] + "/edit")
-    page.get_by_label("User name").fill("alice")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, PASSWORD)
     shows(page, "Signed in as")
     page.get_by_role("tab", name="Priority lists").click()
     wait_idle(page)
