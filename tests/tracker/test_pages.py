@@ -226,7 +226,8 @@ def test_refused_input_is_explained_and_nothing_is_saved(store, app_for):
     at.run()
     assert at.error[0].value == "Status not saved"
     problems = markdown_text(at)
-    assert "note: contains HTML markup ('<script>'); write plain text" in problems.replace("\\", "")
+    # the field is named as the form labels it
+    assert "Note: contains HTML markup ('<script>'); write plain text" in problems.replace("\\", "")
     assert "only http and https links are allowed, not 'ftp'" in problems.replace("\\", "")
     assert store.current_status("26.214", city=PGH, track="city") is None
 
@@ -240,7 +241,7 @@ def test_a_note_over_the_limit_is_refused_with_a_message_and_stays_in_the_form(s
     widget(at.button, "Save the city government claims").click()
     at.run()
     assert at.error[0].value == "Status not saved"
-    assert "note: is 10,017 characters long; the limit is 10,000" in markdown_text(at).replace("\\", "")
+    assert "Note: is 10,017 characters long; the limit is 10,000" in markdown_text(at).replace("\\", "")
     assert widget(at.text_area, "Note").value == long_note   # nothing typed is lost
     saved = store.current_status("26.214", city=PGH, track="city")
     assert (saved.version, saved.note) == (1, "The old note")
@@ -289,8 +290,11 @@ def test_editor_creates_a_priority_list_and_adds_a_recommendation(store, app_for
     at.run()
     assert "Created the list Housing campaign." in successes(at)
     plist = store.priority_lists(PGH)[0]
-    selects = [s for s in at.selectbox if s.label == "Recommendation"]
-    selects[-1].set_value("26.214")
+    # nothing is chosen for the editor; one recommendation picked, two pasted, added in one save
+    chooser = widget(at.multiselect, "Recommendations (type a number, a State or a word to find them)")
+    assert chooser.value == []
+    chooser.set_value(["26.214"])
+    widget(at.text_area, "Or paste their numbers, separated by spaces, commas or lines").input("26.1, 26.286")
     widget(at.text_input, "Local body responsible").input("City Council")
     widget(at.date_input, "Target date").set_value(dt.date(2027, 1, 31))
     widget(at.button, "Add to the list").click()
@@ -298,7 +302,8 @@ def test_editor_creates_a_priority_list_and_adds_a_recommendation(store, app_for
     assert not at.exception
     saved = store.priority_list(plist.list_id)
     assert (saved.version, [i.number for i in saved.items], saved.items[0].target_date) == (
-        2, ["26.214"], dt.date(2027, 1, 31))
+        2, ["26.214", "26.1", "26.286"], dt.date(2027, 1, 31))
+    assert {i.responsible_body for i in saved.items} == {"City Council"}
 
 
 def test_openid_users_get_their_role_from_the_secrets(store, entry):
@@ -474,7 +479,7 @@ def test_an_editor_works_in_spanish_and_the_store_keeps_its_codes(store, app_for
     at.run()
     assert at.error[0].value == "No se guardó el estado"
     problems = markdown_text(at).replace("\\", "")
-    assert "nota: contiene marcado HTML ('<script>'); escriba texto sin formato" in problems
+    assert "Nota: contiene marcado HTML ('<script>'); escriba texto sin formato" in problems
     assert "enlace de evidencia 1: solo se permiten enlaces http y https, no 'ftp'" in problems
     assert store.current_status("26.214", city=PGH, track="city") is None
 
