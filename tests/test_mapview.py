@@ -103,3 +103,14 @@ def test_in_high_contrast_the_lightest_class_is_no_colour_of_no_figure():
 def test_long_names_are_shortened_for_map_labels():
     assert mapview.short_label("Cluster 8: Downtown, Chinatown, Penn Quarters") == "Downtown…"
     assert mapview.short_label("Squirrel Hill South") == "Squirrel Hill South"
+
+
+def test_the_map_picture_is_a_png_drawn_in_the_readers_language():
+    from ui import data
+
+    english = data.map_png("pittsburgh", "rent_burden_share", "neighborhood", None, "quantiles", "en")
+    spanish = data.map_png("pittsburgh", "rent_burden_share", "neighborhood", None, "quantiles", "es")
+    assert english[:8] == spanish[:8] == b"\x89PNG\r\n\x1a\n" and english != spanish
+    ind = catalog.get("rent_burden_share", "es")
+    rows = mapview.legend_rows(ind, [0.3, 0.5], ["#ffffb2", "#bd0026"], 0.1, language="es")
+    assert [label for _c, label in rows[-2:]] == ["estimación poco confiable (CV > 30%)", "sin cifra"]

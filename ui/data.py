@@ -243,9 +243,9 @@ def map_png(city: str, indicator_id: str, level: str, year: int | None, scheme: 
     shown = gpd.GeoDataFrame({"fill": ["#%02x%02x%02x" % tuple(c[:3]) for c in frame["fill"]],
                               "label": frame["name"].map(mapview.short_label) if level != "tract" else "",
                               "geometry": frame.geometry}, crs=frame.crs)
-    say = translator(language)
-    source = say("{city}. Sources: {sources}.", city=city_name(city),
-                 sources=source_titles(city, result["source_ids"].iloc[0] if len(result) else ""))
+    _ = translator(language)
+    source = _("{city}. Sources: {sources}.", city=city_name(city),
+               sources=source_titles(city, result["source_ids"].iloc[0] if len(result) else "", language))
     return choropleth(shown, title=f"{ind.title} ({period})", legend=legend, source=source, hatched=mapview.NO_DATA)
 
 
@@ -368,16 +368,16 @@ def available_levels(city: str, indicator_id: str) -> tuple[str, ...]:
     return compute.available_levels(snapshot(city), indicator_id)
 
 
-def source_titles(city: str, source_ids: str) -> str:
-    """Readable names (publisher, vintage in the reader's language) for a comma-separated list of snapshot
-    source ids."""
+def source_titles(city: str, source_ids: str, language: str | None = None) -> str:
+    """Readable names (publisher, vintage in the reader's language, or ``language``) for a comma-separated list
+    of snapshot source ids."""
     from indicators.snapshot.words import in_language
 
     sources = snapshot(city).sources
     names = []
     for sid in (s.strip() for s in source_ids.split(",") if s.strip()):
         src = sources.get(sid)
-        names.append(f"{src['publisher']}, {in_language(src['vintage'], lang())}" if src else sid)
+        names.append(f"{src['publisher']}, {in_language(src['vintage'], language or lang())}" if src else sid)
     return "; ".join(names)
 
 

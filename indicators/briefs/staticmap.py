@@ -199,12 +199,15 @@ def city_trends_chart(trends, lang: str, *, width_in: float = 6.8, height_in: fl
 
 
 def choropleth(frame, *, title: str, legend: list[tuple[str, str]], source: str, width_in: float = 7.5,
-               height_in: float = 6.2, label_share: float = 0.008, hatched: str | None = None) -> bytes:
+               height_in: float | None = None, label_share: float = 0.008, hatched: str | None = None) -> bytes:
     """A map of areas filled with their class colours, as a page shows it: ``frame`` is a GeoDataFrame (WGS84) with
     ``fill`` (hex colour) and ``label`` (name to write, or empty); areas of at least ``label_share`` of the total
     land carry their name. ``legend`` is (colour, words) rows; ``hatched``, the colour drawn hatched in the legend
     (the "no figure" of a white map); ``source`` the credit line under the map."""
     projected = frame.to_crs(frame.estimate_utm_crs())
+    if height_in is None:  # as tall as the areas' shape needs beside the legend, with room for title and source
+        minx, miny, maxx, maxy = projected.total_bounds
+        height_in = max(4.0, width_in * 0.68 * (maxy - miny) / max(maxx - minx, 1.0) / 0.8)
     fig = Figure(figsize=(width_in, height_in))
     ax = fig.add_axes((0.01, 0.08, 0.68, 0.8))
     projected.plot(ax=ax, color=list(projected["fill"]), edgecolor="#3c3c3c", linewidth=0.35)
