@@ -79,7 +79,7 @@ if not on_level:
     data.say_not_available(city, _("“{indicator}” by {areas}", indicator=ind.title, areas=AREAS),
                            data.indicator_reason(city, ind.id, level))
 else:
-    ranking = data.indicator_table(city, ind.id, level, lang=lang())
+    ranking = data.indicator_table(city, ind.id, level, lang=lang()).rename(columns={AREA: AREA_WORD})
     st.caption(_("Rank 1 is the area where the figure is worst (for context measures, the highest); the rank range "
                  "is where the area could rank given the margins of error (90%), and unreliable figures are marked. "
                  "Select a column heading to sort."))

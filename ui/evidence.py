@@ -48,8 +48,10 @@ def summary_table(city: str, area_id: str, level: str, area_name: str) -> tuple[
             row = figure_row(ind, part.row, part.reference, area_name)
             row[cols["trend"]] = w.trend(ind, part.trend) or (
                 _("one period only in this snapshot") if ind.uncertainty != "counts" else "")
-        row = {_("Part"): _("Stability") if part.group == summary.STABILITY else _("Pressure"), **row}
-        rows.append(row)
+        # the part each figure is of, after its title: stability, or the displacement pressure around it
+        part_of = {_("Part"): _("Stability") if part.group == summary.STABILITY else _("Pressure")}
+        title = next(iter(row.items()))
+        rows.append(dict([title]) | part_of | dict(list(row.items())[1:]))
         shown.append(ind)
     return pd.DataFrame(rows).fillna(""), shown
 

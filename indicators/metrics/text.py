@@ -279,7 +279,7 @@ class Words:
         ``3 tracts: 2 Ongoing Displacement, 1 At Risk of Gentrification``."""
         _ = self._
         if not tracts:
-            return _("no tract lies mostly in this area")
+            return _("no tract has 5% or more of its land in this area")
         if ind.unit == "flag":
             parts = [_("{k} of {n} tracts vulnerable", k=counts.get(1.0, 0), n=tracts)]
             if counts.get(0.0):
