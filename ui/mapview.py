@@ -107,7 +107,8 @@ def map_frame(areas, result: pd.DataFrame, ind: Indicator, *, scheme: str = "qua
         for c, u in zip(frame["klass"], unreliable)]
     frame["tip_name"] = frame["name"].map(escape)
     fmt = words()
-    frame["tip_value"] = [escape(fmt.value_with_margin(ind, e, m)) for e, m in zip(frame["estimate"], frame["moe"])]
+    columns = [c for c in ("estimate", "moe", "lower", "upper") if c in frame]
+    frame["tip_value"] = [escape(fmt.value_with_uncertainty(ind, row)) for row in frame[columns].to_dict("records")]
     frame["tip_rank"] = [escape(_("rank {rank}", rank=fmt.rank(row))) if pd.notna(row["rank"]) else ""
                          for row in frame[["rank", "n", "rank_low", "rank_high", "rank_mark"]].to_dict("records")]
     frame["tip_note"] = np.where(unreliable, escape(_(UNRELIABLE_WORDS)), "")

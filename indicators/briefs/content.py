@@ -28,9 +28,10 @@ HEADLINE = ("same_house_1yr_share", "long_tenure_share", "avg_years_of_residence
             "black_population_change_2010_2020", "eviction_filing_rate", "rent_burden_share")
 HEADLINE_COUNT = 6
 
+#: reliability in a brief's few words (how to read it gives the CV classes once)
 RELIABILITY = {
-    "reliable": N_("reliable (CV under 15%)"),
-    "use with caution": N_("use with caution (CV 15–30%)"),  # i18n: not shown
+    "reliable": N_("reliable"),
+    "use with caution": N_("use with caution"),  # i18n: not shown
     "unreliable": N_("unreliable"),
     "unknown": N_("no margin of error published"),
 }
@@ -255,6 +256,8 @@ ROUTINE_NOTES = ("rebuilt from tract counts apportioned by land area",  # i18n: 
                  "ZIP filings and baselines apportioned to neighborhoods by land area")  # i18n: not shown
 
 
+#: the geographies a brief names beside a figure (tracts apportioned by land area are said once, in how to read it)
+SAID_BASES = (comparisons.FROM_ZIPS, comparisons.CITY_FROM_TRACTS)
 #: notes said at length in the caveats, shortened beside each figure
 SHORT_NOTES = {housing.RENTER_BASE_NOTE: N_("over all renter households, so it reads low (see the caveats)")}
 
@@ -356,7 +359,8 @@ def figure(snapshot: Snapshot, indicator_id: str, hood: str, lang: str) -> Figur
         estimate=est, moe=moe, city_estimate=city_est, note="; ".join(n for n in notes if n),
         source_ids=_source_ids(row["source_ids"] if row is not None else None,
                                reference["source_ids"] if reference is not None else None),
-        reference_level=(reference or {}).get("geo_level") or "city", basis=said.basis if row is not None else "",
+        reference_level=(reference or {}).get("geo_level") or "city",
+        basis=said.basis if row is not None and comparisons.basis(row) in SAID_BASES else "",
         rank=said.rank if est is not None else "", caveats=tuple(ind.caveats), trend=words.trend(ind, trend))
 
 

@@ -22,7 +22,6 @@ from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
-    BalancedColumns,
     CondPageBreak,
     Image,
     KeepTogether,
@@ -93,8 +92,8 @@ def styles() -> dict[str, ParagraphStyle]:
                     textColor=INK),
         "h2": style("h2", fontName=font + "-Bold", fontSize=10, leading=13, spaceBefore=6, spaceAfter=3),
         "small": style("small", fontSize=7.2, leading=9.0, textColor=MUTED),
-        "caveat": style("caveat", fontSize=6.5, leading=7.6, textColor=MUTED),
-        "cell": style("cell", fontSize=7.5, leading=9.2),
+        "caveat": style("caveat", fontSize=6.3, leading=7.3, textColor=MUTED),
+        "cell": style("cell", fontSize=7.3, leading=8.9),
         "cell_head": style("cell_head", fontName=font + "-Bold", fontSize=7.6, leading=9.4, textColor=colors.white),
         "topic": style("topic", fontName=font + "-Bold", fontSize=8.2, leading=10.4),
         "glance_title": style("glance_title", fontSize=7.6, leading=9.4, textColor=MUTED),
@@ -234,11 +233,11 @@ def _sources_section(sources, lang: str, generated: str, built: str) -> list:
     return [
         CondPageBreak(1.6 * inch),
         _para(_("Sources and vintages"), "h1"),
-        _table(rows, [WIDTH * 0.42, WIDTH * 0.33, WIDTH * 0.25]),
-        Spacer(1, 4),
+        _table(rows, [WIDTH * 0.40, WIDTH * 0.30, WIDTH * 0.30]),
+        Spacer(1, 3),
         _para(_("Figures from the data snapshot built {built}; brief prepared {date}. Source titles, neighborhood "
                 "names and UN recommendation texts are given as published, in English.", built=built,
-                date=generated), "small"),
+                date=generated), "caveat"),
     ]
 
 
@@ -270,9 +269,12 @@ def _figures_table(brief: NeighborhoodBrief) -> Table:
                                                                 TOPIC_SHADE)]
         rows.append([_para(question, "topic"), "", "", "", "", ""])
         for f in (f for f in brief.figures if f.topic == topic):
-            detail = "; ".join(filter(None, [f.rank and _("rank {rank}", rank=f.rank), f.note]))
+            detail = "; ".join(filter(None, [f.basis, f.note]))
             title = text(f.title) + ("<br/>" + _font(text(detail), size=6.8, color=staticmap.MUTED) if detail else "")
-            rows.append([_markup(title, "cell"), _markup(f"<b>{text(f.value)}</b>", "cell"), _para(f.city, "cell"),
+            # the rank sits under the figure, where the cell has room, with its range where it is wide
+            value = f"<b>{text(f.value)}</b>" + ("<br/>" + _font(text(_("rank {rank}", rank=f.rank)), size=6.8,
+                                                                  color=staticmap.MUTED) if f.rank else "")
+            rows.append([_markup(title, "cell"), _markup(value, "cell"), _para(f.city, "cell"),
                          _para(f.comparison, "cell"), _para(f.reliability, "cell"), _para(f.period, "cell")])
         if topic in brief.topic_warnings:
             extra += [("SPAN", (0, len(rows)), (-1, len(rows)))]
@@ -287,9 +289,8 @@ def _caveats_section(brief: NeighborhoodBrief) -> list:
     if not brief.caveats:
         return []
     items = [_markup(f"<b>{text(title)}</b>: " + text(" ".join(caveats)), "caveat") for title, caveats in brief.caveats]
-    # two balanced columns, which may continue on the next page: the caveats are many, and short lines fill less
-    return [CondPageBreak(1.0 * inch), _para(_("Caveats of these figures"), "h2"),
-            BalancedColumns(items, nCols=2, innerPadding=8, leftPadding=0, rightPadding=0)]
+    # in small type, flowing on from the figures: they are many, and every one belongs beside its figure
+    return [CondPageBreak(0.9 * inch), _para(_("Caveats of these figures"), "h2"), *items]
 
 
 def _change_section(brief: NeighborhoodBrief, pictures: dict[str, bytes]) -> list:
