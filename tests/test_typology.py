@@ -444,3 +444,52 @@ def test_vulnerable_tracts_of_allegheny_county_2020_24():
     is_false = dear | (met + unknown < 3)
     assert int(result.eq(True).sum()) == int(is_true.sum()) == 86
     assert int(result.eq(False).sum()) == int((is_false & ~is_true).sum()) == 228
+
+
+# ------------------------------------------------------------------------------------------- in a snapshot
+def region_as_measures() -> pd.DataFrame:
+    """The five-tract region as a snapshot's long ``measures`` table: the end-time profile under its own names
+    (acs5_tracts), every other input as ``udp_<column>`` with its own period."""
+    frame = region()
+    profile = {"median_rent_end": "med_gross_rent", "median_home_value_end": "med_home_value",
+               "median_income_end": "med_hh_income", "renter_share_end": "renter_share",
+               "college_share_end": "bachelors_share", "households_end": "households"}
+    periods = {"early": "1990", "base": "2000", "recent": "2008–2012", "end": "2014–2018"}
+    rows = []
+    for col in frame.columns.drop("GEOID"):
+        time = col.rsplit("_", 1)[-1]
+        values = frame[col].astype(float)
+        if col == "nonwhite_share_end":
+            name, values, source = "white_nh_share", 1 - values, "acs5_tracts"
+        elif col in profile:
+            name, source = profile[col], "acs5_tracts"
+        else:
+            name, source = f"udp_{col}", "udp_inputs"
+        rows += [{"geo_level": "tract", "area_id": g, "tract_vintage": 2010, "period": periods.get(time, "2014–2018"),
+                  "year": 2018, "measure": name, "estimate": v, "moe": np.nan, "source_id": source, "note": None}
+                 for g, v in zip(frame["GEOID"], values)]
+    return pd.DataFrame(rows)
+
+
+def test_a_snapshot_with_every_input_gets_its_typology_with_each_period():
+    from indicators.metrics import displacement
+
+    measures = region_as_measures()
+    inputs = displacement.inputs_from_measures(measures)
+    assert t.missing_inputs(inputs.columns) == []
+    assert t.periods_of(inputs) == {"early": "1990", "base": "2000", "recent": "2008–2012", "end": "2014–2018"}
+    out = displacement.displacement_typology(measures, level="tract").set_index("area_id")
+    expected = t.typology(region())["label"]
+    assert [t.MAP_LABELS[int(code) - 1] for code in out["estimate"]] == expected.tolist()
+    assert out["period"].iloc[0] == "2000 to 2014–2018"
+
+
+def test_a_snapshot_lacking_inputs_names_them():
+    from indicators.metrics import displacement
+
+    measures = region_as_measures()
+    measures = measures[~measures["measure"].isin(["udp_median_rent_recent", "udp_low_income_mover_share_recent"])]
+    with pytest.raises(displacement.MissingInputs) as missing:
+        displacement.displacement_typology(measures, level="tract")
+    assert missing.value.inputs == ["median_rent_recent", "low_income_mover_share_recent"]
+    assert displacement.missing_by_time(missing.value.inputs) == [("recent", ["median_rent", "low_income_mover_share"])]

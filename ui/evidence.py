@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators.metrics import summary
+from indicators.metrics import corrections, summary
 from ui import charts, data
 from ui.i18n import _, indicator, words
 
@@ -70,3 +70,49 @@ def caveats(inds) -> None:
 
 def show(table: pd.DataFrame) -> None:
     charts.text_table(table)
+
+
+def methods(city: str) -> None:
+    """The methods page's account of how figures are compared, ranked and corrected, and what the typology needs."""
+    md = fmt().escape_markdown
+    st.subheader(_("Comparisons and ranks that respect the margins of error"))
+    st.markdown(_(
+        "- A figure is called **higher or lower than the city's** only where the 90% test says the difference is not "
+        "chance; otherwise it is **not distinguishable from the city**.\n"
+        "- Shares and changes differ in **percentage points** (“6.5 points below the city”); rates, dollars and years "
+        "by a **ratio** (“about 1.6 times the city figure”), said only for a significant difference.\n"
+        "- Figures published **without a margin of error** are set beside the city's, but the difference is marked "
+        "as **not tested**. Counts and records (census counts, court filings, arrests) have no sampling error and are "
+        "compared as they are.\n"
+        "- Where a city has no figure of its own (the eviction baseline is published for the county), the figure "
+        "beside an area's is the **county's, and says so**.\n"
+        "- Every **rank** comes with the range of ranks its margin of error allows: an area cannot rank above the "
+        "areas significantly worse than it, nor below those significantly better. Unreliable figures, and figures "
+        "without a margin of error, are **marked** wherever they are ranked."))
+    st.subheader(_("Arrest ratios"))
+    st.markdown(_(
+        "The Black:white arrest ratio is shown with the arrests and residents behind it and the period of the arrest "
+        "records. Its **90% interval** is the log-normal (Wald) interval of a Poisson rate ratio: ln(ratio) ± 1.645 × "
+        "√(1 ÷ Black arrests + 1 ÷ white arrests), the residents taken as known (their own survey error is left out, "
+        "so the interval is somewhat too narrow). **No ratio is shown from fewer than 20 arrests** in either group: a "
+        "count under 20 has a relative standard error 1 ÷ √20 above 22%, the level at which the National Center for "
+        "Health Statistics calls a rate unreliable; at 20 and 20 arrests the interval already spans a factor of 2.8. "
+        "Where the arrest rates beside a ratio cover another period, the page says so."))
+    st.subheader(_("Displacement typology"))
+    typology_reason = data.indicator_reason(city, "displacement_typology", "tract") if "tract" not in \
+        data.available_levels(city, "displacement_typology") else ""
+    st.markdown(_(
+        "The Urban Displacement Project's typology (Release 1.1, November 2020) needs every input in its own period: "
+        "rents over 2012–2018, home values and vulnerability at 2000, gentrification over 1990–2000 and 2000–2018, "
+        "low-income movers, housing costs by band, the share of students and nearby rents (inverse-distance lags). "
+        "Its differences from UDP's own code are written in the library (indicators/metrics/typology.py)."))
+    if typology_reason:
+        st.markdown(_("**Not available for {city}:** {reason}", city=md(data.city_name(city)), reason=md(typology_reason)))
+    st.subheader(_("Corrections"))
+    measures = data.table(city, "measures") if data.has(city, "measures") else None
+    for item in corrections.CORRECTIONS:
+        applies = corrections.applies(item.id, measures)
+        where = "" if applies else " " + _("(Not applied to {city}: its files publish only the share over all renter "
+                                           "households, so its figures are marked as reading low.)",
+                                           city=md(data.city_name(city)))
+        st.markdown(f"- **{md(_(item.title))}.** {md(_(item.what))}{where}")
