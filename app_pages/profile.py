@@ -71,8 +71,10 @@ def figures_by_topic(city: str, level: str, hood: str, language: str):
 
 
 st.header(topics()["stability"])
-stay, stay_shown = evidence.summary_table(city, hood, level, name)
-charts.text_table(stay)
+stay, stay_shown = evidence.summary_tables(city, hood, level, name)
+for part, table in stay:
+    st.subheader(part)
+    charts.text_table(table)
 first = summary.first_with_margin(data.can_people_stay(city, hood, level))
 if first is not None:  # what ± means, said once, beside the first figure that has one
     st.info(fmt.margin_explained(indicator(first.indicator_id), first.row["estimate"], first.row["moe"]),
@@ -80,7 +82,7 @@ if first is not None:  # what ± means, said once, beside the first figure that 
 evidence.caveats(stay_shown)
 
 tables, unavailable = figures_by_topic(city, level, hood, lang())
-if not tables and stay.empty:
+if not tables and not stay:
     data.say_not_available(city, _("Figures for {area}", area=fmt.escape_markdown(name)),
                            _("no indicator of its data snapshot has figures by {level}",
                              level=data.level_label(city, level)))

@@ -31,10 +31,11 @@ def figure_row(ind, row: dict, reference: dict | None, area_name: str) -> dict:
             cols["reliability"]: words.reliability, cols["period"]: words.period, cols["note"]: words.note}
 
 
-def summary_table(city: str, area_id: str, level: str, area_name: str) -> tuple[pd.DataFrame, list]:
-    """The *Can people stay?* table of an area (stability, then displacement pressure, then the typology of its
-    tracts), and the indicators it shows (for their caveats)."""
-    rows, shown = [], []
+def summary_tables(city: str, area_id: str, level: str, area_name: str) -> tuple[list, list]:
+    """The *Can people stay?* tables of an area: its stability, then the displacement pressure around it (with the
+    typology of its tracts), each as (heading, table); and the indicators they show (for their caveats)."""
+    groups: dict[str, list] = {summary.STABILITY: [], summary.PRESSURE: []}
+    shown = []
     cols = columns()
     w = fmt()
     for part in data.can_people_stay(city, area_id, level):
@@ -48,12 +49,12 @@ def summary_table(city: str, area_id: str, level: str, area_name: str) -> tuple[
             row = figure_row(ind, part.row, part.reference, area_name)
             row[cols["trend"]] = w.trend(ind, part.trend) or (
                 _("one period only in this snapshot") if ind.uncertainty != "counts" else "")
-        # the part each figure is of, after its title: stability, or the displacement pressure around it
-        part_of = {_("Part"): _("Stability") if part.group == summary.STABILITY else _("Pressure")}
-        title = next(iter(row.items()))
-        rows.append(dict([title]) | part_of | dict(list(row.items())[1:]))
+        groups[part.group].append(row)
         shown.append(ind)
-    return pd.DataFrame(rows).fillna(""), shown
+    headings = {summary.STABILITY: _("Stability"), summary.PRESSURE: _("Displacement pressure around it")}
+    tables = [(headings[g], pd.DataFrame(rows).fillna("").replace("", pd.NA).dropna(axis="columns", how="all")
+               .fillna("")) for g, rows in groups.items() if rows]
+    return tables, shown
 
 
 def caveats(inds) -> None:

@@ -72,6 +72,11 @@ TREND_POINTS_DOWN = N_("{points} points down, a significant change")
 RELIABILITY_WORDS = {"reliable": N_("reliable (CV under 15%)"),
                      "use with caution": N_("use with caution (CV 15–30%)"),  # i18n: not shown
                      "unreliable": N_("unreliable"), "unknown": N_("no margin of error")}
+#: notes of the library that say no more than the geography of the figure (:func:`indicators.metrics.comparisons.basis`)
+BASIS_NOTES = ("rebuilt from tract counts apportioned by land area",  # i18n: not shown
+               "ZIP filings apportioned to neighborhoods by land area",  # i18n: not shown
+               "ZIP filings and baselines apportioned to neighborhoods by land area",  # i18n: not shown
+               "ACS tract counts apportioned by land area")  # i18n: not shown
 #: the map labels of the displacement typology (:data:`indicators.metrics.typology.MAP_LABELS`), in its order
 TYPOLOGY_LABELS = (N_("Low-Income/Susceptible to Displacement"), N_("Ongoing Displacement"),
                    N_("At Risk of Gentrification"), N_("Early/Ongoing Gentrification"), N_("Advanced Gentrification"),
@@ -236,7 +241,10 @@ class Words:
         counts and period first)."""
         row = dict(row or {})
         comparison = cmp.compare_rows(row, reference, uncertainty=ind.uncertainty) if reference else None
-        notes = [self.arrest_counts(row) if ind.id == "arrest_disparity_black_white" else "", self.note(row.get("note"))]
+        # notes that only say how the figure was moved onto the area repeat its geography: said once, as the basis
+        notes = [self.arrest_counts(row) if ind.id == "arrest_disparity_black_white" else "",
+                 self.note("; ".join(part for part in str(row.get("note") or "").split("; ")
+                                     if part and part not in BASIS_NOTES))]
         reliability = row.get("reliability")
         return FigureWords(
             value=self.value_with_uncertainty(ind, row) if not missing(row.get("estimate")) else self._(

@@ -73,10 +73,13 @@ def test_profile_opens_on_can_people_stay_with_periods_and_what_plus_minus_means
     assert years["Rank"] == "no rank" and "published as 0 years" in years["Note"]
     assert years["Period"] == "2010"
     owner = first.set_index("Indicator").loc["Homes lived in by their owners"]
-    assert owner["Part"] == "Stability" and owner["Reliability"]
+    assert owner["Reliability"] and owner["Figure for"] == "tracts apportioned by land area"
     assert owner["Change over time"].startswith(fmt.escape_markdown("city: 47.2% ± 0.7 points (2015–2019) → 47.7%"))
-    pressure = first.set_index("Indicator").loc[fmt.escape_markdown("Eviction filings per 100 renter households")]
-    assert pressure["Part"] == "Pressure"
+    # the displacement pressure around it, in a table of its own
+    assert [s.value for s in at.subheader][:2] == ["Stability", "Displacement pressure around it"]
+    pressure = at.table[1].value.set_index("Indicator")
+    assert fmt.escape_markdown("Eviction filings per 100 renter households") in pressure.index
+    assert fmt.escape_markdown("Displacement typology (Urban Displacement Project)") in pressure.index
     assert any(i.value.startswith("How to read ±:") for i in at.info)
     assert any("Caveats of these figures" in c.value for c in at.caption)
 
