@@ -84,6 +84,10 @@ with right:
     if (frame["reliability"] == "unreliable").any():
         st.caption(_("Grey areas: the margin of error is large compared with the estimate (coefficient of "
                      "variation over 30%), so the figure should not be relied on."))
+if level == "tract" and "tract" not in data.available_levels(city, "displacement_typology"):
+    # the typology is drawn by tract where a snapshot has its inputs; where not, say which it lacks
+    typology = indicator("displacement_typology")
+    data.say_not_available(city, typology.title, data.indicator_reason(city, typology.id, "tract"))
 with left:
     event = st.pydeck_chart(mapview.deck(frame, opacity=opacity, basemap=basemap, shapes=data.area_shapes(city, level)), on_select="rerun",
                             selection_mode="single-object", key=f"map_{level}", height=560)

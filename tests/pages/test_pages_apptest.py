@@ -9,6 +9,7 @@ formatted the way the pages format them (their arithmetic is checked in tests/te
 from __future__ import annotations
 
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -252,3 +253,21 @@ def test_methods_documents_every_indicator_and_offers_every_table(open_page, sna
     assert [b for b in buttons if b.endswith(".csv")] == [f"{t}.csv" for t in tables]
     assert sorted(b for b in buttons if b.endswith(".geojson")) == sorted(
         f"{t}.geojson" for t in tables if t.startswith("areas_"))
+
+
+def test_map_leads_with_stability_and_says_which_typology_inputs_are_missing(open_page):
+    at = open_page("app_pages/map.py")
+    # the landing map: the stability headline, its period in the title, its caveats beside it, no city figure
+    assert at.title[0].value == "Pittsburgh: Average years at the same address (2010)"
+    assert any("Caveats of these figures" in c.value and "Where the publisher gives 0 years" in c.value
+               for c in at.caption)
+    assert any("No figure for the whole city is published" in c.value for c in at.caption)
+    table = at.dataframe[0].value.set_index("Area")
+    # Shadyside's published 0 is no figure and no rank; the five neighborhoods at 2 years share rank 1
+    assert pd.isna(table.loc["Shadyside", "Estimate"]) and pd.isna(table.loc["Shadyside", "Rank (1 = worst)"])
+    assert set(table.index[table["Rank (1 = worst)"] == 1]) == {
+        "West Oakland", "South Side Flats", "Lower Lawrenceville", "Arlington Heights", "Bedford Dwellings"}
+    tracts = open_page("app_pages/map.py", level="tract")
+    said = "\n".join(i.value for i in tracts.info)
+    assert "Displacement typology (Urban Displacement Project) is not available for Pittsburgh" in said
+    assert "base year \\(UDP\\: 2000\\)\\: median rent" in said
