@@ -53,14 +53,18 @@ else:
             said = fmt.figure(other, frame.loc[area].to_dict(), city_row)
             row[names[area]] = " — ".join(filter(None, [said.value + (
                 " " + _("(unreliable)") if frame.loc[area, "reliability"] == "unreliable" else ""), said.comparison]))
-        rows.append(row | {PERIOD: fmt.period((city_row or {}).get("period"))})
-        shown_inds.append(other)
+        period = (city_row or {}).get("period") or frame.loc[chosen[0], "period"]
+        rows.append(row | {PERIOD: fmt.period(period)})
+        shown_inds.append((other, period))
     if rows:
         charts.text_table(pd.DataFrame(rows))
         st.caption(_("Figures with a margin of error show it at 90% confidence; each is compared with the city's "
                      "(or the county's, where said) by the 90% significance test, and called not distinguishable "
                      "where the difference could be chance. “Unreliable” marks a coefficient of variation over 30%."))
-        evidence.caveats(shown_inds)
+        warning = fmt.period_warning([(i.title, p) for i, p in shown_inds if i.topic == "policing"])
+        if warning:
+            st.warning(fmt.escape_markdown(warning), icon=":material/schedule:")
+        evidence.caveats([i for i, _p in shown_inds])
     if on_level:
         frame = data.ranked(city, ind.id, level, lang=lang())
         mine = frame[frame["area_id"].isin(chosen)].assign(name=lambda f: f["area_id"].map(names))
