@@ -13,8 +13,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from indicators.metrics import catalog, comparisons, compute, housing, stability, summary
 from indicators.core.i18n import N_, normalise, translator
 from indicators.snapshot.read import Snapshot

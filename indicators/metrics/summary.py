@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from indicators.core import moe as moe_math
 from indicators.core.i18n import N_
 from indicators.metrics import catalog, comparisons, compute
 from indicators.snapshot.read import Snapshot
@@ -221,10 +220,6 @@ def first_with_margin(parts: list[Part]) -> Part | None:
 def periods_differ(periods) -> bool:
     """True where figures set side by side cover different periods (empty periods left out)."""
     return len({str(p) for p in periods if p is not None and str(p) and str(p) != "nan"}) > 1
-
-
-def unreliable(row) -> bool:
-    return row.get("reliability") == moe_math.UNRELIABLE
 
 
 def finite(x) -> bool:

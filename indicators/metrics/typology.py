@@ -70,7 +70,6 @@ Remaining differences from UDP's code, each deliberate:
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
 from functools import reduce
 from typing import Iterable
 
