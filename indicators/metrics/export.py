@@ -73,7 +73,8 @@ def indicator_table(frame: pd.DataFrame, indicator_id: str, *, names: dict[str, 
     factor, decimals, unit = UNIT_EXPORT.get(ind.unit, (1, 2, ""))
     out = pd.DataFrame(index=frame.index)
     out["area_id"] = frame["area_id"].astype(str)
-    out["area"] = frame["area_id"].map(names).fillna(frame.get("name", frame["area_id"]))
+    fallback = frame["name"] if "name" in frame else frame["area_id"]
+    out["area"] = frame["area_id"].map(names).astype(object).fillna(fallback.astype(object))
     out["indicator_id"] = ind.id
     out["indicator"] = ind.title
     out["estimate"] = rounded(ind, frame["estimate"]).to_numpy()
