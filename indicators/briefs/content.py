@@ -34,6 +34,7 @@ RELIABILITY = {
     "unknown": N_("no margin of error published"),
 }
 NO_MARGIN = "unknown"
+COUNT_WORDS = N_("a count, without sampling error")
 
 #: the tracker's status scale, tracks and responses in words (the keys are the store's)
 STATUS_LABELS = {**STATUSES, NO_ASSESSMENT: NO_ASSESSMENT_LABEL}
@@ -344,7 +345,8 @@ def figure(snapshot: Snapshot, indicator_id: str, hood: str, lang: str) -> Figur
     reliability = ""
     if est is not None and row is not None:
         label = RELIABILITY.get(row["reliability"]) or RELIABILITY.get(NO_MARGIN)
-        reliability = _(label)
+        # counts and records have no sampling error: "no margin of error published" would suggest a missing one
+        reliability = _(COUNT_WORDS) if ind.uncertainty == "counts" and label == RELIABILITY[NO_MARGIN] else _(label)
     period = period_words(row["period"], lang) if row is not None else ""
     raw_note = row["note"] if row is not None and isinstance(row["note"], str) else ""
     notes = [words.arrest_counts(row)] if row is not None and indicator_id == "arrest_disparity_black_white" else []

@@ -247,8 +247,11 @@ def _glance(brief: NeighborhoodBrief) -> Table:
     rows = [[_para(_("Can people stay?"), "h2")]]
     for f in brief.headlines:
         line = " · ".join(filter(None, [glance_line(f, brief.lang), f.reliability]))
-        rows.append([[_para(_("{title} ({period})", title=f.title, period=f.period) if f.period else f.title,
-                            "glance_title"), _para(f.value, "glance_value"), _para(line, "glance_note")]])
+        cell = [_para(_("{title} ({period})", title=f.title, period=f.period) if f.period else f.title,
+                      "glance_title"), _para(f.value, "glance_value"), _para(line, "glance_note")]
+        if f.trend:  # the change over time, where two periods share no year
+            cell.append(_para(f.trend, "glance_title"))
+        rows.append([cell])
     if brief.stay_notes:
         rows.append([_para(" ".join(brief.stay_notes), "glance_note")])
     table = Table(rows, colWidths=[3.75 * inch])

@@ -296,9 +296,9 @@ def neighborhood_pptx(brief: NeighborhoodBrief) -> bytes:
     for i, f in enumerate(brief.headlines[:6]):
         left, top = LEFT + (i % 3) * (card_w + gap), BODY_TOP + 0.15 + (i // 3) * (card_h + gap)
         title = _("{title} ({period})", title=f.title, period=f.period) if f.period else f.title
-        _box(slide, left, top, card_w, card_h, [(title, 12, False, MUTED), (f.value, 20, True, INK),
-                                                (glance_line(f, brief.lang), 11, False, INK),
-                                                (f.reliability, 10, False, MUTED)], fill=SHADE, margin=0.15)
+        lines = [(title, 12, False, MUTED), (f.value, 20, True, INK), (glance_line(f, brief.lang), 11, False, INK),
+                 (f.reliability, 10, False, MUTED)] + ([(shorten(f.trend, 110), 9, False, MUTED)] if f.trend else [])
+        _box(slide, left, top, card_w, card_h, lines, fill=SHADE, margin=0.15)
     _box(slide, LEFT, 6.3, WIDTH, 0.7, [(shorten(" ".join([*brief.stay_notes, _(
         "± is the margin of error at 90% confidence; figures without ± have no published margin of error.")]), 360),
         10, False, MUTED)])

@@ -84,7 +84,9 @@ def indicator_table(frame: pd.DataFrame, indicator_id: str, *, names: dict[str, 
     out["unit"] = _(unit)
     out["label"] = [words.value(ind, e) if ind.unit in ("flag", "category") and pd.notna(e) else ""
                     for e in frame["estimate"]]
-    out["reliability"] = [_(RELIABILITY_WORDS[r]) if r in RELIABILITY_WORDS and pd.notna(e) else ""
+    counts = ind.uncertainty == comparisons.COUNTS  # no margin because no sampling error, not a missing one
+    out["reliability"] = [_(RELIABILITY_WORDS["count" if counts and r == "unknown" else r])
+                          if r in RELIABILITY_WORDS and pd.notna(e) else ""
                           for r, e in zip(frame.get("reliability", pd.Series(None, index=frame.index)),
                                           frame["estimate"])]
     if "rank" in frame:

@@ -71,7 +71,8 @@ TREND_POINTS_DOWN = N_("{points} points down, a significant change")
 #: reliability classes (:mod:`indicators.core.moe`) in words
 RELIABILITY_WORDS = {"reliable": N_("reliable (CV under 15%)"),
                      "use with caution": N_("use with caution (CV 15–30%)"),  # i18n: not shown
-                     "unreliable": N_("unreliable"), "unknown": N_("no margin of error")}
+                     "unreliable": N_("unreliable"), "unknown": N_("no margin of error"),
+                     "count": N_("a count, without sampling error")}
 #: notes of the library that say no more than the geography of the figure (:func:`indicators.metrics.comparisons.basis`)
 BASIS_NOTES = ("rebuilt from tract counts apportioned by land area",  # i18n: not shown
                "ZIP filings apportioned to neighborhoods by land area",  # i18n: not shown
@@ -246,6 +247,8 @@ class Words:
                  self.note("; ".join(part for part in str(row.get("note") or "").split("; ")
                                      if part and part not in BASIS_NOTES))]
         reliability = row.get("reliability")
+        if reliability == "unknown" and ind.uncertainty == cmp.COUNTS:
+            reliability = "count"
         return FigureWords(
             value=self.value_with_uncertainty(ind, row) if not missing(row.get("estimate")) else self._(
                 "no figure"),
