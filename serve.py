@@ -1,8 +1,10 @@
 """Run the dashboard: ``streamlit run serve.py`` (what ``scripts/dashboard.sh`` does).
 
-The pages are ``dashboard.py``; this wrapper only adds a start-up step. As the server starts it loads, in a
-background thread, the libraries and the city snapshot the landing map needs, so the first visitor after a
-restart does not wait for them. ``streamlit run dashboard.py`` still works, without that head start.
+The pages are ``dashboard.py``; this wrapper adds the sign-in routes (``/account/sign-in``, ``/account/sign-out``:
+``ui/account.py``), which set and end the editors' sign-in cookie, and a start-up step: as the server starts it
+loads, in a background thread, the libraries and the city snapshot the landing map needs, so the first visitor
+after a restart does not wait for them. ``streamlit run dashboard.py`` still shows every page, but without the
+routes editors cannot sign in with a password there.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import threading
 from pathlib import Path
 
 import streamlit as st
+
+from ui import account
 
 HERE = Path(__file__).resolve().parent
 
@@ -46,4 +50,4 @@ async def lifespan(_app):
     yield
 
 
-app = st.App(HERE / "dashboard.py", lifespan=lifespan)
+app = st.App(HERE / "dashboard.py", lifespan=lifespan, routes=account.routes())

@@ -5,6 +5,7 @@ import streamlit as st
 
 from indicators.metrics.compute import NotAvailable
 from ui import data, evidence, mapview, state
+from ui import tables
 from ui.i18n import _, indicator, lang, words
 
 fmt = words()
@@ -100,7 +101,7 @@ open_clicked_profile(event)
 
 st.subheader(_("The same figures as a table"))
 shown = data.indicator_table(city, ind.id, level, view.get("year"), lang=lang())
-st.dataframe(shown.drop(columns=["area_id", "indicator_id"]), hide_index=True, width="stretch")
+tables.dataframe(shown.drop(columns=["area_id", "indicator_id"]), hide_index=True, width="stretch")
 st.caption(_("Rank 1 is the area where the figure is worst; the rank range is where the area could rank given the "
              "margins of error (90%). Unreliable figures are marked and never stand first or last unmarked."))
 downloads = st.columns(2)
