@@ -4,9 +4,8 @@ lives, the areas' names on the map, the city figure, a legend and the same value
 import streamlit as st
 
 from indicators.core import places
-from indicators.core.exports import to_csv_bytes
 from indicators.metrics.compute import NotAvailable
-from ui import charts, data, mapview, search, state, tables
+from ui import data, evidence, mapview, search, state, tables
 from ui.i18n import _, indicator, lang, words
 
 fmt = words()
@@ -27,22 +26,26 @@ def open_profile(area: str) -> None:
         **({"lang": lang()} if lang() != "en" else {})})
 
 
-st.title(f"{data.city_name(city)}: {ind.title}")
+try:
+    result = data.indicator(city, ind.id, level, view.get("year"))
+except NotAvailable as exc:
+    result, reason = None, data.indicator_reason(city, ind.id, level, exc)
+
+# the period in the title: a figure's vintage is read before the figure
+period = fmt.period(result["period"].iloc[0]) if result is not None and len(result) else ""
+st.title(_("{city}: {indicator} ({period})", city=data.city_name(city), indicator=ind.title, period=period)
+         if period else f"{data.city_name(city)}: {ind.title}")
 st.caption(fmt.escape_markdown(ind.meaning))
 found = search.find_area(city, profile_level, key="map_find") if profile_level else None
 if found:
     open_profile(found)
-
-try:
-    result = data.indicator(city, ind.id, level, view.get("year"))
-except NotAvailable as exc:
-    data.say_not_available(city, ind.title, data.indicator_reason(city, ind.id, level, exc))
+if result is None:
+    data.say_not_available(city, ind.title, reason)
     st.stop()
+evidence.caveats([ind])
 
 areas = data.areas(city, level)
 frame, breaks, colours = mapview.map_frame(areas, result, ind, scheme=scheme, names=data.map_names(city, level))
-period = fmt.period(result["period"].iloc[0]) if len(result) else ""
-legend = mapview.legend_rows(ind, breaks, colours, frame["estimate"].min())
 phone = state.on_phone()
 height = mapview.fitted_height(areas.total_bounds, mapview.PHONE_MAP_WIDTH) if phone else 560
 tiles = places.basemap(data.city_config(city))
@@ -50,7 +53,9 @@ reachable = tiles is not None and mapview.basemap_reachable(tiles.host)
 
 left, right = st.columns([4, 1])
 with right:
-    st.markdown(mapview.legend_html(f"{ind.title} ({period})", legend), unsafe_allow_html=True)
+    st.markdown(mapview.legend_html(f"{ind.title} ({period})",
+                                    mapview.legend_rows(ind, breaks, colours, frame["estimate"].min())),
+                unsafe_allow_html=True)
     if (frame["reliability"] == "unreliable").any():
         st.caption(_("Grey areas: the margin of error is large compared with the estimate (coefficient of "
                      "variation over 30%), so the figure should not be relied on."))
@@ -68,6 +73,10 @@ with right:
                             value=reachable, disabled=not reachable, key=f"map_streets_{reachable}",
                             help=_("Map tiles from {host}; the map works without them.",
                                    host=tiles.host) if tiles else _("This city names no street map."))
+if level == "tract" and "tract" not in data.available_levels(city, "displacement_typology"):
+    # the typology is drawn by tract where a snapshot has its inputs; where not, say which it lacks
+    typology = indicator("displacement_typology")
+    data.say_not_available(city, typology.title, data.indicator_reason(city, typology.id, "tract"))
 with left:
     chart = mapview.deck(frame, opacity=opacity, basemap=tiles if streets else None,
                          shapes=data.area_shapes(city, level), size=(
@@ -76,6 +85,7 @@ with left:
                          label_size=11 if phone else 12)
     event = st.pydeck_chart(chart, on_select="rerun", selection_mode="single-object", key=f"map_{level}",
                             height=height)
+    # a tap shows the area's figure first (a phone has no hover), with a button to its profile
     picked = ((event or {}).get("selection", {}).get("indices", {}) or {}).get("areas", [])
     if picked:
         row = frame.iloc[picked[0]]
@@ -92,35 +102,34 @@ with left:
                _("Sources: {sources} — see Methods and sources.", sources=sources))
     if streets and tiles:
         st.caption(_("Street map: {credit}", credit=fmt.escape_markdown(tiles.attribution)))
-    st.download_button(_("Download this map (PNG)"), lambda: data.map_png(city, ind.id, level, view.get("year"),
-                                                                        scheme, lang()),
-                       file_name=f"{city}_{ind.id}_{level}.png", mime="image/png", on_click="ignore",
-                       icon=":material/download:")
 
 headline = data.city_value(city, ind.id, view.get("year"))
 cols = st.columns([1, 1, 2])
 if headline:
-    cols[0].metric(_("Whole city ({period})", period=fmt.period(headline["period"])), fmt.value(ind, headline["estimate"]),
+    where = fmt.period(headline["period"])
+    label = _("County ({period})", period=where) if headline.get("geo_level") == "county" else _(
+        "Whole city ({period})", period=where)
+    cols[0].metric(label, fmt.value(ind, headline["estimate"]),
                    help=_("90% margin of error: {margin}",
                           margin=fmt.margin(ind, headline["moe"]) or _("none published")))
+else:
+    cols[0].caption(_("No figure for the whole city is published for this measure."))
 cols[1].metric(_("Areas with a figure"), _("{shown} of {total}", shown=int(frame["estimate"].notna().sum()),
                                            total=len(frame)))
 cols[2].caption(_("**Right:** {right}  \n**Why it matters:** {framing}", right=fmt.escape_markdown(ind.right),
                   framing=fmt.escape_markdown(ind.framing)))
 
 st.subheader(_("The same figures as a table"))
-AREA, ESTIMATE, MARGIN, RELIABILITY, RANK, PERIOD, NOTE = (
-    _("Area"), _("Estimate"), _("Margin of error (90%)"), _("Reliability"), _("Rank"), _("Period"), _("Note"))
-shown = frame[["name", "estimate", "moe", "reliability", "rank", "period", "note"]].sort_values("rank")
-shown["reliability"] = data.shown_words(shown["reliability"])
-shown["period"], shown["note"] = shown["period"].map(fmt.period), shown["note"].map(fmt.note)
-shown = shown.rename(columns={"name": AREA, "estimate": ESTIMATE, "moe": MARGIN, "reliability": RELIABILITY,
-                              "rank": RANK, "period": PERIOD, "note": NOTE})
-if ind.unit == "flag":
-    shown = shown.drop(columns=[RANK])
-shown[ESTIMATE], shown[MARGIN] = charts.percent_points(ind, shown[ESTIMATE]), charts.percent_points(ind, shown[MARGIN])
-tables.dataframe(shown, hide_index=True, width="stretch", placeholder="—",
-                 column_config={ESTIMATE: charts.number_column(ind), MARGIN: charts.margin_column(ind),
-                                RANK: st.column_config.NumberColumn(format="%d")})
-st.download_button(_("Download this table (CSV)"), lambda: to_csv_bytes(shown), on_click="ignore",
-                   file_name=f"{city}_{ind.id}_{level}.csv", mime="text/csv")
+shown = data.indicator_table(city, ind.id, level, view.get("year"), lang=lang())
+tables.dataframe(shown.drop(columns=["area_id", "indicator_id"]), hide_index=True, width="stretch", placeholder="—")
+st.caption(_("Rank 1 is the area where the figure is worst; the rank range is where the area could rank given the "
+             "margins of error (90%). Unreliable figures are marked and never stand first or last unmarked."))
+downloads = st.columns(3)
+downloads[0].download_button(_("Download this map (PNG)"), lambda: data.map_png(
+    city, ind.id, level, view.get("year"), scheme, lang()), file_name=f"{city}_{ind.id}_{level}.png",
+    mime="image/png", on_click="ignore", icon=":material/download:")
+downloads[1].download_button(_("Download this table (CSV)"), lambda: data.indicator_csv(city, ind.id, level, view.get(
+    "year"), lang()), on_click="ignore", file_name=f"{city}_{ind.id}_{level}.csv", mime="text/csv")
+downloads[2].download_button(_("Download the map (GeoJSON)"), lambda: data.indicator_geojson(
+    city, ind.id, level, view.get("year"), lang()), on_click="ignore", file_name=f"{city}_{ind.id}_{level}.geojson",
+    mime="application/geo+json")

@@ -114,3 +114,23 @@ def test_the_map_picture_is_a_png_drawn_in_the_readers_language():
     ind = catalog.get("rent_burden_share", "es")
     rows = mapview.legend_rows(ind, [0.3, 0.5], ["#ffffb2", "#bd0026"], 0.1, language="es")
     assert [label for _c, label in rows[-2:]] == ["estimación poco confiable (CV > 30%)", "sin cifra"]
+
+
+def test_the_typology_is_drawn_by_type_with_its_labels_in_the_legend():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from indicators.metrics.typology import MAP_LABELS
+
+    ind = catalog.get("displacement_typology")
+    areas = gpd.GeoDataFrame({"area_id": ["A", "B", "C"], "name": ["A", "B", "C"]},
+                             geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)], crs="EPSG:4326")
+    # codes are the labels' positions + 1: Ongoing Displacement (2), Becoming Exclusive (8), no figure
+    result = pd.DataFrame({"area_id": ["A", "B"], "estimate": [2.0, 8.0], "moe": np.nan, "reliability": "unknown"})
+    frame, breaks, colours = mapview.map_frame(areas, result, ind)
+    assert frame.set_index("area_id").loc["A", "fill"] == mapview.hex_rgba(mapview.CATEGORY_COLOURS[1])
+    assert frame.set_index("area_id").loc["B", "fill"] == mapview.hex_rgba(mapview.CATEGORY_COLOURS[7])
+    assert frame.set_index("area_id").loc["C", "fill"] == mapview.hex_rgba(mapview.NO_DATA)
+    assert frame["rank"].isna().all() and frame.set_index("area_id").loc["A", "tip_value"] == "Ongoing Displacement"
+    legend = mapview.legend_rows(ind, breaks, colours, None)
+    assert [label for _colour, label in legend] == list(MAP_LABELS)

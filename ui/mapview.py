@@ -25,6 +25,7 @@ from pydeck.bindings.json_tools import default_serialize
 from indicators.core import moe as moe_math
 from indicators.core.geography import EQUAL_AREA_CRS
 from indicators.core.places import Basemap
+from indicators.metrics import comparisons
 from indicators.metrics.catalog import Indicator
 from indicators.core.i18n import translator
 from indicators.metrics.text import Words, escape
@@ -50,6 +51,11 @@ CONTEXT_HIGH_CONTRAST = ["#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b"]
 NO_DATA_HIGH_CONTRAST = "#ffffff"
 #: pixel size of the map the view is fitted to: a phone's column, and the map column of a 1280-pixel screen
 PHONE_MAP_WIDTH, DESKTOP_MAP_WIDTH = 340, 660
+
+#: colours of the displacement typology's map labels, in the order of its labels (UDP's map: blue for low-income
+#: tracts, purples for gentrification, oranges for exclusive; grey for students and for no data)
+CATEGORY_COLOURS = ["#c6dbef", "#9ecae1", "#9e9ac8", "#756bb1", "#54278f", "#fee6ce", "#fdae6b", "#f16913",
+                    "#a63603", "#bdbdbd", NO_DATA]
 
 SCHEMES = {"quantiles": N_("Quantiles (equal counts)"), "natural_breaks": N_("Natural breaks (Fisher–Jenks)")}
 UNRELIABLE_WORDS = N_("unreliable estimate (CV over 30%)")
@@ -111,23 +117,29 @@ def map_frame(areas, result: pd.DataFrame, ind: Indicator, *, scheme: str = "qua
     frame = areas.merge(result, on="area_id", how="left")
     if names:
         frame["name"] = frame["area_id"].map(names).fillna(frame["name"])
-    # rank 1 = the area where the indicator is worst (or highest, for context indicators)
-    frame["rank"] = frame["estimate"].rank(ascending=ind.direction == "higher_is_better", method="min")
-    breaks = [0.0, 1.0] if ind.unit == "flag" else class_breaks(frame["estimate"], scheme, k)
-    colours = palette(ind, len(breaks), high_contrast=high_contrast)
+    # rank 1 = the area where the indicator is worst (or highest, for context indicators), with the range of ranks
+    # the margins of error allow and a mark for unreliable figures
+    frame = comparisons.rank_areas(frame, direction=ind.direction, uncertainty=ind.uncertainty)
+    if ind.unit == "category":
+        breaks = [float(i) for i in range(1, len(CATEGORY_COLOURS) + 1)]
+        colours = CATEGORY_COLOURS
+        frame["rank"] = np.nan  # types are not ranked
+    else:
+        breaks = [0.0, 1.0] if ind.unit == "flag" else class_breaks(frame["estimate"], scheme, k)
+        colours = palette(ind, len(breaks), high_contrast=high_contrast)
     frame["klass"] = classify(frame["estimate"], breaks)
     unreliable = frame["reliability"] == moe_math.UNRELIABLE
     no_data = NO_DATA_HIGH_CONTRAST if high_contrast else NO_DATA
     frame["fill"] = [
         hex_rgba(no_data) if pd.isna(c) else hex_rgba(UNRELIABLE_GREY) if u else hex_rgba(colours[int(c)])
         for c, u in zip(frame["klass"], unreliable)]
-    n = int(frame["estimate"].notna().sum())
     frame["tip_name"] = frame["name"].map(escape)
     fmt = Words(language) if language else words()
-    frame["tip_value"] = [escape(fmt.value_with_margin(ind, e, m)) for e, m in zip(frame["estimate"], frame["moe"])]
+    columns = [c for c in ("estimate", "moe", "lower", "upper") if c in frame]
+    frame["tip_value"] = [escape(fmt.value_with_uncertainty(ind, row)) for row in frame[columns].to_dict("records")]
     # a yes/no flag has no order worth a rank
-    frame["tip_rank"] = [escape(_("rank {rank} of {n}", rank=int(r), n=n)) if pd.notna(r) and ind.unit != "flag" else ""
-                         for r in frame["rank"]]
+    frame["tip_rank"] = [escape(_("rank {rank}", rank=fmt.rank(row))) if pd.notna(row["rank"]) and ind.unit != "flag"
+                         else "" for row in frame[["rank", "n", "rank_low", "rank_high", "rank_mark"]].to_dict("records")]
     frame["tip_note"] = np.where(unreliable, escape(_(UNRELIABLE_WORDS)), "")
     return frame, breaks, colours
 
@@ -137,6 +149,8 @@ def legend_rows(ind: Indicator, breaks: list[float], colours: list[str], lowest:
     _ = translator(language) if language else ui_i18n._
     fmt = Words(language) if language else words()
     no_data = NO_DATA_HIGH_CONTRAST if high_contrast else NO_DATA
+    if ind.unit == "category":
+        return [(c, fmt.value(ind, float(i))) for i, c in enumerate(colours, start=1)]
     if ind.unit == "flag":
         return [(colours[0], fmt.value(ind, 0.0)), (colours[-1], fmt.value(ind, 1.0)), (no_data, fmt.value(ind, None))]
     rows = []
