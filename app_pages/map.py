@@ -42,7 +42,6 @@ if found:
 if result is None:
     data.say_not_available(city, ind.title, reason)
     st.stop()
-evidence.caveats([ind])
 
 areas = data.areas(city, level)
 frame, breaks, colours = mapview.map_frame(areas, result, ind, scheme=scheme, names=data.map_names(city, level))
@@ -102,6 +101,8 @@ with left:
                _("Sources: {sources} — see Methods and sources.", sources=sources))
     if streets and tiles:
         st.caption(_("Street map: {credit}", credit=fmt.escape_markdown(tiles.attribution)))
+    # under the map, not above it: on a phone the map is the first thing to see
+    evidence.caveats([ind])
 
 headline = data.city_value(city, ind.id, view.get("year"))
 cols = st.columns([1, 1, 2])
