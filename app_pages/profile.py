@@ -76,15 +76,8 @@ def figures_by_topic(city: str, level: str, hood: str, language: str):
 
 
 def figures_table(table: pd.DataFrame) -> None:
-    """A topic's figures: a table on a wide screen, with the method notes behind a "How" switch under it; on a
-    phone, one card per figure, each with its own "How"."""
-    note = evidence.columns()["note"]
-    charts.table_or_cards(table, title=table.columns[0], lead=table.columns[1], how=note)
-    notes = table[table[note].astype(str).str.strip() != ""] if note in table else table.iloc[0:0]
-    if len(notes) and not state.on_phone():
-        with st.expander(_("How these figures are made"), icon=":material/help:"):
-            st.markdown("\n".join(f"- **{fmt.escape_markdown(i)}**: {fmt.escape_markdown(n)}"
-                                   for i, n in zip(notes.iloc[:, 0], notes[note])))
+    """A topic's figures: a table on a wide screen; on a phone, one card per figure, its note behind "How"."""
+    charts.table_or_cards(table, title=table.columns[0], lead=table.columns[1], how=evidence.columns()["note"])
 
 
 st.header(topics()["stability"])

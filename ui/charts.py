@@ -193,9 +193,8 @@ def table_or_cards(frame: pd.DataFrame, *, title: str, lead: str | None = None, 
     """A table on a wide screen (:func:`text_table`); on a phone, where seven columns would scroll sideways, one
     card per row: its ``title`` column in bold, its ``lead`` column large, the other columns as "heading: value"
     lines, and the ``how`` column (a method note) folded behind a "How" switch. Empty cells are left out."""
-    shown = frame.drop(columns=[how]) if how and how in frame and not state.on_phone() else frame
     if not state.on_phone():
-        text_table(shown)
+        text_table(frame)
         return
     others = [c for c in frame.columns if c not in (title, lead, how)]
     for _i, row in frame.iterrows():
