@@ -82,7 +82,7 @@ def test_the_arrow_keys_and_a_clickers_page_keys_move_through_the_slides(browser
         page.keyboard.press(key)
         page.wait_for_url(f"**/present?*slide={slide}*", timeout=30000)
         wait_rendered(page)
-        assert page.locator("h1").first.inner_text() == catalog.get(ON_MAP[slide - 1]).title, key
+        assert page.locator("h1").first.inner_text().startswith(catalog.get(ON_MAP[slide - 1]).title), key
     page.keyboard.press("ArrowLeft")
     page.wait_for_url("**/present?*slide=1*", timeout=30000)
     page.keyboard.press("ArrowLeft")
