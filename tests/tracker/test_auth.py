@@ -59,7 +59,7 @@ def test_users_from_secrets_are_checked_and_plain_passwords_refused():
                     "eve": {"role": "admin", "password_hash": hash_password(PASSWORD, rounds=4)}})
     message = str(info.value)
     assert "tracker.users.bob: password_hash is not a bcrypt hash" in message
-    assert "tracker.users.eve: role 'admin' is not one of editor, city, community, viewer" in message
+    assert "tracker.users.eve: role 'admin' is not one of editor, city, community, reviewer, viewer" in message
 
 
 def test_sign_in_returns_the_actor_with_its_role(users):
