@@ -17,6 +17,7 @@ cities = data.cities()
 city = state.chosen_city(cities)
 
 present = st.Page(HERE / "app_pages/present.py", title=_("Presentation mode"), url_path="present")
+campaign = st.Page(HERE / "app_pages/campaign.py", title=_("Campaigns"), url_path="campaign")
 pages = {
     _("Evidence"): [
         st.Page(HERE / "app_pages/map.py", title=_("Map"), url_path="map", default=True),
@@ -28,7 +29,14 @@ pages = {
         st.Page(HERE / "app_pages/upr_recommendations.py", title=_("Recommendations"), url_path="recommendations"),
         st.Page(HERE / "app_pages/upr_progress.py", title=_("Progress"), url_path="progress"),
         st.Page(HERE / "app_pages/upr_priorities.py", title=_("Local priorities"), url_path="priorities"),
+        campaign,
         st.Page(HERE / "app_pages/upr_edit.py", title=_("Edit (sign in)"), url_path="edit"),
+    ],
+    _("Residents and the coalition"): [
+        st.Page(HERE / "app_pages/tell_us.py", title=_("Tell us"), url_path="tell-us"),
+        st.Page(HERE / "app_pages/review.py", title=_("Review testimony (sign in)"), url_path="review"),
+        st.Page(HERE / "app_pages/report_builder.py", title=_("Report builder (sign in)"), url_path="report"),
+        st.Page(HERE / "app_pages/campaign_log.py", title=_("Campaign log (sign in)"), url_path="campaign-log"),
     ],
     _("About"): [
         present,
@@ -37,8 +45,10 @@ pages = {
 }
 navigation = st.navigation(pages)
 
-if navigation.url_path == present.url_path:
-    # a clean full-width view for projecting: no sidebar, no navigation; the page keeps its own state in the URL
+card = navigation.url_path == campaign.url_path and st.query_params.get("card") == "1"
+if navigation.url_path == present.url_path or card:
+    # a clean full-width view for projecting, or a campaign's card inside another site's page: no sidebar, no
+    # navigation; the page keeps its own state in the URL
     state.keep_language()
 else:
     state.language_selector()

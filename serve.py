@@ -1,8 +1,9 @@
 """Run the dashboard: ``streamlit run serve.py`` (what ``scripts/dashboard.sh`` does).
 
-The pages are ``dashboard.py``; this wrapper only adds a start-up step. As the server starts it loads, in a
-background thread, the libraries and the city snapshot the landing map needs, so the first visitor after a
-restart does not wait for them. ``streamlit run dashboard.py`` still works, without that head start.
+The pages are ``dashboard.py``; this wrapper adds a start-up step and the campaigns' Atom feeds
+(``/feeds/campaign.atom``). As the server starts it loads, in a background thread, the libraries and the city
+snapshot the landing map needs, so the first visitor after a restart does not wait for them. ``streamlit run
+dashboard.py`` still works, without that head start and without the feeds.
 """
 
 from __future__ import annotations
@@ -45,4 +46,11 @@ async def lifespan(_app):
     yield
 
 
-app = st.App(HERE / "dashboard.py", lifespan=lifespan)
+def extra_routes() -> list:
+    """Routes beside the pages: the campaigns' Atom feeds (``ui/feeds.py``)."""
+    from ui.feeds import ROUTES
+
+    return list(ROUTES)
+
+
+app = st.App(HERE / "dashboard.py", lifespan=lifespan, routes=extra_routes())

@@ -8,7 +8,7 @@ from indicators.metrics import catalog
 from indicators.core import moe
 from indicators.metrics.compute import NotAvailable
 from indicators.tracker.validation import NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
-from ui import briefs, charts, data, state
+from ui import briefs, charts, data, state, testimony
 from ui import tracker as ut
 from ui.i18n import N_, _, indicator, lang, topics, words
 
@@ -178,6 +178,9 @@ if recs is not None:
         st.caption(_("The recommendations and the names of the States that made them are the official text, in "
                      "English."))
     st.page_link("app_pages/upr_recommendations.py", label=_("All recommendations and their statuses"))
+
+if recs is not None:
+    testimony.area_section(city, hood, name)
 
 if unavailable:
     st.header(_("Not available by {level} for {city}", level=data.level_label(city, level),

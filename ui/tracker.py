@@ -75,6 +75,7 @@ HEADINGS = {
     "target": N_("Target date"),
     "rationale": N_("Why it matters here"),
     "recommendation": N_("Recommendation (official text, in English)"),
+    "overdue": N_("Overdue"),
 }
 #: the headings of a status timeline (the frame's columns are these codes)
 TIMELINE_HEADINGS = {
@@ -102,6 +103,10 @@ CONTENT_FIELDS = {
     "description": N_("description"),
     "archived": N_("archived"),
     "items": N_("recommendations"),
+    "state": N_("state"),
+    "reason": N_("reason"),
+    "excerpt": N_("excerpt"),
+    "recommendation_numbers": N_("recommendations"),
 }
 
 
@@ -375,7 +380,11 @@ def show_conflict(conflict: ConflictError) -> None:
 
 
 def _shown(field: str, value: object) -> str:
-    """A field's value as text; a status in the reader's words."""
+    """A field's value as text; a status, or a testimony's state, in the reader's words."""
+    from indicators.tracker.vocabularies import TESTIMONY_STATES
+
+    if field == "state" and value in TESTIMONY_STATES:
+        return _(TESTIMONY_STATES[value])
     return status_label(value) if field == "status" and value in STATUSES else _plain(value)
 
 

@@ -19,7 +19,9 @@ from indicators.metrics import catalog, compute, stability
 from indicators.core.i18n import N_, normalise, translator
 from indicators.snapshot.read import Snapshot
 from indicators.metrics.text import Words, missing
+from indicators.tracker.campaign import is_overdue
 from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
+from indicators.tracker.vocabularies import ACTION_KINDS
 
 #: the figures a brief puts first ("at a glance"): people-centered, each beside the city's
 HEADLINE = ("rent_burden_share", "severe_rent_burden_share", "eviction_filing_rate", "poverty_rate",
@@ -183,6 +185,8 @@ class ProgressItem:
     responsible_body: str
     target_date: str
     trends: tuple[Trend, ...]
+    overdue: bool = False
+    actions: tuple[str, ...] = ()    # the campaign's latest actions on it, in words, newest first
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,7 @@ class ProgressBrief:
     items: tuple[ProgressItem, ...]
     counts: dict[str, dict[str, int]]     # track -> status -> number of recommendations on the list
     sources: tuple[Source, ...]
+    list_actions: tuple[str, ...] = ()    # the campaign's latest actions on the list as a whole
 
     @property
     def has_margins(self) -> bool:
@@ -596,15 +601,18 @@ def progress_brief(snapshot: Snapshot, store, list_id: int, *, lang: str = "en",
     table = table.set_index(["cycle", "number"], drop=False)
     trends: dict[str, Trend] = {}
     items = []
+    today = today or dt.date.today()
+    campaign = campaign_lines(store, plist, lang)
     for position, item in enumerate(plist.items, start=1):
         rec = recommendation(store, plist.city, table.loc[(item.cycle, item.number)], lang)
         ids = list(dict.fromkeys([*rec.city.indicator_ids, *rec.community.indicator_ids]))
         for indicator_id in ids:
             if indicator_id not in trends:
                 trends[indicator_id] = city_trend(snapshot, indicator_id, lang)
-        items.append(ProgressItem(position, rec, item.rationale, item.responsible_body,
-                                  item.target_date.isoformat() if item.target_date else "",
-                                  tuple(trends[i] for i in ids)))
+        target, body, actions = campaign[(item.cycle, item.number)]
+        items.append(ProgressItem(position, rec, item.rationale, body, target.isoformat() if target else "",
+                                  tuple(trends[i] for i in ids),
+                                  is_overdue(target, rec.community.status, today), actions))
     counts = {track: {s: 0 for s in STATUS_ORDER} for track in TRACK_LABELS}
     for item in items:
         for track in TRACK_LABELS:
@@ -616,8 +624,39 @@ def progress_brief(snapshot: Snapshot, store, list_id: int, *, lang: str = "en",
         lang=lang, city_id=plist.city, city_name=city_name(snapshot), list_id=plist.list_id, list_name=plist.name,
         description=plist.description, list_version=plist.version,
         list_saved=saved.date().isoformat() if isinstance(saved, dt.datetime) else str(saved or ""),
-        generated=(today or dt.date.today()).isoformat(), snapshot_built=built_date(snapshot), items=tuple(items),
-        counts=counts, sources=sources_of(snapshot, ids))
+        generated=today.isoformat(), snapshot_built=built_date(snapshot), items=tuple(items),
+        counts=counts, sources=sources_of(snapshot, ids), list_actions=campaign["list"])
+
+
+def action_words(action, lang: str) -> str:
+    """A campaign action in one line: ``2025-03-04 · Council hearing · Tenant union: twelve residents spoke``."""
+    _ = translator(lang)
+    line = f"{action.happened_on.isoformat()} · {_(ACTION_KINDS.get(action.kind, action.kind))}"
+    if action.who:
+        line += f" · {action.who}"
+    if action.note:
+        line += f": {action.note}"
+    return line
+
+
+def campaign_lines(store, plist, lang: str, *, latest: int = 4) -> dict:
+    """For each item of a priority list, its target date and responsible body (the item's own, else the
+    recommendation's target in the campaign log) and its latest actions in words; under ``"list"``, the latest
+    actions on the list as a whole."""
+    from indicators.tracker.campaign import list_subject, rec_subject
+
+    targets = store.campaign.targets(plist.city)
+    actions = store.campaign.actions(plist.city, subjects=store.campaign.list_subjects(plist))
+    found: dict = {"list": tuple(action_words(a, lang) for a in actions
+                                 if a.subject == list_subject(plist.list_id))[:latest]}
+    for item in plist.items:
+        subject = rec_subject(item.cycle, item.number)
+        target = targets.get(subject)
+        found[(item.cycle, item.number)] = (
+            item.target_date or (target.target_date if target else None),
+            item.responsible_body or (target.body_name if target else ""),
+            tuple(action_words(a, lang) for a in actions if a.subject == subject)[:latest])
+    return found
 
 
 def find_list(store, city: str, wanted: str, lang: str = "en") -> int:

@@ -220,7 +220,7 @@ class Testimony:
     def content(self) -> dict:
         """The fields a reviewer sets, for comparing two versions side by side (conflicts)."""
         return {"state": self.state, "reason": self.reason, "excerpt": self.excerpt,
-                "recommendations": list(self.recommendation_numbers), "indicator_ids": list(self.indicator_ids)}
+                "recommendation_numbers": list(self.recommendation_numbers), "indicator_ids": list(self.indicator_ids)}
 
 
 @dataclass(frozen=True)
@@ -306,6 +306,8 @@ def _no_address(text: str, field_name: str) -> str:
 
 
 def _choice(value: object, choices: dict, field_name: str) -> str:
+    if value is None or value == "":
+        raise ValidationError(Problem(N_("please choose one"), field_name))
     if value not in choices:
         raise ValidationError(Problem(Message(N_("{value} is not one of {choices}"), value=repr(str(value)[:40]),
                                               choices=", ".join(choices)), field_name))
