@@ -43,8 +43,9 @@ with actions_tab:
         st.info(_("No action logged yet."))
     else:
         ids = [a.action_id for a in every]
-        words = {a.action_id: f"{a.happened_on.isoformat()} · {_(ACTION_KINDS[a.kind])} · {a.subject}"
-                 + (f" · {_('retracted')}" if a.retracted else "") for a in every}
+        kinds, retracted = {k: _(label) for k, label in ACTION_KINDS.items()}, _("retracted")
+        words = {a.action_id: " · ".join([a.happened_on.isoformat(), kinds[a.kind], a.subject]
+                                         + ([retracted] if a.retracted else [])) for a in every}
         chosen = st.selectbox(_("Action"), ids, format_func=ut.shown_as(ids, words.get), key="actions_pick")
         current = store.campaign.action(chosen)
         base = cf.opened(f"opened_action::{chosen}", current.version)

@@ -42,15 +42,15 @@ def action_lines(actions, limit: int = 10) -> None:
     if not actions:
         st.caption(_("No action logged yet."))
         return
-    lines = []
+    lines, link = [], _("link")
     for action in actions[:limit]:
-        line = f"**{action.happened_on.isoformat()}** · {_(ACTION_KINDS[action.kind])}"
+        line = f"**{action.happened_on.isoformat()}** · " + _(ACTION_KINDS[action.kind])
         if action.who:
             line += f" · {ut.md_escape(action.who)}"
         if action.note:
             line += f": {ut.md_escape(action.note)}"
         if action.link:
-            line += f" ([{_('link')}]({ut.safe_href(action.link)}))"
+            line += f" ([{link}]({ut.safe_href(action.link)}))"
         lines.append(f"- {line}")
     st.markdown("\n".join(lines))
     if len(actions) > limit:
@@ -128,7 +128,8 @@ def _label(row) -> str:
     if row.lane == "testimony":
         return _("{n} accepted", n=row.detail)
     if row.lane == "target":
-        return _("Target date{body}", body=f" · {row.detail}" if row.detail else "")
+        body = f" · {row.detail}" if row.detail else ""
+        return _("Target date{body}", body=body)
     return f"{row.label}: {row.detail}"
 
 
@@ -172,6 +173,6 @@ def share_panel(city: str, list_id: int) -> None:
     st.code(page, language=None)
     st.markdown(_("**Put the campaign card on your website** (copy this into the page):"))
     title = _("Campaign card")
-    st.code(f'<iframe src="{html.escape(card)}" title="{html.escape(title)}" width="420" height="520" '
-            f'style="border:0" loading="lazy"></iframe>', language="html")
+    st.code(f'<iframe src="{html.escape(card)}" title="{html.escape(title)}" width="420" height="520" '  # i18n: not shown
+            f'style="border:0" loading="lazy"></iframe>', language="html")  # i18n: not shown
     st.markdown(_("**Follow it without an account** in any feed reader: [Atom feed]({url})", url=ut.safe_href(feed)))

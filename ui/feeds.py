@@ -56,7 +56,7 @@ def campaign_feed(request: Request) -> Response:
                         lang=lang)
     except (NotFound, SharedStoreError):
         return PlainTextResponse("Not found", status_code=404)  # i18n: not shown
-    return Response(body, media_type=MEDIA_TYPE, headers={"Cache-Control": "public, max-age=300"})
+    return Response(body, media_type=MEDIA_TYPE, headers={"Cache-Control": "public, max-age=300"})  # i18n: not shown
 
 
 ROUTES = [Route("/feeds/campaign.atom", campaign_feed, methods=["GET"])]

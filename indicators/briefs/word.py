@@ -18,7 +18,7 @@ from docx.shared import Pt, RGBColor
 from indicators.briefs.report import Report
 from indicators.core.i18n import translator
 
-FONT = "Times New Roman"
+FONT = "Times New Roman"  # i18n: not shown
 LANGUAGE_TAGS = {"en": "en-US", "es": "es-US"}
 MUTED = RGBColor(0x55, 0x5F, 0x6B)
 
@@ -48,11 +48,11 @@ def report_docx(report: Report) -> bytes:
     """The report as a .docx file."""
     _ = translator(report.lang)
     document = Document()
-    normal = document.styles["Normal"]
+    normal = document.styles["Normal"]  # i18n: not shown
     normal.font.name = FONT
     normal.font.size = Pt(12)
     _set_language(normal, LANGUAGE_TAGS.get(report.lang, "en-US"))
-    for name in ("Title", "Heading 1", "Heading 2", "Quote", "Subtitle"):
+    for name in ("Title", "Heading 1", "Heading 2", "Quote", "Subtitle"):  # i18n: not shown
         document.styles[name].font.name = FONT
     properties = document.core_properties
     properties.title = report.title
@@ -72,7 +72,7 @@ def report_docx(report: Report) -> bytes:
         elif block.kind == "title":
             document.add_heading(block.text, level=0)
         elif block.kind == "subtitle":
-            document.add_paragraph(block.text, style="Subtitle")
+            document.add_paragraph(block.text, style="Subtitle")  # i18n: not shown
         elif block.kind == "heading":
             document.add_heading(block.text, level=1)
         elif block.kind == "subheading":
@@ -82,7 +82,7 @@ def report_docx(report: Report) -> bytes:
             paragraph.paragraph_format.left_indent = Pt(18)
             paragraph.add_run(block.text).italic = True
         elif block.kind == "quote":
-            document.add_paragraph(block.text, style="Quote")
+            document.add_paragraph(block.text, style="Quote")  # i18n: not shown
         elif block.kind in ("meta", "small"):
             run = document.add_paragraph().add_run(block.text)
             run.font.size = Pt(10 if block.kind == "small" else 12)

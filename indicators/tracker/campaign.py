@@ -49,7 +49,6 @@ from indicators.tracker.vocabularies import ACTION_KINDS
 
 if TYPE_CHECKING:
     from indicators.tracker.records import PriorityList
-    from indicators.tracker.store import Store
 
 #: the statuses with which a target is met
 DONE_STATUSES = ("implemented", "not_applicable")
@@ -158,7 +157,7 @@ def is_overdue(target_date: dt.date | None, community_status: str | None, today:
 class Campaigns:
     """The campaign log of one tracker store (``store.campaign``)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: "Store") -> None:  # noqa: F821  (the store hands itself over)
         self.store = store
 
     # ------------------------------------------------------------------ responsible bodies

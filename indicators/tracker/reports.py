@@ -39,9 +39,6 @@ from indicators.tracker.validation import (
 )
 from indicators.tracker.vocabularies import REPORT_TEMPLATES
 
-if TYPE_CHECKING:
-    from indicators.tracker.store import Store
-
 
 @dataclass(frozen=True)
 class WordLimit:
@@ -206,7 +203,7 @@ def _expected(version: object) -> int:
 class ReportDrafts:
     """Report drafts of one tracker store (``store.reports``)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: "Store") -> None:  # noqa: F821  (the store hands itself over)
         self.store = store
 
     def create(self, actor: Actor, *, city: str, template: str, title: str, outline: Mapping[str, Any]

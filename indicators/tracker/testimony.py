@@ -68,9 +68,6 @@ from indicators.tracker.vocabularies import (
     TESTIMONY_KINDS,
 )
 
-if TYPE_CHECKING:
-    from indicators.tracker.store import Store
-
 STORY_LIMIT = 5_000
 EXCERPT_LIMIT = 1_500
 REASON_LIMIT = 2_000
@@ -402,7 +399,7 @@ class Testimonies:
     """Testimony in one tracker store (``store.testimony``). Attachments' bytes stay in the store unless
     ``attachments_dir`` (or ``$HRC_ATTACHMENTS_DIR``) names a folder every app replica shares."""
 
-    def __init__(self, store: Store, attachments_dir: str | Path | None = None) -> None:
+    def __init__(self, store: "Store", attachments_dir: str | Path | None = None) -> None:
         self.store = store
         chosen = attachments_dir or os.environ.get(ATTACHMENTS_ENV)
         self.attachments_dir = Path(chosen) if chosen else None
