@@ -60,21 +60,27 @@ actions = store.campaign.actions(city, subjects=store.campaign.list_subjects(pli
 done = int(items["community_status"].isin(["implemented"]).sum()) if len(items) else 0
 overdue = int(items["overdue"].sum()) if len(items) else 0
 
-st.title(plist.name if not card else plist.name[:120], anchor=False)
 if card:
+    # small enough for a 420 × 520 frame on another site: the name, three numbers, the latest actions, a link
+    st.subheader(plist.name[:120], anchor=False)
     st.caption(_("A campaign of the human rights city coalition of {city}.", city=ut.md_escape(ut.city_name(city))))
-elif plist.description:
+    st.progress(done / len(items) if len(items) else 0.0, text=_(
+        "{done} of {n} recommendations implemented, says the community", done=done, n=len(items)))
+    st.markdown(_("**{overdue}** overdue targets · **{actions}** campaign actions", overdue=overdue,
+                  actions=len(actions)))
+    uc.action_lines(actions, limit=2)
+    st.link_button(_("Open the whole campaign"), uc.campaign_url(uc.base_url(), city, plist.list_id,
+                                                                  st.query_params.get("lang", "en")),
+                   icon=":material/open_in_new:")
+    st.stop()
+
+st.title(plist.name, anchor=False)
+if plist.description:
     st.text(plist.description)
 left, middle, right = st.columns(3)
 left.metric(_("Implemented, says the community"), _("{done} of {n}", done=done, n=len(items)))
 middle.metric(_("Overdue targets"), overdue)
 right.metric(_("Campaign actions"), len(actions))
-if card:
-    uc.action_lines(actions, limit=3)
-    st.link_button(_("Open the whole campaign"), uc.campaign_url(uc.base_url(), city, plist.list_id,
-                                                                  st.query_params.get("lang", "en")),
-                   icon=":material/open_in_new:")
-    st.stop()
 
 target = store.campaign.target(city, list_subject(plist.list_id))
 st.subheader(_("Who must act, and by when"))

@@ -104,7 +104,7 @@ with edit:
 with check:
     report = ur.preview(store, city, base, title, values)
     if report is not None:
-        ur.word_meter(report)
+        ur.word_meter(report, ur.dropped_quotes(store, city, base))
         st.markdown(_("**What changed since the previous report**"))
         if report.previous:
             st.caption(_("The previous report: {previous}.", previous=ut.md_escape(report.previous)))

@@ -170,9 +170,9 @@ def share_panel(city: str, list_id: int) -> None:
     card = campaign_url(base, city, list_id, lang(), card="1", embed="true")
     feed = feed_url(base, city, list_id, lang())
     st.markdown(_("**Share this campaign** — this address always opens this page:"))
-    st.code(page, language=None)
+    st.code(page, language=None, wrap_lines=True)
     st.markdown(_("**Put the campaign card on your website** (copy this into the page):"))
     title = _("Campaign card")
     st.code(f'<iframe src="{html.escape(card)}" title="{html.escape(title)}" width="420" height="520" '  # i18n: not shown
-            f'style="border:0" loading="lazy"></iframe>', language="html")  # i18n: not shown
+            f'style="border:0" loading="lazy"></iframe>', language="html", wrap_lines=True)  # i18n: not shown
     st.markdown(_("**Follow it without an account** in any feed reader: [Atom feed]({url})", url=ut.safe_href(feed)))

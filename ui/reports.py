@@ -98,8 +98,15 @@ def preview(store, city: str, draft: ReportDraft, title: str, values: dict) -> R
                         area_names=names)
 
 
-def word_meter(report: Report) -> None:
-    """The live word count against the limit, and where the limit comes from."""
+def dropped_quotes(store, city: str, draft: ReportDraft) -> int:
+    """How many quotes the saved draft chose that may no longer be used (withdrawn, or consent not for reports)."""
+    usable = {t.testimony_id for t in store.testimony.shared(city, "report")}
+    return sum(1 for ids in (draft.outline.get("quotes") or {}).values() for i in ids if i not in usable)
+
+
+def word_meter(report: Report, dropped: int = 0) -> None:
+    """The live word count against the limit, where the limit comes from, and quotes the report may no longer
+    hold (``dropped``, counted on the saved draft)."""
     limit = report.word_limit
     count = report.word_count
     if limit:
@@ -117,9 +124,10 @@ def word_meter(report: Report) -> None:
             st.markdown(ut.md_escape(_(kind.source), inline=False))
             st.markdown(ut.md_escape(_(PAGE_LIMIT_SOURCE), inline=False))
             st.caption(_(kind.note))
-    if report.dropped_quotes:
+    dropped = max(dropped, report.dropped_quotes)
+    if dropped:
         st.warning(_("{n} chosen quotes are no longer in the report: their givers withdrew them or did not allow "
-                     "reports.", n=report.dropped_quotes))
+                     "reports.", n=dropped))
 
 
 def downloads(store, city: str, draft: ReportDraft, report: Report, key: str) -> None:

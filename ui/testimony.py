@@ -23,7 +23,7 @@ from indicators.tracker.vocabularies import (
     TESTIMONY_KINDS,
     TESTIMONY_STATES,
 )
-from ui import data, state
+from ui import charts, data, state
 from ui import tracker as ut
 from ui.i18n import _, topics
 
@@ -224,20 +224,16 @@ def public_counts(store, city: str) -> None:
         if counts.by_area.empty:
             st.caption(_("No neighborhood has {n} or more yet.", n=MIN_CELL))
         else:
-            shown = counts.by_area.assign(area=counts.by_area["area_id"].map(lambda a: names.get(a, a)))
-            st.dataframe(shown[["area", "count"]], hide_index=True, width="stretch",
-                         column_config={"area": st.column_config.TextColumn(data.area_word(level)),
-                                        "count": st.column_config.NumberColumn(_("Testimonies"))})
+            charts.text_table(pd.DataFrame({data.area_word(level): counts.by_area["area_id"].map(
+                lambda a: names.get(a, a)), _("Testimonies"): counts.by_area["count"]}))
             st.caption(_("Neighborhoods not listed: fewer than {n}.", n=MIN_CELL))
     with right:
         st.markdown(_("**By topic**"))
         if counts.by_topic.empty:
             st.caption(_("No topic has {n} or more yet.", n=MIN_CELL))
         else:
-            shown = counts.by_topic.assign(topic=counts.by_topic["topic"].map(lambda t: topic_names.get(t, t)))
-            st.dataframe(shown[["topic", "count"]], hide_index=True, width="stretch",
-                         column_config={"topic": st.column_config.TextColumn(_("Topic")),
-                                        "count": st.column_config.NumberColumn(_("Testimonies"))})
+            charts.text_table(pd.DataFrame({_("Topic"): counts.by_topic["topic"].map(
+                lambda t: topic_names.get(t, t)), _("Testimonies"): counts.by_topic["count"]}))
 
 
 def public_quotes(store, city: str, *, number: str | None = None, numbers=None, area_id: str | None = None,
