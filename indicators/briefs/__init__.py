@@ -7,7 +7,7 @@ reports a coalition compiles (a stakeholder submission to the UN, a local report
 - :mod:`indicators.briefs.staticmap` draws the locator map and the charts with matplotlib (Agg);
 - :mod:`indicators.briefs.pdf` and :mod:`indicators.briefs.slides` lay them out;
 - :mod:`indicators.briefs.report` compiles a report from a saved draft; :mod:`indicators.briefs.word` and
-  :mod:`indicators.briefs.report_pdf` write it;
+  :mod:`indicators.briefs.pdf_report` write it;
 - :mod:`indicators.cli.brief` adds ``python -m indicators brief``.
 
 No Streamlit here: the app's download buttons are in ``ui/briefs.py``.
@@ -65,6 +65,6 @@ def report_docx(report) -> bytes:
 
 def report_pdf(report) -> bytes:
     """A compiled report as a PDF."""
-    from indicators.briefs.report_pdf import report_pdf as build
+    from indicators.briefs.pdf_report import report_pdf as build
 
     return build(report)

@@ -1,6 +1,6 @@
 """What a compiled report says, gathered from a saved draft, the tracker store and the snapshot, and laid out as an
 ordered list of :class:`Block` that the DOCX (:mod:`indicators.briefs.docx`) and PDF
-(:mod:`indicators.briefs.report_pdf`) writers render as they are — so the words counted here are the words in
+(:mod:`indicators.briefs.pdf_report`) writers render as they are — so the words counted here are the words in
 the files.
 
 Two templates:
