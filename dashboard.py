@@ -43,7 +43,7 @@ pages = {
         st.Page(HERE / "app_pages/methods.py", title=_("Methods and sources"), url_path="methods"),
     ],
 }
-navigation = st.navigation(pages)
+navigation = st.navigation(pages, expanded=True)
 
 card = navigation.url_path == campaign.url_path and st.query_params.get("card") == "1"
 if navigation.url_path == present.url_path or card:

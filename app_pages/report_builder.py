@@ -9,6 +9,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from indicators.briefs.report import report_text
 from indicators.tracker.auth import WRITE_REPORTS
 from indicators.tracker.errors import ConflictError, ValidationError
 from indicators.tracker.reports import EMPTY_OUTLINE
@@ -112,6 +113,8 @@ with check:
         else:
             st.caption(_("No report has been marked as sent yet: this one will be the first."))
         ur.downloads(store, city, base, report, f"rb_{chosen}")
+        with st.expander(_("The report as it stands")):
+            st.text(report_text(report))
     sent_on = st.date_input(_("Sent on (to mark this version as the report that was sent)"), value=None,
                             max_value=dt.date.today(), format="YYYY-MM-DD", key=f"rb_sent_{chosen}")
     if st.button(_("Save the draft"), type="primary", key=f"rb_save_{chosen}"):

@@ -45,8 +45,8 @@ def review_list(states: tuple[str, ...], key: str, empty: str) -> None:
     if not items:
         st.info(empty)
         return
-    st.caption(_("{n} testimonies, oldest first.", n=len(items)) if key != "decided" else
-               _("{n} testimonies, newest first.", n=len(items)))
+    st.caption(_("In this list: {n}, oldest first.", n=len(items)) if key != "decided" else
+               _("In this list: {n}, newest first.", n=len(items)))
     ids = [t.testimony_id for t in items]
     chosen = st.selectbox(_("Testimony"), ids, key=f"pick_{key}",
                           format_func=ut.shown_as(ids, lambda i: rv.describe(next(t for t in items
@@ -101,4 +101,4 @@ if "export" in tabs:
         frame = store.testimony.coalition_frame(city, actor)
         ut.download_csv(frame, f"testimony_{city}_{lang()}.csv", _("Download all testimony (CSV)"),
                         key="dl_testimony", help=_("Cells that would start a spreadsheet formula are neutralised."))
-        st.caption(_("{n} testimonies in all.", n=len(frame)))
+        st.caption(_("Testimonies in all: {n}.", n=len(frame)))

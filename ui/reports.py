@@ -126,7 +126,7 @@ def word_meter(report: Report, dropped: int = 0) -> None:
             st.caption(_(kind.note))
     dropped = max(dropped, report.dropped_quotes)
     if dropped:
-        st.warning(_("{n} chosen quotes are no longer in the report: their givers withdrew them or did not allow "
+        st.warning(_("Chosen quotes no longer in the report: {n}. Their givers withdrew them or do not allow "
                      "reports.", n=dropped))
 
 

@@ -196,12 +196,12 @@ def _changes(store, draft: ReportDraft, previous: ReportDraft | None, numbers: l
         subjects.append(list_subject(draft.outline["list_id"]))
     actions = [a for a in store.campaign.actions(draft.city, subjects=subjects) if a.happened_on > since]
     if actions:
-        lines.append(_("{n} campaign actions since then, the latest on {date}: {kind}.", n=len(actions),
+        lines.append(_("Campaign actions since then: {n}, the latest on {date}: {kind}.", n=len(actions),
                        date=actions[0].happened_on.isoformat(), kind=_(ACTION_KINDS[actions[0].kind])))
     accepted = [t for t in store.testimony.shared(draft.city, "report", since=moment)
                 if set(t.recommendation_numbers) & set(numbers)]
     if accepted:
-        lines.append(_("{n} residents' testimonies on these recommendations accepted since then.", n=len(accepted)))
+        lines.append(_("Residents' testimonies on these recommendations accepted since then: {n}.", n=len(accepted)))
     if not lines:
         lines.append(_("No status, campaign action or testimony on these recommendations has changed since then."))
     return tuple(lines)

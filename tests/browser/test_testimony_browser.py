@@ -14,6 +14,7 @@ editor and a reviewer) and temporary SQLite stores, one per city.
 from __future__ import annotations
 
 import io
+import re
 import os
 import subprocess
 import sys
@@ -131,7 +132,27 @@ def open_page(browser, url: str, width: int = 1440, height: int = 900):
     page.set_default_timeout(60_000)
     page.goto(url)
     wait_rendered(page)
+    if width < 800:
+        close_sidebar(page)
     return page
+
+
+def close_sidebar(page) -> None:
+    """On a phone the sidebar opens over the page: close it, as a reader would."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    if sidebar.count() and sidebar.is_visible() and sidebar.get_attribute("data-collapsed") == "false":
+        page.locator('[data-testid="stSidebarCollapseButton"]').click()
+        page.wait_for_selector('[data-testid="stSidebar"][data-collapsed="true"]')
+
+
+def go_to(page, path: str) -> None:
+    """Open another page through the sidebar's navigation (the session, and its sign-in, stay)."""
+    if page.locator('[data-testid="stExpandSidebarButton"]').is_visible():
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+    page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').click()
+    wait_rendered(page)
+    if page.viewport_size["width"] < 800:
+        close_sidebar(page)
 
 
 def main(page):
@@ -311,10 +332,109 @@ def _report_docx_text(browser, app, title: str, expect_dropped: bool = False) ->
     sign_in(page, "alice")
     shows(page, "of 5,630 words")
     if expect_dropped:
-        shows(page, "1 chosen quotes are no longer in the report")
+        shows(page, "Chosen quotes no longer in the report: 1.")
     shot(page, "report_builder" + ("_after_withdrawal" if expect_dropped else ""))
     with page.expect_download() as download:
         page.get_by_role("button", name="Word (English)").click()
     document = Document(download.value.path())
     page.context.close()
     return "\n".join(p.text for p in document.paragraphs)
+
+
+def test_a_campaign_action_shows_on_the_timeline_the_campaign_page_its_card_the_feed_and_the_progress_brief(
+        app, browser):
+    import datetime as dt
+
+    from pypdf import PdfReader
+
+    today = dt.date.today().isoformat()
+    page = open_page(browser, app["url"] + "/campaign-log?rec=26.286")
+    sign_in(page, "alice")
+    expect(page.get_by_role("combobox", name="Recommendation")).to_have_value(re.compile(r"^26\.286 · Ethiopia"))
+    choose(page, "What", "Council hearing")
+    page.get_by_label("Who (the coalition, a member group, a council member…)").fill("Tenant union")
+    page.get_by_label("Link (minutes, video, article, petition)").fill("https://example.org/hearing")
+    page.get_by_label("Note").first.fill("Twelve residents testified & rents < incomes.")
+    page.get_by_role("button", name="Log the action").click()
+    shows(page, f"Saved the action of {today}.")
+    shot(page, "campaign_log_saved")
+    line = f"{today} · Council hearing · Tenant union: Twelve residents testified & rents < incomes."
+
+    # the recommendation's page: the action, and a lane of campaign actions on its time axis
+    recommendation = open_page(browser, app["url"] + "/recommendations?rec=26.286")
+    shows(recommendation, line)
+    expect(recommendation.locator(".js-plotly-plot").first).to_contain_text("Campaign actions")
+    shot(recommendation, "recommendation_timeline")
+
+    # the campaign page: the action, and the overdue target of 26.286 (2024-12-31, not implemented)
+    campaign = open_page(browser, app["url"] + "/campaign?list=1&city=pittsburgh")
+    shows(campaign, line)
+    metrics = campaign.locator('[data-testid="stMetric"]')
+    expect(metrics.filter(has_text="Overdue targets")).to_contain_text("1")
+    expect(metrics.filter(has_text="Campaign actions")).to_contain_text("1")
+    shows(campaign, "/campaign?list=1&city=pittsburgh")
+    shot(campaign, "campaign_page")
+
+    # its card, for another site's iframe: no sidebar
+    card = open_page(browser, app["url"] + "/campaign?list=1&city=pittsburgh&card=1&embed=true", 420, 520)
+    shows(card, line)
+    expect(card.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    shot(card, "campaign_card")
+
+    # its Atom feed, without an account
+    answer = campaign.request.get(app["url"] + "/feeds/campaign.atom?city=pittsburgh&list=1")
+    assert answer.status == 200 and answer.headers["content-type"].startswith("application/atom+xml")
+    titles = [e.findtext("{http://www.w3.org/2005/Atom}title")
+              for e in ET.fromstring(answer.body()).iter("{http://www.w3.org/2005/Atom}entry")]
+    assert f"Council hearing on {today} — 26.286" in titles
+    assert campaign.request.get(app["url"] + "/feeds/campaign.atom?city=pittsburgh&list=99").status == 404
+    assert campaign.request.get(app["url"] + "/feeds/campaign.atom?city=atlantis&list=1").status == 404
+
+    # the progress brief of the list, and the overdue flag on the priorities and progress pages
+    priorities = open_page(browser, app["url"] + "/priorities")
+    with priorities.expect_download() as download:
+        priorities.get_by_role("button", name="Progress brief (PDF)").click()
+    pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(download.value.path()).pages)
+    assert " ".join(line.split()) in pdf and "2024-12-31 — overdue" in pdf
+    progress = open_page(browser, app["url"] + "/progress")
+    shows(progress, "A target is overdue when its date has passed")
+    shot(progress, "progress_overdue")
+    for opened_page in (page, recommendation, campaign, card, priorities, progress):
+        opened_page.context.close()
+
+
+NEW_PAGES = ("tell-us", "campaign?list=1", "recommendations?rec=26.286")
+SIGNED_IN_PAGES = ("review", "report", "campaign-log")
+
+
+@pytest.mark.parametrize("city", ["pittsburgh", "dc"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_new_page_opens_in_both_languages_both_cities_at_desktop_and_phone_sizes(app, browser, city, lang):
+    from indicators.core.i18n import translator
+
+    say = translator(lang)
+    for size, (width, height) in {"desktop": (1440, 900), "phone": (390, 844)}.items():
+        for path in NEW_PAGES:
+            page = open_page(browser, f"{app['url']}/{path}{'&' if '?' in path else '?'}city={city}&lang={lang}",
+                             width, height)
+            assert_no_exception(page)
+            if path.startswith("campaign"):
+                shows(page, "Housing first")
+            shot(page, f"{path.split('?')[0]}_{city}_{lang}_{size}")
+            page.context.close()
+        page = open_page(browser, f"{app['url']}/review?city={city}&lang={lang}", width, height)
+        page.get_by_label(say("User name")).fill("alice")
+        page.get_by_label(say("Password"), exact=True).fill(PASSWORD)
+        page.get_by_role("button", name=say("Sign in")).click()
+        expect(main(page)).to_contain_text("Alice Organizer")
+        for path in SIGNED_IN_PAGES:
+            if path != "review":
+                go_to(page, path)
+            expect(main(page)).to_contain_text("Alice Organizer")
+            assert_no_exception(page)
+            shot(page, f"{path}_{city}_{lang}_{size}")
+        page.context.close()
+    card = open_page(browser, f"{app['url']}/campaign?list=1&city={city}&lang={lang}&card=1&embed=true", 420, 520)
+    shows(card, say("Open the whole campaign"))
+    shot(card, f"card_{city}_{lang}")
+    card.context.close()

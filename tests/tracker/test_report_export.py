@@ -147,8 +147,8 @@ def test_a_report_says_what_changed_since_the_previous_report_sent(report_store,
         "Recommendations followed up for the first time: 26.284.",
         "Recommendations no longer followed up here: 26.5.",
         "26.286: community assessment moved from “No assessment yet” to “Not started”.",
-        "1 campaign actions since then, the latest on 2024-03-04: Council hearing.",
-        "1 residents' testimonies on these recommendations accepted since then.")
+        "Campaign actions since then: 1, the latest on 2024-03-04: Council hearing.",
+        "Residents' testimonies on these recommendations accepted since then: 1.")
     paragraphs = docx_paragraphs(briefs.report_docx(report))
     assert "4. Our previous report was “Report to council, January 2024”, sent on 2024-01-10." in paragraphs
 
