@@ -229,6 +229,9 @@ def store(city: str | None = None) -> Store:
         opened = _open_store(store_url(city))
     if opened.count_recommendations() == 0:
         ensure_seeded(opened, snapshot_parquet(city))
+    folder = secrets_section("tracker").get("attachments_dir")
+    if folder:   # testimony's files in a folder every replica shares, rather than in the store
+        opened.testimony.attachments_dir = Path(folder)
     return opened
 
 

@@ -163,3 +163,18 @@ def test_typed_markup_and_formulas_print_as_written(report_store, snapshot):
     assert f"1. {typed}" in docx_paragraphs(briefs.report_docx(report))
     pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(briefs.report_pdf(report))).pages)
     assert typed in " ".join(pdf.split()) and "A & B < C" in pdf
+
+
+def test_the_command_line_writes_a_report_as_word_and_pdf(report_store, store_url, tmp_path, capsys):
+    from indicators.cli.brief import main as brief_cli
+
+    draft = report_store.drafts_for_test["stakeholder"]
+    out = tmp_path / "out"
+    assert brief_cli(["brief", "report", str(draft.report_id), "--db", store_url, "--lang", "es",
+                      "--out", str(out)]) == 0
+    written = sorted(p.name for p in out.iterdir())
+    assert written == [f"report-pittsburgh-{draft.report_id}-stakeholder-report-es.{ext}" for ext in ("docx", "pdf")]
+    paragraphs = docx_paragraphs((out / written[0]).read_bytes())
+    assert "Recomendación 26.286 (Ethiopia): Apoyada" in paragraphs
+    assert "of 5,630 words, 9 numbered paragraphs" in capsys.readouterr().err
+    assert brief_cli(["brief", "report", "no such report", "--db", store_url, "--out", str(out)]) == 2
