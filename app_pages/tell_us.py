@@ -53,9 +53,10 @@ with give:
         honeypot = st.text_input(_("Leave this field empty"), key="tell_website", max_chars=200)
         if st.button(_("Send my testimony"), type="primary", key="tell_send"):
             try:
-                tm.submission_limiter().check(tm.client_key())
+                tm.submission_limiter().check(tm.client_key(), count=False)
                 sent = store.testimony.submit(city=city, consent_use=consent, consent_area=area_ok, contact=contact,
                                               files=files, honeypot=honeypot, **fields)
+                tm.submission_limiter().record(tm.client_key())
             except ValidationError as exc:
                 ut.show_problems(exc)
             except TooManySubmissions as exc:

@@ -111,8 +111,9 @@ class SubmissionLimiter:
         self._events: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def check(self, key: str | None) -> None:
-        """Count one event for ``key``; raise :class:`TooManySubmissions` (without counting) when over the limit."""
+    def check(self, key: str | None, *, count: bool = True) -> None:
+        """Raise :class:`TooManySubmissions` when ``key`` is over the limit; else count one event for it (unless
+        ``count`` is False: a testimony is counted once it is saved, so correcting a refused one costs nothing)."""
         key = key or "unknown client"
         now = self._clock()
         with self._lock:
@@ -121,10 +122,16 @@ class SubmissionLimiter:
                 times.popleft()
             if len(times) >= self.limit:
                 raise TooManySubmissions(times[0] + self.window_seconds - now)
-            times.append(now)
+            if count:
+                times.append(now)
             if len(self._events) > 10_000:   # memory stays bounded when many clients come
                 for stale in [k for k, t in self._events.items() if not t]:
                     del self._events[stale]
+
+    def record(self, key: str | None) -> None:
+        """Count one event for ``key`` (after :meth:`check` with ``count=False`` let it through)."""
+        with self._lock:
+            self._events.setdefault(key or "unknown client", deque()).append(self._clock())
 
 
 # ------------------------------------------------------------------------------------------------ receipt codes

@@ -143,6 +143,9 @@ def close_sidebar(page) -> None:
     if sidebar.count() and sidebar.is_visible() and sidebar.get_attribute("data-collapsed") == "false":
         page.locator('[data-testid="stSidebarCollapseButton"]').click()
         page.wait_for_selector('[data-testid="stSidebar"][data-collapsed="true"]')
+        # and slid out of sight (it moves for a moment after it says it is closed)
+        page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
+                               ".getBoundingClientRect().right <= 1")
 
 
 def go_to(page, path: str) -> None:

@@ -306,3 +306,10 @@ def test_the_spam_guard_allows_a_few_submissions_per_client_per_hour():
     limiter.check("client:198.51.100.4")   # another client is not held up
     now[0] += 3601
     limiter.check("client:203.0.113.9")
+    # a refused testimony is not counted: only what is saved is recorded
+    for _ in range(10):
+        limiter.check("client:192.0.2.7", count=False)
+    for _ in range(3):
+        limiter.record("client:192.0.2.7")
+    with pytest.raises(TooManySubmissions):
+        limiter.check("client:192.0.2.7", count=False)
