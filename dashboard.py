@@ -18,6 +18,7 @@ city = state.chosen_city(cities)
 
 present = st.Page(HERE / "app_pages/present.py", title=_("Presentation mode"), url_path="present")
 campaign = st.Page(HERE / "app_pages/campaign.py", title=_("Campaigns"), url_path="campaign")
+tell_us = st.Page(HERE / "app_pages/tell_us.py", title=_("Tell us"), url_path="tell-us")
 pages = {
     _("Evidence"): [
         st.Page(HERE / "app_pages/map.py", title=_("Map"), url_path="map", default=True),
@@ -29,21 +30,22 @@ pages = {
         st.Page(HERE / "app_pages/upr_recommendations.py", title=_("Recommendations"), url_path="recommendations"),
         st.Page(HERE / "app_pages/upr_progress.py", title=_("Progress"), url_path="progress"),
         st.Page(HERE / "app_pages/upr_priorities.py", title=_("Local priorities"), url_path="priorities"),
-        campaign,
         st.Page(HERE / "app_pages/upr_edit.py", title=_("Edit (sign in)"), url_path="edit"),
-    ],
-    _("Residents and the coalition"): [
-        st.Page(HERE / "app_pages/tell_us.py", title=_("Tell us"), url_path="tell-us"),
-        st.Page(HERE / "app_pages/review.py", title=_("Review testimony (sign in)"), url_path="review"),
-        st.Page(HERE / "app_pages/report_builder.py", title=_("Report builder (sign in)"), url_path="report"),
-        st.Page(HERE / "app_pages/campaign_log.py", title=_("Campaign log (sign in)"), url_path="campaign-log"),
     ],
     _("About"): [
         present,
         st.Page(HERE / "app_pages/methods.py", title=_("Methods and sources"), url_path="methods"),
     ],
+    # last, so the sidebar's own widgets stay where they were; the sidebar's foot links to Tell us
+    _("Residents and the coalition"): [
+        tell_us,
+        campaign,
+        st.Page(HERE / "app_pages/review.py", title=_("Review testimony (sign in)"), url_path="review"),
+        st.Page(HERE / "app_pages/report_builder.py", title=_("Report builder (sign in)"), url_path="report"),
+        st.Page(HERE / "app_pages/campaign_log.py", title=_("Campaign log (sign in)"), url_path="campaign-log"),
+    ],
 }
-navigation = st.navigation(pages, expanded=True)
+navigation = st.navigation(pages)
 
 card = navigation.url_path == campaign.url_path and st.query_params.get("card") == "1"
 if navigation.url_path == present.url_path or card:
@@ -59,6 +61,7 @@ else:
             "adequate standard of living — not by growth alone. This dashboard maps the evidence by neighborhood, "
             "with margins of error, and tracks the city's progress on the UN Universal Periodic Review "
             "recommendations."))
+        st.page_link(tell_us, label=_("Tell us what happens in your neighborhood"), icon=":material/record_voice_over:")
     state.unknown_city_notice(cities)
 
 navigation.run()

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -34,6 +34,7 @@ from indicators.metrics import catalog, compute
 from indicators.metrics.text import Words
 from indicators.snapshot.read import Snapshot
 from indicators.tracker.campaign import is_overdue, list_subject, rec_subject
+from indicators.tracker.errors import NotFound
 from indicators.tracker.progress import statuses_on
 from indicators.tracker.reports import SUBMISSION_LIMITS, ReportDraft, count_words
 from indicators.tracker.validation import RESPONSES, TRACKS
@@ -162,7 +163,8 @@ def _quote(testimony, lang: str, area_names: Mapping[str, str]) -> Quote:
     return Quote(testimony.testimony_id, testimony.text, who)
 
 
-def _changes(store, draft: ReportDraft, previous: ReportDraft | None, numbers: list[str], lang: str) -> tuple:
+def _changes(store, draft: ReportDraft, previous: ReportDraft | None, numbers: list[str], lang: str,
+             today: dt.date) -> tuple:
     """What changed since ``previous`` was sent, in sentences (empty when there is no previous report)."""
     _ = translator(lang)
     if previous is None:
@@ -178,7 +180,7 @@ def _changes(store, draft: ReportDraft, previous: ReportDraft | None, numbers: l
         lines.append(_("Recommendations no longer followed up here: {numbers}.", numbers=", ".join(dropped)))
     versions = store.status_versions_frame(draft.city)
     then = statuses_on(versions, since) if len(versions) else versions
-    now = statuses_on(versions, dt.date.today()) if len(versions) else versions
+    now = statuses_on(versions, today) if len(versions) else versions
     for number in numbers:
         for track in TRACKS:
             def status(frame):
@@ -224,7 +226,7 @@ def build_report(snapshot: Snapshot, store, draft: ReportDraft, *, lang: str | N
     if outline.get("list_id"):
         try:
             plist = store.priority_list(outline["list_id"])
-        except Exception:  # a list since deleted from another store: the report is made without its targets
+        except NotFound:  # a list that is not in this store: the report is made without its targets
             plist = None
     items = {i.number: i for i in (plist.items if plist else ())}
     usable = {t.testimony_id: t for t in store.testimony.shared(city, "report")}
@@ -261,7 +263,7 @@ def build_report(snapshot: Snapshot, store, draft: ReportDraft, *, lang: str | N
     ids = [UPR_SOURCE, *(i.strip() for r in rec_records for f in r.figures
                          for i in _source_ids_of(snapshot, f.indicator_id))]
     report = Report(lang, draft.template, snapshot.manifest["city"]["name"], draft.title, draft, tuple(rec_records),
-                    _changes(store, draft, previous, numbers, lang), previous_words, today.isoformat(),
+                    _changes(store, draft, previous, numbers, lang, today), previous_words, today.isoformat(),
                     str(snapshot.manifest.get("built_at", ""))[:10], sources_of(snapshot, ids), dropped)
     return _with_blocks(report)
 
@@ -281,8 +283,6 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _with_blocks(report: Report) -> Report:
-    from dataclasses import replace
-
     return replace(report, blocks=tuple(_blocks(report)))
 
 

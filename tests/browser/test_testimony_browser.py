@@ -152,7 +152,10 @@ def go_to(page, path: str) -> None:
     """Open another page through the sidebar's navigation (the session, and its sign-in, stay)."""
     if page.locator('[data-testid="stExpandSidebarButton"]').is_visible():
         page.locator('[data-testid="stExpandSidebarButton"]').click()
-    page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').click()
+    link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]')
+    if not link.is_visible():   # the coalition's pages come after the first ten, behind "View more"
+        page.locator('[data-testid="stSidebarNavViewButton"]').click()
+    link.click()
     wait_rendered(page)
     if page.viewport_size["width"] < 800:
         close_sidebar(page)
