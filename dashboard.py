@@ -61,7 +61,7 @@ else:
             "adequate standard of living — not by growth alone. This dashboard maps the evidence by neighborhood, "
             "with margins of error, and tracks the city's progress on the UN Universal Periodic Review "
             "recommendations."))
-        st.page_link(tell_us, label=_("Tell us what happens in your neighborhood"), icon=":material/record_voice_over:")
+        st.page_link(tell_us, label=_("Tell us what happens here"), icon=":material/record_voice_over:")
     state.unknown_city_notice(cities)
 
 navigation.run()
