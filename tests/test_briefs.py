@@ -482,3 +482,20 @@ def test_progress_brief_lists_campaign_actions_and_flags_overdue_targets(snapsho
     assert flat(_("Latest action: {action}", action=hearing)) in pptx_text(deck)
     assert _("target {date}, overdue", date="2025-01-31") in pptx_text(deck)
     assert slides.overflowing(deck) == []
+
+
+def test_progress_brief_quotes_only_testimony_whose_givers_allowed_reports(snapshot, store):
+    housing = store.numbers["housing"]
+    reviewer = Actor("rita", "reviewer", "Rita Reviewer")
+    for story, consent in (("Reports may quote me: the rent doubled.", "reports"),
+                           ("Keep this inside the coalition.", "coalition")):
+        given = store.testimony.submit(city=CITY, kind="harm", story=story, consent_use=consent)
+        store.testimony.decide(reviewer, given.testimony.testimony_id, decision="accepted", expected_version=1,
+                               recommendation_numbers=[housing])
+    list_id = content.find_list(store, CITY, "Housing first")
+    brief = briefs.progress_brief(snapshot, store, list_id, lang="en")
+    item = next(i for i in brief.items if i.recommendation.number == housing)
+    assert item.testimony == "fewer than 5 residents' testimonies"
+    assert item.quotes == ("“Reports may quote me: the rent doubled.”",)
+    text, _pages = pdf_text(briefs.progress_pdf(brief))
+    assert "Reports may quote me: the rent doubled." in text and "Keep this inside" not in text

@@ -187,6 +187,8 @@ class ProgressItem:
     trends: tuple[Trend, ...]
     overdue: bool = False
     actions: tuple[str, ...] = ()    # the campaign's latest actions on it, in words, newest first
+    testimony: str = ""              # how many residents' testimonies bear on it (from five), in words
+    quotes: tuple[str, ...] = ()     # residents' words, where their givers allowed reports
 
 
 @dataclass(frozen=True)
@@ -610,9 +612,10 @@ def progress_brief(snapshot: Snapshot, store, list_id: int, *, lang: str = "en",
             if indicator_id not in trends:
                 trends[indicator_id] = city_trend(snapshot, indicator_id, lang)
         target, body, actions = campaign[(item.cycle, item.number)]
+        said, quotes = residents_words(store, plist.city, item.number, lang)
         items.append(ProgressItem(position, rec, item.rationale, body, target.isoformat() if target else "",
                                   tuple(trends[i] for i in ids),
-                                  is_overdue(target, rec.community.status, today), actions))
+                                  is_overdue(target, rec.community.status, today), actions, said, quotes))
     counts = {track: {s: 0 for s in STATUS_ORDER} for track in TRACK_LABELS}
     for item in items:
         for track in TRACK_LABELS:
@@ -626,6 +629,21 @@ def progress_brief(snapshot: Snapshot, store, list_id: int, *, lang: str = "en",
         list_saved=saved.date().isoformat() if isinstance(saved, dt.datetime) else str(saved or ""),
         generated=today.isoformat(), snapshot_built=built_date(snapshot), items=tuple(items),
         counts=counts, sources=sources_of(snapshot, ids), list_actions=campaign["list"])
+
+
+def residents_words(store, city: str, number: str, lang: str, *, limit: int = 2) -> tuple[str, tuple[str, ...]]:
+    """How many accepted testimonies bear on a recommendation (said only from five, as everywhere) and up to
+    ``limit`` quotes whose givers allowed reports — a brief is handed out like a report."""
+    from indicators.tracker.vocabularies import MIN_CELL
+
+    _ = translator(lang)
+    counted = [t for t in store.testimony.shared(city, "count") if number in t.recommendation_numbers]
+    if not counted:
+        return "", ()
+    said = (_("{n} residents' testimonies", n=len(counted)) if len(counted) >= MIN_CELL
+            else _("fewer than {n} residents' testimonies", n=MIN_CELL))
+    quotes = tuple(f"“{t.text}”" for t in store.testimony.shared(city, "report", number=number)[:limit])
+    return said, quotes
 
 
 def action_words(action, lang: str) -> str:

@@ -394,6 +394,8 @@ def _item_details(item, lang: str) -> list:
                      else item.target_date))
     if item.actions:
         rows.append((_("Campaign actions"), "\n".join(item.actions)))
+    if item.testimony:
+        rows.append((_("Residents' testimony"), "\n".join([item.testimony, *item.quotes])))
     if item.trends:
         for trend in item.trends:
             rows.append((_("Trend: {indicator}", indicator=trend.title), f"{trend.summary} {trend.note}".strip()))
