@@ -23,7 +23,7 @@ st.caption(_("The campaign behind each recommendation and priority list of {city
 actor = auth.current_actor()
 if actor is None:
     st.info(_("Sign in to log campaign actions."))
-    auth.sign_in_panel()
+    auth.sign_in_panel("/campaign-log")
     st.stop()
 auth.signed_in_bar(actor)
 ut.show_flash()

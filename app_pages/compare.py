@@ -7,6 +7,7 @@ import streamlit as st
 from indicators.metrics.compute import NotAvailable
 from indicators.core.exports import to_csv_bytes
 from ui import charts, data, state
+from ui import tables
 from ui.i18n import _, indicator, lang, words
 
 fmt = words()
@@ -88,7 +89,7 @@ else:
         PERIOD: frame["period"].map(fmt.period), NOTE: frame["note"].map(fmt.note)})
     st.caption(_("Rank 1 is the area where the figure is worst (for context measures, the highest). Select a column "
                  "heading to sort."))
-    st.dataframe(ranking, hide_index=True, width="stretch",
+    tables.dataframe(ranking, hide_index=True, width="stretch",
                  column_config={RANK: st.column_config.NumberColumn(format="%d"),
                                 ESTIMATE: charts.number_column(ind), MARGIN: charts.margin_column(ind)})
     st.download_button(_("Download the ranking (CSV)"), lambda: to_csv_bytes(ranking), on_click="ignore",
@@ -106,7 +107,7 @@ else:
     city_row = _("City (all neighborhoods)") if level == "neighborhood" else _("Whole city")
     shown = arrests[arrests["area"].isin([data.CITY_ROW, *chosen])].drop(columns="period")
     shown["area"] = shown["area"].map(lambda a: city_row if a == data.CITY_ROW else names.get(a, a))
-    st.dataframe(shown.rename(columns=lambda c: AREA if c == "area" else _(c)), hide_index=True, width="stretch")
+    tables.dataframe(shown.rename(columns=lambda c: AREA if c == "area" else _(c)), hide_index=True, width="stretch")
     disparity = indicator("arrest_disparity_black_white")
     caption = _("Arrests {period}, counted where the incident happened.",
                 period=fmt.escape_markdown(arrests["period"].iloc[0]))
@@ -116,7 +117,7 @@ else:
             (names[a], ratios.loc[a]) for a in chosen if a in ratios.index]
         COUNTS = BLACK_ARRESTS, BLACK_RESIDENTS, WHITE_ARRESTS, WHITE_RESIDENTS = (
             _("Black arrests"), _("Black residents"), _("White arrests"), _("White residents"))
-        st.dataframe(pd.DataFrame([{
+        tables.dataframe(pd.DataFrame([{
             AREA: area_name, _("Black:white arrest ratio"): fmt.value(disparity, r.get("estimate")),
             BLACK_ARRESTS: r.get("black_arrests"), BLACK_RESIDENTS: r.get("black_residents"),
             WHITE_ARRESTS: r.get("white_arrests"), WHITE_RESIDENTS: r.get("white_residents"),
@@ -181,7 +182,7 @@ else:
     if chosen and level == "neighborhood":
         tracts = tracts[tracts["neighborhoods"].map(lambda hoods: any(h in hoods.split(", ") for h in chosen))]
     SHARE, SHARE_MOE = _("Share paying over 30%"), _("Margin of error (points)")
-    st.dataframe(pd.DataFrame({
+    tables.dataframe(pd.DataFrame({
         _("Tract (2020)"): tracts["area_id"], _("Neighborhoods"): tracts["neighborhoods"],
         _("Renters ≤50% of area median income"): tracts["chas_renters_le50_hamfi"],
         _("Of whom pay over 30%"): tracts["chas_renters_le50_hamfi_burden30"],

@@ -6,6 +6,7 @@ import streamlit as st
 from indicators.core.exports import to_csv_bytes
 from indicators.metrics.compute import NotAvailable
 from ui import data, mapview, state
+from ui import tables
 from ui.i18n import _, indicator, lang, words
 
 fmt = words()
@@ -98,7 +99,7 @@ if percent:
     shown[ESTIMATE] = shown[ESTIMATE] * 100
     shown[MARGIN] = shown[MARGIN] * 100
 number = st.column_config.NumberColumn(format="%.1f" + ("%%" if percent else ""))
-st.dataframe(shown, hide_index=True, width="stretch",
+tables.dataframe(shown, hide_index=True, width="stretch",
              column_config={ESTIMATE: number, MARGIN: number, RANK: st.column_config.NumberColumn(format="%d")})
 st.download_button(_("Download this table (CSV)"), lambda: to_csv_bytes(shown), on_click="ignore",
                    file_name=f"{city}_{ind.id}_{level}.csv", mime="text/csv")

@@ -7,6 +7,7 @@ import streamlit as st
 from indicators.metrics import catalog
 from indicators.snapshot.schema import SCHEMA_VERSION, TABLES, describe_markdown
 from ui import data, state
+from ui import tables
 from ui.i18n import N_, _, indicator, lang, topics, words
 
 fmt = words()
@@ -115,7 +116,7 @@ for topic, question in topics().items():
             st.caption(_("Indicator id: {id}", id=e(ind.id)))
 
 st.header(_("Sources"))
-st.dataframe(pd.DataFrame([{
+tables.dataframe(pd.DataFrame([{
     _("Source"): s["id"], _("Title"): s["title"], _("Publisher"): s["publisher"], _("Vintage"): s["vintage"],
     _("Retrieved"): str(s["retrieved_at"])[:10], _("From"): s.get("retrieved_via", ""), _("Licence"): s["licence"],
     _("Attribution"): s.get("attribution", ""), _("Address"): s.get("url") or "",

@@ -29,7 +29,7 @@ st.caption(_("Compile what the coalition knows about {city} — statuses, figure
 actor = auth.current_actor()
 if actor is None:
     st.info(_("Sign in to compile reports."))
-    auth.sign_in_panel()
+    auth.sign_in_panel("/report")
     st.stop()
 auth.signed_in_bar(actor)
 ut.show_flash()

@@ -23,7 +23,7 @@ st.caption(_("Residents' testimony for {city}: nothing is public until a reviewe
 actor = auth.current_actor()
 if actor is None:
     st.info(_("Sign in to review testimony. Reviewers and editors of the coalition have accounts."))
-    auth.sign_in_panel()
+    auth.sign_in_panel("/review")
     st.stop()
 auth.signed_in_bar(actor)
 ut.show_flash()

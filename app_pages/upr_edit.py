@@ -16,8 +16,9 @@ from indicators.tracker.errors import ConflictError, PermissionDenied, Validatio
 from indicators.tracker.importer import check_size, import_bytes, parse_recommendations
 from indicators.tracker.priorities import with_item_added, with_item_changed, with_item_moved, without_item
 from indicators.tracker.records import PriorityItem
-from indicators.tracker.validation import NOTE_LIMIT, SHORT_TEXT_LIMIT, STATUSES, TRACKS
+from indicators.tracker.validation import STATUSES, TRACKS
 from ui import auth
+from ui import tables
 from ui import tracker as ut
 from ui.i18n import N_, _
 
@@ -125,10 +126,9 @@ def status_tab(number: str, track: str) -> None:
                               min_value=dt.date(1945, 1, 1))
         default_author = base.author if base else (actor.label if track == "community" else "")
         author = st.text_input(_("According to (who makes this claim)"), value=default_author,
-                               max_chars=SHORT_TEXT_LIMIT,
                                placeholder=_("e.g. Office of the Mayor") if track == "city"
                                else _("e.g. the coalition"))
-        note = st.text_area(_("Note"), value=base.note if base else "", max_chars=NOTE_LIMIT, height=140)
+        note = st.text_area(_("Note"), value=base.note if base else "", height=140)
         evidence = st.text_area(_("Evidence links, one per line (a URL, then an optional label)"),
                                 value=ut.evidence_lines(base), height=100,
                                 placeholder=_("https://example.org/report.pdf Annual report 2023, p. 12"))
@@ -189,8 +189,8 @@ def priorities_tab() -> None:
                           format_func=ut.shown_as([*options, 0], lambda i: options.get(i, _("New list…"))))
     if choice == 0:
         with st.form("new_list"):
-            name = st.text_input(_("Name"), max_chars=SHORT_TEXT_LIMIT, placeholder=_("e.g. 20 for 2020"))
-            description = st.text_area(_("Description (campaign, who made it, when)"), max_chars=NOTE_LIMIT)
+            name = st.text_input(_("Name"), placeholder=_("e.g. 20 for 2020"))
+            description = st.text_area(_("Description (campaign, who made it, when)"))
             if st.form_submit_button(_("Create the list"), type="primary"):
                 created = report(lambda: store.create_priority_list(actor, city=city, name=name,
                                                                     description=description))
@@ -219,7 +219,7 @@ def priorities_tab() -> None:
 
     titles = {r.number: ut.rec_option(r) for r in recs}
     if base.items:
-        st.dataframe(pd.DataFrame([{"position": i, "recommendation": titles.get(item.number, item.number),
+        tables.dataframe(pd.DataFrame([{"position": i, "recommendation": titles.get(item.number, item.number),
                                     "rationale": item.rationale, "responsible": item.responsible_body,
                                     "target": item.target_date} for i, item in enumerate(base.items, start=1)]),
                      hide_index=True, width="stretch",
@@ -237,8 +237,8 @@ def priorities_tab() -> None:
         listed = {item.number for item in base.items}
         number = st.selectbox(_("Recommendation"), [r.number for r in recs if r.number not in listed],
                               format_func=titles.get)
-        rationale = st.text_area(_("Why it matters here"), max_chars=NOTE_LIMIT)
-        body = st.text_input(_("Local body responsible"), max_chars=SHORT_TEXT_LIMIT)
+        rationale = st.text_area(_("Why it matters here"))
+        body = st.text_input(_("Local body responsible"))
         target = st.date_input(_("Target date"), value=None, min_value=dt.date(1945, 1, 1))
         if st.form_submit_button(_("Add to the list")):
             save(items=with_item_added(base.items, PriorityItem(number, None, rationale, body, target)))
@@ -250,9 +250,8 @@ def priorities_tab() -> None:
             item = next(i for i in base.items if i.number == number)
             position = st.number_input(_("Position"), min_value=1, max_value=len(base.items),
                                        value=[i.number for i in base.items].index(number) + 1)
-            rationale = st.text_area(_("Why it matters here"), value=item.rationale, max_chars=NOTE_LIMIT)
-            body = st.text_input(_("Local body responsible"), value=item.responsible_body,
-                                 max_chars=SHORT_TEXT_LIMIT)
+            rationale = st.text_area(_("Why it matters here"), value=item.rationale)
+            body = st.text_input(_("Local body responsible"), value=item.responsible_body)
             target = st.date_input(_("Target date"), value=item.target_date, min_value=dt.date(1945, 1, 1))
             save_item, move, remove = st.columns(3)
             if save_item.form_submit_button(_("Save")):
@@ -265,8 +264,8 @@ def priorities_tab() -> None:
 
     with st.form(f"list_details::{choice}::{base_version}"):
         st.markdown(_("**Name and description**"))
-        name = st.text_input(_("Name"), value=base.name, max_chars=SHORT_TEXT_LIMIT)
-        description = st.text_area(_("Description"), value=base.description, max_chars=NOTE_LIMIT)
+        name = st.text_input(_("Name"), value=base.name)
+        description = st.text_area(_("Description"), value=base.description)
         archived = st.checkbox(_("Archived (hidden from the public list; never deleted)"), value=base.archived)
         if st.form_submit_button(_("Save name and description")):
             save(name=name, description=description, archived=archived)
@@ -308,7 +307,7 @@ def import_tab() -> None:
         else:
             st.success(_("{n} recommendations read from {file}; nothing is written until you import.",
                          n=len(frame), file=ut.md_escape(upload.name)))
-            st.dataframe(frame.head(20), hide_index=True, width="stretch",
+            tables.dataframe(frame.head(20), hide_index=True, width="stretch",
                          column_config={c: st.column_config.Column(ut.heading(c)) for c in frame.columns})
             if st.button(_("Import {n} recommendations", n=len(frame)), type="primary", key="import_go"):
                 bar = st.progress(0.0, text=_("Importing…"))
@@ -329,7 +328,7 @@ def import_tab() -> None:
     if not runs.empty:
         st.markdown(_("**Earlier imports**"))
         runs = runs.assign(recorded_at=runs["recorded_at"].map(ut.when)).sort_values("run", ascending=False)
-        st.dataframe(runs, hide_index=True, width="stretch",
+        tables.dataframe(runs, hide_index=True, width="stretch",
                      column_config={"run": st.column_config.NumberColumn(_("Import run")),
                                     "source": st.column_config.TextColumn(_("File")),
                                     "rows": st.column_config.NumberColumn(_("Rows")),

@@ -9,6 +9,7 @@ import streamlit as st
 
 from indicators.tracker.progress import overview_table
 from ui import briefs
+from ui import tables
 from ui import tracker as ut
 from ui.i18n import _, lang
 
@@ -34,7 +35,7 @@ plist = next(pl for pl in lists if pl.list_id == list_id)
 st.header(ut.md_escape(plist.name))
 if plist.description:
     st.text(plist.description)
-saved = _("Version {version}, saved by {by} on {when}", version=plist.version, by=ut.md_escape(plist.recorded_by),
+saved = _("Version {version}, saved by {by} on {when}", version=plist.version, by=ut.md_escape(ut.recorder(plist)),
           when=ut.when(plist.recorded_at))
 if plist.restored_from:
     saved += " " + _("(restored from version {version})", version=plist.restored_from)
@@ -69,7 +70,7 @@ for position, item in enumerate(plist.items, start=1):
         "theme": rec["theme"],
     })
 items = pd.DataFrame(rows)
-st.dataframe(
+tables.dataframe(
     items.drop(columns=["number", "theme"]), hide_index=True, width="stretch",
     column_config={
         "position": st.column_config.NumberColumn("#", width="small"),
@@ -91,8 +92,8 @@ ut.download_csv(ut.in_words(export), f"upr_priorities_{city}_{plist.list_id}_{la
 
 with st.expander(_("Versions of this list")):
     history = store.priority_list_history(plist.list_id)
-    st.dataframe(pd.DataFrame([{
-        "version": v.version, "saved": ut.when(v.recorded_at), "by": f"{v.recorded_by} ({v.recorded_role})",
+    tables.dataframe(pd.DataFrame([{
+        "version": v.version, "saved": ut.when(v.recorded_at), "by": ut.recorder(v),
         "name": v.name, "recommendations": ", ".join(i.number for i in v.items),
         "archived": v.archived, "restored_from": v.restored_from or ""} for v in reversed(history)],
         columns=["version", "saved", "by", "name", "recommendations", "archived", "restored_from"]),

@@ -19,6 +19,7 @@ from indicators.tracker.progress import (
 )
 from indicators.tracker.validation import NO_ASSESSMENT, STATUSES, TRACKS
 from ui import tracker as ut
+from ui import tables
 from ui.i18n import N_, _, lang
 
 city = ut.current_city()
@@ -94,7 +95,7 @@ st.caption(_("Themes are the official UN theme names, in English."))
 by_theme = counts_by(table, "theme", track)
 by_theme = by_theme[by_theme["total"] > 0].sort_values("total", ascending=False)
 by_theme["implemented_share"] = by_theme["implemented"] / by_theme["total"]
-st.dataframe(
+tables.dataframe(
     by_theme, hide_index=True, width="stretch",
     column_config={"theme": st.column_config.TextColumn(_("Theme"), width="large"),
                    **{s: st.column_config.NumberColumn(labels[s]) for s in STATUS_ORDER},
@@ -107,7 +108,7 @@ per_list = counts_by_priority_list(overview_table(recs, store.current_statuses_f
 if per_list.empty:
     st.caption(_("No local priority list yet."))
 else:
-    st.dataframe(per_list, hide_index=True, width="stretch",
+    tables.dataframe(per_list, hide_index=True, width="stretch",
                  column_config={"priority_list": st.column_config.TextColumn(_("Priority list")),
                                 **{s: st.column_config.NumberColumn(labels[s]) for s in STATUS_ORDER},
                                 "total": st.column_config.NumberColumn(_("Total"))})

@@ -9,6 +9,7 @@ from indicators.tracker.progress import filter_overview, overview_table
 from indicators.tracker.validation import NO_ASSESSMENT, RESPONSES, STATUSES, TRACKS
 from ui import campaign as uc
 from ui import tracker as ut
+from ui import tables
 from ui.i18n import _, lang
 
 city = ut.current_city()
@@ -61,7 +62,7 @@ def show_list() -> None:
         community_label=shown["community_status"].map(ut.status_label),
         lists=shown["priority_lists"].map(lambda names: "; ".join(names)),
     )
-    event = st.dataframe(
+    event = tables.dataframe(
         view[["link", "recommending_state", "response_label", "city_label", "community_label", "theme", "lists",
               "text"]],
         hide_index=True, width="stretch", height=560, on_select="rerun", selection_mode="single-row",

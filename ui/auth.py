@@ -1,33 +1,27 @@
-"""Signing editors in and out of the UPR tracker.
+"""Signing editors in and out of the UPR tracker, on every page run.
 
-With ``[auth]`` in the deployment's secrets, people sign in through OpenID Connect (``st.login``)
-and ``[tracker.roles]`` gives roles by e-mail address. Otherwise password accounts come from
-``[tracker.users.<name>]`` (bcrypt hashes), with failed attempts rate-limited per user name and
-per client. The role shown here only decides which forms are drawn: the store checks it again
-on every write.
+With ``[auth]`` in the deployment's secrets, people sign in through OpenID Connect (``st.login``); roles come
+from ``[tracker.roles]`` for e-mail addresses the provider has verified. Otherwise password accounts come from
+``[tracker.users.<name>]`` (bcrypt hashes): the password is typed into the app's sign-in form
+(``/account/sign-in``, ``ui/account.py``), which sets a signed, HttpOnly cookie. Every run checks that cookie
+again against the store and the secrets, so a reload keeps the sign-in, another tab shares it, and a page
+session's id presented on another connection brings none with it. The role shown here only decides which forms
+are drawn: the store checks it again on every write.
 """
 
 from __future__ import annotations
 
-import time
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from indicators.tracker.auth import (
-    Actor,
-    LoginRateLimiter,
-    SignInError,
-    authenticate,
-    load_users,
-    role_for_email,
-)
-from indicators.tracker.errors import ValidationError, in_language, message_of
+from indicators.tracker.auth import Actor, load_users, oidc_actor
+from indicators.tracker.errors import ValidationError
+from indicators.tracker.sessions import SESSION_COOKIE
+from ui import account
 from ui.i18n import N_, _, lang
-from ui.tracker import md_escape, secrets_section
+from ui.tracker import kept_params, md_escape, secrets_section
 
-SESSION_KEY = "tracker_actor"
-SESSION_STARTED = "tracker_signed_in_at"
-SESSION_HOURS = 12
 #: the tracker roles in words (the codes are what the secrets and the store use)
 ROLE_LABELS = {
     "editor": N_("editor"),
@@ -49,37 +43,32 @@ def oidc_providers() -> list[str]:
     return [name for name, value in section.items() if isinstance(value, dict) or hasattr(value, "keys")]
 
 
-@st.cache_resource(show_spinner=False)
-def rate_limiter() -> LoginRateLimiter:
-    """One limiter for every session of this process."""
-    return LoginRateLimiter()
+def session_cookie() -> str | None:
+    """The sign-in cookie this page's browser sent with its connection."""
+    try:
+        return st.context.cookies.get(SESSION_COOKIE)
+    except Exception:  # no browser connection (a script run without a client)
+        return None
 
 
 def current_actor() -> Actor | None:
-    """The signed-in person with their tracker role, or ``None`` for a visitor."""
+    """The signed-in person with their tracker role, or ``None`` for a visitor (checked anew on every run)."""
     if oidc_configured():
         if not st.user.is_logged_in:
             return None
-        email = st.user.get("email")
-        subject = email or st.user.get("sub") or "unknown"
-        role = role_for_email(secrets_section("tracker").get("roles"), email)
-        return Actor(str(subject), role, str(st.user.get("name") or subject))
-    actor = st.session_state.get(SESSION_KEY)
-    if not isinstance(actor, Actor):
+        return oidc_actor(st.user.to_dict(), secrets_section("tracker").get("roles"))
+    cookie = session_cookie()
+    if not cookie:
         return None
-    if time.time() - st.session_state.get(SESSION_STARTED, 0) > SESSION_HOURS * 3600:
-        sign_out()
+    try:
+        users = load_users(secrets_section("tracker").get("users"))
+    except ValidationError:
         return None
-    return actor
+    return account.sign_ins().actor(cookie, users)
 
 
-def sign_out() -> None:
-    st.session_state.pop(SESSION_KEY, None)
-    st.session_state.pop(SESSION_STARTED, None)
-
-
-def sign_in_panel() -> None:
-    """The sign-in form (or OpenID Connect buttons) for a visitor."""
+def sign_in_panel(page_path: str = "/edit") -> None:
+    """How a visitor signs in: the OpenID Connect buttons, or a link to the sign-in form that comes back here."""
     if oidc_configured():
         providers = oidc_providers()
         for provider in providers or [None]:
@@ -98,19 +87,22 @@ def sign_in_panel() -> None:
                   "`[tracker.users.NAME]` with a `role` and a `password_hash` made by "
                   "`python -m indicators upr hash-password`."))
         return
-    with st.columns([2, 3])[0], st.form("tracker_sign_in"):
-        username = st.text_input(_("User name"), max_chars=80, autocomplete="username")
-        password = st.text_input(_("Password"), type="password", max_chars=200, autocomplete="current-password")
-        submitted = st.form_submit_button(_("Sign in"), type="primary")
-    if submitted:
-        try:
-            actor = authenticate(users, username, password, rate_limiter(), client=st.context.ip_address)
-        except SignInError as exc:
-            st.error(in_language(message_of(exc), lang()))
-            return
-        st.session_state[SESSION_KEY] = actor
-        st.session_state[SESSION_STARTED] = time.time()
-        st.rerun()
+    query = urlencode(kept_params(**{k: st.query_params[k] for k in ("rec",) if k in st.query_params}))
+    if st.button(_("Sign in"), type="primary", icon=":material/login:", key="tracker_sign_in"):
+        go_to(account.sign_in_link(page_path + (f"?{query}" if query else ""), lang()))
+
+
+def go_to(url: str) -> None:
+    """Send this tab's browser to ``url`` of this site, as ``st.login`` sends it to its own sign-in route (a
+    link button would open a new tab, and the page the editor came from would stay signed out)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is not None:
+        message = ForwardMsg()
+        message.auth_redirect.url = url
+        context.enqueue(message)
 
 
 def signed_in_bar(actor: Actor) -> None:
@@ -121,5 +113,6 @@ def signed_in_bar(actor: Actor) -> None:
     if right.button(_("Sign out"), key="tracker_sign_out"):
         if oidc_configured():
             st.logout()
-        sign_out()
+        else:
+            account.sign_ins().sign_out(session_cookie())   # ended for every tab and replica
         st.rerun()

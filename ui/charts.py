@@ -14,6 +14,7 @@ import streamlit as st
 from indicators.metrics.catalog import Indicator
 from indicators.metrics.text import escape, escape_markdown
 from ui.i18n import _, words
+from ui import tables
 
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
@@ -133,7 +134,7 @@ def show(fig: go.Figure, table: pd.DataFrame, *, alt: str, key: str, column_conf
     "The same figures as a table" unless ``table_label`` says otherwise)."""
     st.plotly_chart(fig, key=key, alt=alt, config={"displaylogo": False, "displayModeBar": False})
     with st.expander(table_label or _("The same figures as a table")):
-        st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+        tables.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
 
 
 def percent_points(ind: Indicator, values: pd.Series) -> pd.Series:

@@ -24,12 +24,13 @@ import streamlit as st
 from indicators.snapshot.read import default_snapshot_dir
 from indicators.tracker.db import CITY_PLACEHOLDER, SharedStoreError, resolve_url
 from indicators.tracker.errors import ConflictError, ValidationError, in_language, message_of
-from indicators.tracker.importer import ensure_seeded
+from indicators.tracker.importer import SeedError, ensure_seeded
 from indicators.core.exports import to_csv_bytes
 from indicators.tracker.records import Recommendation, StatusVersion
 from indicators.tracker.store import Store
 from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, RESPONSES, STATUS_COLORS, STATUSES, TRACKS  # noqa: F401  (pages read ut.STATUS_COLORS)
 from ui.i18n import N_, _, lang
+from ui import tables
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "app_pages"
 SNAPSHOT_FILE = "upr_recommendations.parquet"
@@ -128,6 +129,20 @@ def md_escape(text: object, *, inline: bool = True) -> str:
 def safe_href(url: str) -> str:
     """A checked http(s) URL with the characters that could end a markdown link percent-encoded."""
     return quote(url, safe=":/?#@!$&'*+,;=%~-._")
+
+
+#: who recorded a version, where no name of theirs is known (the public never sees an account or an address)
+RECORDERS = {"editor": N_("a coalition editor"), "city": N_("a city government liaison"),
+             "community": N_("a community assessor"), "viewer": N_("a reader"), "system": N_("the app itself")}
+
+
+def recorder(version) -> str:
+    """Who recorded a status or list version, as the public pages say it: their name, else their role in words."""
+    name = getattr(version, "recorded_by_name", "") or ""
+    if name and "@" not in name:
+        return name
+    role = getattr(version, "recorded_role", "")
+    return _(RECORDERS[role]) if role in RECORDERS else _("someone")
 
 
 def status_label(status: str | None) -> str:
@@ -258,6 +273,11 @@ def store_or_stop() -> Store:
     except SharedStoreError as exc:
         st.error(shared_store_message(exc), icon=":material/database:")
         st.stop()
+    except SeedError as exc:  # the store opened; the snapshot's list to fill it is damaged
+        st.error(_("The tracker has no recommendations yet, and the city snapshot's list cannot be read to fill "
+                   "it: {reason}", reason=md_escape(in_language(message_of(exc), lang()))),
+                 icon=":material/report:")
+        st.stop()
     except Exception as exc:  # the page says what is wrong instead of a traceback
         st.error(_("The UPR tracker store cannot be opened ({kind}). Check `[tracker] url` in the secrets, or "
                    "remove it to use the local SQLite file.", kind=type(exc).__name__))
@@ -319,7 +339,7 @@ def show_status(version: StatusVersion | None, track: str) -> None:
         status_badge(version.status)
         st.caption(_("As of {date} · according to {author} · version {version}, recorded by {by} on {when}",
                      date=version.as_of.isoformat(), author=md_escape(version.author), version=version.version,
-                     by=md_escape(version.recorded_by), when=when(version.recorded_at)))
+                     by=md_escape(recorder(version)), when=when(version.recorded_at)))
         if version.note:
             st.text(version.note)
         if version.evidence:
@@ -344,14 +364,14 @@ def timeline_frame(history: list[StatusVersion]) -> pd.DataFrame:
         "note": v.note,
         "evidence": "\n".join(e.url for e in v.evidence),
         "indicators": ", ".join(v.indicator_ids),
-        "recorded_by": f"{v.recorded_by} ({v.recorded_role})",
+        "recorded_by": recorder(v),
         "restored_from": _("version {version}", version=v.restored_from) if v.restored_from else "",
     } for v in reversed(history)]
     return pd.DataFrame(rows, columns=list(TIMELINE_HEADINGS))
 
 
 def show_timeline(history: list[StatusVersion]) -> None:
-    st.dataframe(timeline_frame(history), hide_index=True, width="stretch",
+    tables.dataframe(timeline_frame(history), hide_index=True, width="stretch",
                  column_config={code: st.column_config.Column(_(label)) for code, label in TIMELINE_HEADINGS.items()})
 
 
@@ -371,7 +391,7 @@ def show_conflict(conflict: ConflictError) -> None:
     show_error(conflict)
     current = conflict.current.content() if conflict.current is not None else {}
     fields = list(dict.fromkeys([*current, *conflict.attempted]))
-    by = getattr(conflict.current, "recorded_by", None) or _("someone")
+    by = recorder(conflict.current) if conflict.current is not None else _("someone")
     version = getattr(conflict.current, "version", "?")
     table = pd.DataFrame({
         _("field"): [_(CONTENT_FIELDS[f]) if f in CONTENT_FIELDS else f for f in fields],
@@ -379,7 +399,7 @@ def show_conflict(conflict: ConflictError) -> None:
             _shown(f, current.get(f)) for f in fields],
         _("yours (not saved)"): [_shown(f, conflict.attempted.get(f)) for f in fields],
     })
-    st.dataframe(table, hide_index=True, width="stretch")
+    tables.dataframe(table, hide_index=True, width="stretch")
 
 
 def _shown(field: str, value: object) -> str:

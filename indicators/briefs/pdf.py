@@ -42,6 +42,7 @@ from indicators.briefs.content import (
     track_label,
     unavailable_words,
 )
+from indicators.core.exports import document_text
 from indicators.core.i18n import translator
 
 FONT = "DejaVuSans"
@@ -71,7 +72,7 @@ def register_fonts() -> str:
 
 def text(value) -> str:
     """Any text made inert for a reportlab Paragraph: ``&``, ``<`` and ``>`` escaped, line breaks kept."""
-    return xml_escape("" if value is None else str(value)).replace("\n", "<br/>")
+    return xml_escape(document_text(value)).replace("\n", "<br/>")
 
 
 @lru_cache(maxsize=None)
@@ -126,8 +127,8 @@ def _document(out: io.BytesIO, title: str, header: tuple[str, str], footer: str,
     _ = translator(lang)
     font = register_fonts()
     doc = SimpleDocTemplate(out, pagesize=letter, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=0.75 * inch,
-                            bottomMargin=0.7 * inch, title=title, author=_("Human rights city dashboard"),
-                            subject=title, creator=_("Human rights city dashboard"))
+                            bottomMargin=0.7 * inch, title=document_text(title),
+                            author=_("Human rights city dashboard"), subject=document_text(title), creator=_("Human rights city dashboard"))
 
     def decorate(canvas, document):
         canvas.saveState()

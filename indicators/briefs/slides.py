@@ -4,7 +4,8 @@ python-pptx cannot measure text, so every box and table row is sized from an est
 needs (:func:`text_height`); tables that would run past the footer continue on the next slide, and
 :func:`overflowing` lists any shape whose text the estimate says does not fit (the tests use it). Text from
 outside (notes, names, recommendation texts) is set as plain runs: PowerPoint never reads it as markup or as a
-formula.
+formula, and a character no XML file can hold (U+FFFE, a lone surrogate) shows as U+FFFD instead of breaking the
+deck.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from indicators.briefs.content import (
     status_label,
     track_label,
 )
+from indicators.core.exports import document_text
 from indicators.core.i18n import translator
 
 FONT = "Calibri"  # i18n: not shown
@@ -127,7 +129,7 @@ def _fill(frame, paragraphs) -> None:
     for i, (text, size, bold, colour) in enumerate(paragraphs):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         run = paragraph.add_run()
-        run.text = str(text)
+        run.text = document_text(text)
         run.font.size = Pt(size)
         run.font.bold = bold
         run.font.name = FONT
@@ -227,7 +229,7 @@ def _new_deck(footer: str, lang: str) -> Deck:
 def _save(deck: Deck, title: str) -> bytes:
     _ = translator(deck.lang)
     props = deck.prs.core_properties
-    props.title = title
+    props.title = document_text(title)
     props.author = _("Human rights city dashboard")
     props.language = deck.lang
     out = io.BytesIO()

@@ -8,6 +8,12 @@ it in only when the whole snapshot is written and valid: a failed pull leaves th
 
 ``open_snapshot`` reads a snapshot back, checking the manifest, the checksums and the table schemas, and
 says clearly what is missing.
+
+On disk (see ``data/snapshots/SCHEMA.md``): a city's snapshot is the folder ``<snapshots>/<city>/``; a build swaps
+a new one in by exchanging the two folders in one rename, and keeps the replaced ones in ``.<city>.versions/``.
+Where a system cannot exchange two folders in one step, the swap takes two renames and writes first, beside the
+folder, a note ``.<city>.swap`` naming the new snapshot: should the build die between the two renames, readers open
+the snapshot the note names, and the next build finishes the swap.
 """
 
 from __future__ import annotations
@@ -122,6 +128,27 @@ def default_snapshot_dir(city: str) -> Path:
     return (Path(root) if root else SNAPSHOTS_DIR) / city
 
 
+def versions_dir(target: Path) -> Path:
+    """Where the snapshots replaced at ``target`` are kept (and new ones are built): ``.<city>.versions``."""
+    return target.parent / f".{target.name}.versions"
+
+
+def swap_note(target: Path) -> Path:
+    """The note a two-rename swap leaves beside ``target`` while it is under way: it names the new snapshot."""
+    return target.parent / f".{target.name}.swap"
+
+
+def pending_swap(target: Path) -> Path | None:
+    """The complete snapshot a swap into ``target`` was putting in place when it stopped, or None."""
+    note = swap_note(target)
+    try:
+        named = note.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    folder = versions_dir(target) / Path(named).name
+    return folder if (folder / "manifest.json").is_file() else None
+
+
 def open_snapshot(path_or_city: str | Path = DEFAULT_CITY, *, verify: bool = True,
                   lazy: bool = False) -> Snapshot:
     """Open a snapshot folder (or the committed snapshot of a city) and check it.
@@ -134,6 +161,9 @@ def open_snapshot(path_or_city: str | Path = DEFAULT_CITY, *, verify: bool = Tru
     path = Path(path_or_city)
     if not path.exists() or not path.is_dir():
         path = default_snapshot_dir(str(path_or_city))
+    if not path.is_dir() and pending_swap(path) is not None:
+        # a build stopped between the two renames of its swap: the snapshot it was putting in place is complete
+        path = pending_swap(path)
     manifest_file = path / "manifest.json"
     if not manifest_file.exists():
         raise SnapshotError(f"no snapshot at {path.name}: manifest.json is missing. Build one with "

@@ -157,4 +157,13 @@ def describe_markdown() -> str:
         if cols:
             lines.append(f"Columns: {cols}" + (", `geometry`" if spec.get("geo") else "") + ".")
         lines.append("")
+    lines += ["## On disk",
+              "Each city's snapshot is the folder `<city>/` of these files and its `manifest.json` (table row counts "
+              "and SHA-256 checksums, sources, vintages); the app opens it by that name. A build writes the new "
+              "snapshot into `.<city>.versions/<time>.building/`, checks it, then exchanges it with `<city>/` in one "
+              "rename, so a reader finds one whole snapshot at every moment. The replaced snapshot is kept as "
+              "`.<city>.versions/<time>/` (the two newest are kept). Where the system cannot exchange two folders in "
+              "one rename, the build takes two renames and first writes `.<city>.swap` naming the new snapshot: a "
+              "reader that finds no `<city>/` opens the one the note names, and the next build finishes the swap. "
+              "Each build removes the `.building` folders that killed builds left behind.", ""]
     return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""Who may write what, and password sign-in without Streamlit: roles, bcrypt checks, a rate limiter.
+"""Who may write what, and the password accounts: roles, bcrypt checks (sessions and throttling:
+:mod:`indicators.tracker.sessions`).
 
 Roles (given to people in the deployment's secrets, never in code):
 
@@ -25,19 +26,24 @@ Password hashes are bcrypt (``$2b$``), kept in ``st.secrets``::
     role = "editor"
     password_hash = "$2b$12$..."   # python -m indicators upr hash-password
 
-With OpenID Connect (``[auth]`` configured) roles are given by e-mail address::
+A hash of a bcrypt cost below :data:`MIN_BCRYPT_ROUNDS` is refused when the accounts are read: it is quick to
+guess offline, and its quick answer would tell anyone that the account exists.
+
+With OpenID Connect (``[auth]`` configured) roles are given by e-mail address, to addresses the identity provider
+says it has verified (``email_verified``) only::
 
     [tracker.roles]
     "alice@example.org" = "editor"
+
+The public pages show a person's name (the provider's ``name``), never their e-mail address.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
-import threading
-import time
-from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import bcrypt
@@ -68,7 +74,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 ASSIGNABLE_ROLES = ("editor", "city", "community", "reviewer", "viewer")
 STATUS_PERMISSION = {"city": EDIT_CITY_STATUS, "community": EDIT_COMMUNITY_STATUS}
 
-BCRYPT_HASH = re.compile(r"^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$")
+BCRYPT_HASH = re.compile(r"^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$")
+#: the lowest bcrypt cost accepted (OWASP: at least 10); new hashes are made at :data:`BCRYPT_ROUNDS`
+MIN_BCRYPT_ROUNDS = 10
+BCRYPT_ROUNDS = 12
 BCRYPT_MAX_BYTES = 72   # bcrypt ignores (bcrypt>=5: refuses) anything longer
 MIN_PASSWORD_LENGTH = 12
 
@@ -91,6 +100,13 @@ class Actor:
     def label(self) -> str:
         return self.name or self.user_id
 
+    @property
+    def public_name(self) -> str:
+        """The name the public pages show for this person's edits: never an e-mail address ("" when the only
+        name known is one: the pages then show the role)."""
+        name = " ".join((self.name or "").split())
+        return "" if "@" in name else name
+
     def can(self, permission: str) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]
 
@@ -108,8 +124,10 @@ def require(actor: Actor | None, permission: str) -> Actor:
     return actor
 
 
-def hash_password(password: str, *, rounds: int = 12) -> str:
+def hash_password(password: str, *, rounds: int = BCRYPT_ROUNDS) -> str:
     """A bcrypt hash of ``password`` for the secrets file."""
+    if rounds < MIN_BCRYPT_ROUNDS:
+        raise ValueError(f"use a bcrypt cost of at least {MIN_BCRYPT_ROUNDS}")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"use at least {MIN_PASSWORD_LENGTH} characters")
     data = password.encode("utf-8")
@@ -129,15 +147,27 @@ def check_password(password: str, password_hash: str) -> bool:
         return False
 
 
-_dummy_hash: str | None = None
+def bcrypt_cost(password_hash: str) -> int:
+    """The cost (log2 of the rounds) a bcrypt hash was made with; 0 for anything that is not one."""
+    found = BCRYPT_HASH.match(password_hash or "")
+    return int(found.group(1)) if found else 0
 
 
-def _burn_time_like_a_check(password: str) -> None:
-    """Spend the time of one bcrypt check so an unknown user name is not revealed by timing."""
-    global _dummy_hash
-    if _dummy_hash is None:
-        _dummy_hash = bcrypt.hashpw(b"not a password of anyone", bcrypt.gensalt(12)).decode("ascii")
-    check_password(password, _dummy_hash)
+@functools.cache
+def _dummy_hash(rounds: int) -> str:
+    return bcrypt.hashpw(b"not a password of anyone", bcrypt.gensalt(rounds)).decode("ascii")
+
+
+def burn_time_like_a_check(password: str, users: Mapping[str, "User"] | None = None) -> None:
+    """Spend the time of one bcrypt check at the accounts' cost, so an unknown user name answers as slowly as a
+    known one and timing does not reveal which names exist."""
+    rounds = max([BCRYPT_ROUNDS if not users else 0, *(bcrypt_cost(u.password_hash) for u in (users or {}).values())])
+    check_password(password, _dummy_hash(max(rounds, MIN_BCRYPT_ROUNDS)))
+
+
+def credential_fingerprint(password_hash: str) -> str:
+    """What a session remembers of the password hash it was signed in with (a changed password ends it)."""
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -175,6 +205,11 @@ def load_users(section: Mapping | None) -> dict[str, User]:
             problems.append(Problem(N_("password_hash is not a bcrypt hash (python -m indicators upr "
                                        "hash-password)"), field))
             continue
+        if bcrypt_cost(password_hash) < MIN_BCRYPT_ROUNDS:
+            problems.append(Problem(Message(N_("password_hash has bcrypt cost {cost}; the least accepted is {least} "
+                                               "(make a new one with python -m indicators upr hash-password)"),
+                                            cost=bcrypt_cost(password_hash), least=MIN_BCRYPT_ROUNDS), field))
+            continue
         users[str(username).lower()] = User(str(username).lower(), role, str(entry.get("name") or username),
                                             password_hash)
     if problems:
@@ -182,9 +217,10 @@ def load_users(section: Mapping | None) -> dict[str, User]:
     return users
 
 
-def role_for_email(roles: Mapping | None, email: str | None) -> str:
-    """The role ``[tracker.roles]`` gives an OpenID Connect user; ``viewer`` when not listed."""
-    if not email:
+def role_for_email(roles: Mapping | None, email: str | None, *, verified: object = False) -> str:
+    """The role ``[tracker.roles]`` gives an OpenID Connect user whose address the provider ``verified``;
+    ``viewer`` when it is not listed or not verified (anyone can claim an address they do not own)."""
+    if not email or not email_verified(verified):
         return "viewer"
     wanted = email.strip().lower()
     for address, role in (roles or {}).items():
@@ -193,98 +229,23 @@ def role_for_email(roles: Mapping | None, email: str | None) -> str:
     return "viewer"
 
 
+def email_verified(claim: object) -> bool:
+    """The ``email_verified`` claim of an ID token as a truth value (some providers send ``"true"`` as text)."""
+    return claim is True or (isinstance(claim, str) and claim.strip().lower() == "true")
+
+
+def oidc_actor(claims: Mapping, roles: Mapping | None) -> Actor:
+    """The actor of an OpenID Connect user from the ID token's claims: the verified e-mail address (else the
+    subject) records their edits, the role comes from ``[tracker.roles]`` for a verified address only, and the
+    name shown to the public is the ``name`` claim, never an address."""
+    email = str(claims.get("email") or "").strip()
+    verified = email_verified(claims.get("email_verified"))
+    user_id = email if email and verified else f"oidc:{claims.get('sub') or 'unknown'}"
+    name = " ".join(str(claims.get("name") or claims.get("given_name") or "").split())
+    if "@" in name:
+        name = ""
+    return Actor(user_id[:200], role_for_email(roles, email, verified=verified), name[:200])
+
+
 class SignInError(TrackerError):
     """Wrong user name or password (the message does not say which)."""
-
-
-class RateLimited(SignInError):
-    """Too many failed sign-ins; ``retry_after`` seconds until the next attempt is accepted."""
-
-    def __init__(self, retry_after: float) -> None:
-        self.retry_after = retry_after
-        minutes = max(1, round(retry_after / 60))
-        super().__init__(Message(N_("Too many failed sign-in attempts. Try again in about {minutes} minutes."),
-                                 minutes=minutes) if minutes != 1 else
-                         N_("Too many failed sign-in attempts. Try again in about a minute."))
-
-
-class LoginRateLimiter:
-    """Failed sign-ins counted per key (user name, client address) in a sliding window.
-
-    After ``max_failures`` failures within ``window_seconds`` the key is locked for
-    ``lockout_seconds``. A success clears the user-name key. One instance is shared by every
-    session of the process; it is thread-safe.
-    """
-
-    def __init__(self, max_failures: int = 5, window_seconds: float = 900, lockout_seconds: float = 900,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.max_failures = max_failures
-        self.window_seconds = window_seconds
-        self.lockout_seconds = lockout_seconds
-        self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._locked_until: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def retry_after(self, *keys: str | None) -> float:
-        """Seconds until any of ``keys`` may try again (0 when all may)."""
-        now = self._clock()
-        with self._lock:
-            waits = [self._locked_until.get(k, 0.0) - now for k in keys if k]
-        return max([0.0, *waits])
-
-    def record_failure(self, *keys: str | None) -> None:
-        now = self._clock()
-        with self._lock:
-            for key in (k for k in keys if k):
-                times = self._failures.setdefault(key, deque())
-                times.append(now)
-                while times and times[0] <= now - self.window_seconds:
-                    times.popleft()
-                if len(times) >= self.max_failures:
-                    self._locked_until[key] = now + self.lockout_seconds
-                    times.clear()
-            self._forget_old(now)
-
-    def record_success(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-            self._locked_until.pop(key, None)
-
-    def _forget_old(self, now: float) -> None:
-        # keep memory bounded when many names are tried
-        if len(self._failures) + len(self._locked_until) < 10_000:
-            return
-        for key in [k for k, t in self._failures.items() if not t or t[-1] <= now - self.window_seconds]:
-            del self._failures[key]
-        for key in [k for k, until in self._locked_until.items() if until <= now]:
-            del self._locked_until[key]
-
-
-def authenticate(users: Mapping[str, User], username: str, password: str, limiter: LoginRateLimiter,
-                 client: str | None = None) -> Actor:
-    """Check a password sign-in; return the :class:`Actor` or raise :class:`SignInError`.
-
-    Refused before any password check while the user name or the client is locked out
-    (:class:`RateLimited`). Unknown names cost the same bcrypt time as known ones.
-    """
-    name = (username or "").strip().lower()
-    user_key = f"user:{name}"
-    client_key = f"client:{client}" if client else None
-    wait = limiter.retry_after(user_key, client_key)
-    if wait > 0:
-        raise RateLimited(wait)
-    user = users.get(name)
-    if user is None:
-        _burn_time_like_a_check(password or "")
-        ok = False
-    else:
-        ok = check_password(password or "", user.password_hash)
-    if not ok:
-        limiter.record_failure(user_key, client_key)
-        wait = limiter.retry_after(user_key, client_key)
-        if wait > 0:
-            raise RateLimited(wait)
-        raise SignInError(N_("Unknown user name or wrong password."))
-    limiter.record_success(user_key)
-    return user.actor()

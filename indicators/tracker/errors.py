@@ -53,6 +53,14 @@ def message_of(error: BaseException) -> object:
     return str(error)
 
 
+#: the longest reason a problem gives; anything longer is cut (a message is read by a person, not a dump of the input)
+MAX_REASON_CHARS = 500
+
+
+def _bounded(text: str) -> str:
+    return text if len(text) <= MAX_REASON_CHARS else text[:MAX_REASON_CHARS - 1] + "…"
+
+
 class TrackerError(Exception):
     """Base class of every error the tracker raises on purpose."""
 
@@ -71,7 +79,8 @@ class Problem:
             where.append(f"line {self.line}")
         if self.field:
             where.append(self.field)
-        return f"{', '.join(where)}: {self.reason}" if where else self.reason
+        reason = _bounded(str(self.reason))
+        return f"{', '.join(where)}: {reason}" if where else reason
 
     def in_language(self, lang: str | None) -> str:
         where = []
@@ -79,7 +88,7 @@ class Problem:
             where.append(translator(lang)(N_("line {line}"), line=self.line))
         if self.field:
             where.append(in_language(self.field, lang))
-        reason = in_language(self.reason, lang)
+        reason = _bounded(in_language(self.reason, lang))
         return f"{', '.join(where)}: {reason}" if where else reason
 
 

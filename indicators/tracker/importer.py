@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import math
 import numbers
 import os
@@ -35,7 +36,8 @@ from typing import Any
 import pandas as pd
 
 from indicators.core.i18n import N_
-from indicators.tracker.errors import ImportRejected, Message, Problem, ValidationError
+from indicators.snapshot.read import sha256_file
+from indicators.tracker.errors import ImportRejected, Message, Problem, TrackerError, ValidationError
 from indicators.tracker.validation import (
     NOTE_LIMIT,
     SHORT_TEXT_LIMIT,
@@ -86,6 +88,12 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_FILE_BYTES = MAX_IMPORT_BYTES  # earlier name, kept for callers
 MAX_ROWS = 5_000
 MAX_PROBLEMS = 50
+#: a recommendations file has a dozen columns; a header far wider is not one (and would make an endless message)
+MAX_COLUMNS = 100
+#: column names and values quoted in a message are cut to this many characters
+SHOWN_CHARS = 40
+#: column names listed in a message about the header
+SHOWN_COLUMNS = 15
 #: seconds to pause after each row written by :func:`import_bytes`, inside the transaction. Used
 #: to test that an import interrupted half-way (process killed) leaves the store as it was.
 ROW_DELAY_ENV = "HRC_TRACKER_IMPORT_ROW_DELAY"
@@ -125,7 +133,17 @@ def decode_csv_bytes(data: bytes, source: str = "file") -> str:
         raise ImportRejected(Message(N_("the file holds binary data, not CSV text")), source=source)
     if not text.strip():
         raise ImportRejected(Message(N_("the file is empty")), source=source)
+    if "\r" in text and "\n" not in text:
+        # lines ended by a carriage return alone (old Mac OS, some exports): read as ordinary lines
+        text = text.replace("\r", "\n")
     return text
+
+
+def shown(value: object) -> str:
+    """A value quoted in a message: its ``repr``, cut to :data:`SHOWN_CHARS` characters (a cell of a megabyte is
+    named, not repeated)."""
+    text = value if isinstance(value, str) else str(value)
+    return repr(text[:SHOWN_CHARS] + "…") if len(text) > SHOWN_CHARS else repr(text)
 
 
 def _rows_with_lines(text: str, source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -146,10 +164,19 @@ def _rows_with_lines(text: str, source: str) -> tuple[list[str], list[tuple[int,
             raise ImportRejected(Problem(Message(N_("the file ends inside a quoted field: it is cut off (an "
                                                     "incomplete upload?)")), line=reader.line_num),
                                  source=source) from None
+        if "field larger than field limit" in str(exc):
+            raise ImportRejected(Problem(Message(N_("a field is longer than {limit} characters: no recommendation "
+                                                    "is, so this is not a list of recommendations"),
+                                                 limit=f"{csv.field_size_limit():,}"), line=reader.line_num),
+                                 source=source) from None
         raise ImportRejected(Problem(Message(N_("not valid CSV ({error})"), error=str(exc)), line=reader.line_num),
                              source=source) from None
     if len(header) == 1 and re.search(r"[;\t]", header[0]):
         raise ImportRejected(Problem(Message(N_("columns must be separated by commas")), line=1), source=source)
+    if len(header) > MAX_COLUMNS:
+        raise ImportRejected(Problem(Message(N_("the header has {count} columns; a list of recommendations has at "
+                                                "most {limit}"), count=f"{len(header):,}", limit=MAX_COLUMNS),
+                                     line=1), source=source)
     return [h.strip() for h in header], rows
 
 
@@ -163,10 +190,12 @@ def _missing_columns(missing: list[str], found: list[str] | None = None) -> Mess
     if found is None:
         return (Message(N_("missing columns {columns}"), columns=columns) if len(missing) > 1
                 else Message(N_("missing column {columns}"), columns=columns))
-    shown = ", ".join(found) or Message(N_("none"))
-    return (Message(N_("missing columns {columns} (found: {found})"), columns=columns, found=shown)
+    names = ", ".join(h if len(h) <= SHOWN_CHARS else h[:SHOWN_CHARS] + "…" for h in found[:SHOWN_COLUMNS])
+    listed = (Message(N_("{names} and {n} more"), names=names, n=f"{len(found) - SHOWN_COLUMNS:,}")
+              if len(found) > SHOWN_COLUMNS else names or Message(N_("none")))
+    return (Message(N_("missing columns {columns} (found: {found})"), columns=columns, found=listed)
             if len(missing) > 1 else Message(N_("missing column {columns} (found: {found})"), columns=columns,
-                                             found=shown))
+                                             found=listed))
 
 
 def _normalise_header(name: str) -> str:
@@ -249,7 +278,7 @@ def validate_recommendation_frame(frame: pd.DataFrame, *, source: str = "frame")
         row_problems: list[Problem] = []
         cycle = _whole_number(row["cycle"])
         if cycle is None or cycle < 1:
-            row_problems.append(Problem(Message(N_("cycle {value} is not a whole number"), value=repr(row["cycle"])),
+            row_problems.append(Problem(Message(N_("cycle {value} is not a whole number"), value=shown(row["cycle"])),
                                         "cycle", line))
         record["cycle"] = cycle
         try:
@@ -260,7 +289,7 @@ def validate_recommendation_frame(frame: pd.DataFrame, *, source: str = "frame")
             rec_no = _whole_number(row["rec_no"])
             if rec_no is None:
                 row_problems.append(Problem(Message(N_("rec_no {value} is not a whole number"),
-                                                    value=repr(row["rec_no"])), "rec_no", line))
+                                                    value=shown(row["rec_no"])), "rec_no", line))
             elif "number" in record and int(record["number"].split(".")[1]) != rec_no:
                 row_problems.append(Problem(Message(N_("rec_no {rec_no} does not match number {number}"),
                                                     rec_no=rec_no, number=record["number"]), "rec_no", line))
@@ -318,7 +347,10 @@ def records_to_frame(records: list[dict[str, Any]], *, fill: bool = True) -> pd.
 
 
 def is_official_header(text: str) -> bool:
-    first = next(csv.reader(io.StringIO(text.lstrip("\ufeff").split("\n", 1)[0])), [])
+    try:
+        first = next(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")), [])
+    except csv.Error:  # the reader of the whole file names what is wrong, with its line
+        return False
     names = {h.strip() for h in first}
     return {"paragraph", "us_response"} <= names
 
@@ -406,9 +438,47 @@ def seed_from_frame(store, frame: pd.DataFrame):
     return store.import_recommendations(frame, SYSTEM_SEED, source="city snapshot")
 
 
+class SeedError(TrackerError):
+    """The city snapshot's recommendations cannot be read to seed an empty store: the snapshot is at fault, not
+    the store. Raised with a :class:`~indicators.tracker.errors.Message` naming the file and what is wrong."""
+
+
+def snapshot_recommendations(parquet_path: str | Path) -> pd.DataFrame:
+    """The recommendations table of a snapshot, read only after its checksum matches the snapshot's manifest.
+
+    Raises :class:`SeedError` when the manifest is missing or does not list the file, the file does not match
+    its checksum, or it cannot be read.
+    """
+    parquet_path = Path(parquet_path)
+    folder, name = parquet_path.parent, parquet_path.name
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise SeedError(Message(N_("the snapshot in {folder} has no readable manifest.json, so {file} cannot be "
+                                   "checked; rebuild the snapshot"), folder=folder.name, file=name)) from None
+    expected = (manifest.get("tables") or {}).get(parquet_path.stem, {}).get("sha256")
+    if not expected:
+        raise SeedError(Message(N_("the manifest of the snapshot in {folder} does not list {file}"),
+                                folder=folder.name, file=name))
+    if sha256_file(parquet_path) != expected:
+        raise SeedError(Message(N_("{file} of the snapshot in {folder} does not match its checksum: the snapshot is "
+                                   "damaged; rebuild it or restore it"), folder=folder.name, file=name))
+    try:
+        return pd.read_parquet(parquet_path)
+    except Exception as exc:  # pyarrow's errors: the file is not a table after all
+        raise SeedError(Message(N_("{file} of the snapshot in {folder} cannot be read ({error})"),
+                                folder=folder.name, file=name, error=type(exc).__name__)) from None
+
+
 def ensure_seeded(store, parquet_path: str | Path):
-    """Seed an empty store from ``upr_recommendations.parquet``; ``None`` when not needed or not possible."""
+    """Seed an empty store from a snapshot's ``upr_recommendations.parquet`` once its checksum is verified;
+    ``None`` when not needed or there is no such file. Raises :class:`SeedError` for a damaged snapshot."""
     parquet_path = Path(parquet_path)
     if store.count_recommendations() > 0 or not parquet_path.exists():
         return None
-    return seed_from_frame(store, pd.read_parquet(parquet_path))
+    frame = snapshot_recommendations(parquet_path)
+    try:
+        return seed_from_frame(store, frame)
+    except ImportRejected as exc:
+        raise SeedError(Message(N_("the recommendations of the snapshot in {folder} were refused: {problem}"),
+                                folder=parquet_path.parent.name, problem=exc.problems[0])) from None

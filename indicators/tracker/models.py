@@ -3,10 +3,19 @@
 Every table holding something people edit is append-only: a change adds a row with the next
 version number, and the current state is the highest version. ``recommendations`` keeps the
 current official text for quick lookups; each imported change of it is also kept in
-``recommendation_revisions``.
+``recommendation_revisions``. ``priority_lists`` keeps the current name's key and whether the list is
+active, so a partial unique index can refuse two active lists of one (look-alike) name.
 
-One exception, on purpose: when a person withdraws their testimony, its words, contact and files are erased from
-every version (the record that a testimony was given and withdrawn stays). Consent withdrawn outweighs history.
+``recorded_by`` is the account that wrote a version (a user name or an e-mail address: never shown to the
+public); ``recorded_by_name`` is the name the public pages show for it.
+
+``sign_in_sessions`` and ``sign_in_failures`` hold what every app replica must share about sign-in: the
+signed-in browsers (by a hash of their cookie's secret) and the failed attempts counted against a user name or
+a client (by a hash of either).
+
+One exception to append-only, on purpose: when a person withdraws their testimony, its words, contact and files
+are erased from every version (the record that a testimony was given and withdrawn stays). Consent withdrawn
+outweighs history.
 """
 
 from __future__ import annotations
@@ -20,12 +29,14 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -84,6 +95,7 @@ class ImportRun(Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_role: Mapped[str] = mapped_column(String(20))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    recorded_by_name: Mapped[str] = mapped_column(String(200), default="")
 
 
 class RecommendationRow(Base):
@@ -147,15 +159,24 @@ class StatusVersionRow(Base):
     recorded_role: Mapped[str] = mapped_column(String(20))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     restored_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    recorded_by_name: Mapped[str] = mapped_column(String(200), default="")
 
 
 class PriorityListRow(Base):
     __tablename__ = "priority_lists"
+    __table_args__ = (
+        Index("uq_priority_lists_active_name", "city", "name_key", unique=True, sqlite_where=text("active"),
+              postgresql_where=text("active")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     city: Mapped[str] = mapped_column(String(60), index=True)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    #: the current version's name as compared (:func:`~indicators.tracker.validation.name_key`)
+    name_key: Mapped[str | None] = mapped_column(String(800), nullable=True)
+    #: the current version is not archived
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class PriorityListVersionRow(Base):
@@ -172,6 +193,7 @@ class PriorityListVersionRow(Base):
     recorded_role: Mapped[str] = mapped_column(String(20))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     restored_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    recorded_by_name: Mapped[str] = mapped_column(String(200), default="")
 
 
 class PriorityListItemRow(Base):
@@ -188,6 +210,35 @@ class PriorityListItemRow(Base):
     rationale: Mapped[str] = mapped_column(Text)
     responsible_body: Mapped[str] = mapped_column(String(200))
     target_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class SignInSession(Base):
+    """A signed-in browser: the cookie holds a secret whose SHA-256 is ``token_hash``."""
+
+    __tablename__ = "sign_in_sessions"
+    __table_args__ = (Index("ix_sign_in_sessions_user", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(String(200))
+    #: ``password``: a password account of the secrets
+    method: Mapped[str] = mapped_column(String(20))
+    #: a fingerprint of the password hash signed in with: a changed password ends the session
+    credential: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SignInFailure(Base):
+    """One failed sign-in, counted against a user name or a client (``key_hash``: SHA-256 of the key)."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_key", "key_hash", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 # ---------------------------------------------------------------------------------- testimony (collect)

@@ -67,6 +67,8 @@ class StatusVersion:
     recorded_role: str
     recorded_at: dt.datetime
     restored_from: int | None = None
+    #: the name shown for whoever recorded it ("" where none is known: show the role instead)
+    recorded_by_name: str = ""
 
     @property
     def status_label(self) -> str:
@@ -118,6 +120,8 @@ class PriorityList:
     recorded_role: str
     recorded_at: dt.datetime
     restored_from: int | None = None
+    #: the name shown for whoever saved it ("" where none is known: show the role instead)
+    recorded_by_name: str = ""
 
     def content(self) -> dict:
         return {

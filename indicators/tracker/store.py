@@ -55,6 +55,7 @@ from indicators.tracker.validation import (
     clean_status,
     clean_text,
     clean_track,
+    name_key,
     number_sort_key,
 )
 
@@ -187,7 +188,8 @@ class Store:
                 s.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK_KEY)))
             existing = {(r.cycle, r.number): r for r in s.scalars(select(RecommendationRow))}
             run = ImportRun(source=source, sha256=sha256, city=city, rows=len(records), added=0, updated=0,
-                            unchanged=0, recorded_by=actor.user_id, recorded_role=actor.role, recorded_at=now)
+                            unchanged=0, recorded_by=actor.user_id, recorded_role=actor.role, recorded_at=now,
+                            recorded_by_name=actor.public_name)
             s.add(run)
             s.flush()
             for index, record in enumerate(records):
@@ -329,7 +331,7 @@ class Store:
                     status=content["status"], as_of=content["as_of"], author=content["author"],
                     note=content["note"], evidence=content["evidence"], indicator_ids=content["indicator_ids"],
                     recorded_by=actor.user_id, recorded_role=actor.role, recorded_at=utc_now(),
-                    restored_from=restored_from)
+                    restored_from=restored_from, recorded_by_name=actor.public_name)
                 s.add(row)
                 s.flush()
                 return _status(row, rec)
@@ -374,13 +376,19 @@ class Store:
         }
         if problems:
             raise ValidationError(problems, title=N_("Priority list not saved"))
-        with self._write() as s, s.begin():
-            self._check_unique_name(s, city, content["name"], None)
-            row = PriorityListRow(city=city, created_by=actor.user_id, created_at=utc_now())
-            s.add(row)
-            s.flush()
-            self._add_list_version(s, row.id, 1, content, actor, None)
-            return self._list_version(s, row.id, None)
+        try:
+            with self._write() as s, s.begin():
+                self._check_unique_name(s, city, content["name"], None)
+                row = PriorityListRow(city=city, created_by=actor.user_id, created_at=utc_now(),
+                                      name_key=name_key(content["name"]), active=True)
+                s.add(row)
+                s.flush()
+                self._add_list_version(s, row.id, 1, content, actor, None)
+                return self._list_version(s, row.id, None)
+        except IntegrityError:
+            # another editor created a list of the same (look-alike) name between our check and our insert:
+            # the partial unique index on active list names refused the second one
+            raise _name_taken(content["name"]) from None
 
     def update_priority_list(self, actor: Actor, list_id: int, *, expected_version: int,
                              name: str = _UNCHANGED, description: str = _UNCHANGED,
@@ -426,17 +434,24 @@ class Store:
                     raise ConflictError(what, expected, newest, content)
                 if not content["archived"]:
                     self._check_unique_name(s, base.city, content["name"], base.list_id)
+                head = s.get(PriorityListRow, base.list_id)
+                head.name_key, head.active = name_key(content["name"]), not content["archived"]
+                s.flush()
                 self._add_list_version(s, base.list_id, newest.version + 1, content, actor, restored_from)
                 return self._list_version(s, base.list_id, None)
         except IntegrityError:
-            raise ConflictError(what, expected, self.priority_list(base.list_id), content) from None
+            current = self.priority_list(base.list_id)
+            if current.version == expected and not content["archived"] and self._name_in_use(
+                    base.city, content["name"], base.list_id):
+                raise _name_taken(content["name"]) from None
+            raise ConflictError(what, expected, current, content) from None
 
     def _add_list_version(self, s: Session, list_id: int, version: int, content: dict, actor: Actor,
                           restored_from: int | None) -> None:
         row = PriorityListVersionRow(
             list_id=list_id, version=version, name=content["name"], description=content["description"],
             archived=content["archived"], recorded_by=actor.user_id, recorded_role=actor.role,
-            recorded_at=utc_now(), restored_from=restored_from)
+            recorded_at=utc_now(), restored_from=restored_from, recorded_by_name=actor.public_name)
         s.add(row)
         s.flush()
         problems = []
@@ -454,15 +469,23 @@ class Store:
             raise ValidationError(problems, title=N_("Priority list not saved"))
         s.flush()
 
+    @staticmethod
+    def _other_active_list(s: Session, city: str, name: str, list_id: int | None) -> int | None:
+        """The id of another active list of ``city`` whose name looks like ``name`` (same :func:`name_key`)."""
+        query = select(PriorityListRow.id).where(PriorityListRow.city == city, PriorityListRow.active.is_(True),
+                                                 PriorityListRow.name_key == name_key(name))
+        if list_id is not None:
+            query = query.where(PriorityListRow.id != list_id)
+        return s.scalars(query.limit(1)).first()
+
     def _check_unique_name(self, s: Session, city: str, name: str, list_id: int | None) -> None:
-        ids = s.scalars(select(PriorityListRow.id).where(PriorityListRow.city == city))
-        for other in ids:
-            if other == list_id:
-                continue
-            current = self._list_version(s, other, None)
-            if not current.archived and current.name.casefold() == name.casefold():
-                raise ValidationError(Problem(Message(N_("a list named {name} already exists"), name=repr(name)),
-                                              N_("name")), title=N_("Priority list not saved"))
+        other = self._other_active_list(s, city, name, list_id)
+        if other is not None:
+            raise _name_taken(name, self._list_version(s, other, None).name)
+
+    def _name_in_use(self, city: str, name: str, list_id: int | None) -> bool:
+        with self._read() as s:
+            return self._other_active_list(s, city, name, list_id) is not None
 
     def _list_version(self, s: Session, list_id: int, version: int | None) -> PriorityList:
         head = s.get(PriorityListRow, list_id)
@@ -489,7 +512,7 @@ class Store:
                                      responsible_body=item.responsible_body, target_date=item.target_date)
                         for item, number, cycle in items),
             recorded_by=row.recorded_by, recorded_role=row.recorded_role, recorded_at=row.recorded_at,
-            restored_from=row.restored_from)
+            restored_from=row.restored_from, recorded_by_name=row.recorded_by_name or "")
 
     # ------------------------------------------------------------------ testimony, campaigns, reports
 
@@ -555,11 +578,22 @@ def _status(row: StatusVersionRow, rec: RecommendationRow) -> StatusVersion:
         status=row.status, as_of=row.as_of, author=row.author, note=row.note,
         evidence=tuple(EvidenceLink(e["url"], e.get("label", "")) for e in row.evidence or []),
         indicator_ids=tuple(row.indicator_ids or []), recorded_by=row.recorded_by,
-        recorded_role=row.recorded_role, recorded_at=row.recorded_at, restored_from=row.restored_from)
+        recorded_role=row.recorded_role, recorded_at=row.recorded_at, restored_from=row.restored_from,
+        recorded_by_name=row.recorded_by_name or "")
 
 
 def _list_name(name: object) -> str:
-    return clean_text(name, N_("name"), limit=SHORT_TEXT_LIMIT, required=True, multiline=False)
+    return clean_text(name, N_("name"), limit=SHORT_TEXT_LIMIT, required=True, multiline=False, name=True)
+
+
+def _name_taken(name: str, existing: str | None = None) -> ValidationError:
+    """A list name refused because an active list of that name, or of one that looks the same, exists."""
+    if existing is None or existing.casefold() == name.casefold():
+        reason = Message(N_("a list named {name} already exists"), name=repr(name))
+    else:
+        reason = Message(N_("{name} looks the same as the name of the list {existing}; choose a name that reads "
+                            "differently"), name=repr(name), existing=repr(existing))
+    return ValidationError(Problem(reason, N_("name")), title=N_("Priority list not saved"))
 
 
 def _clean_items(items: Iterable[PriorityItem | Mapping]) -> list[dict]:

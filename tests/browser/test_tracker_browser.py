@@ -56,7 +56,7 @@ def free_port() -> int:
 def entry_script(tmp: Path) -> Path:
     dashboard = ROOT / "dashboard.py"
     if dashboard.exists() and all(f"app_pages/{p}" in dashboard.read_text(encoding="utf-8") for p in TRACKER_PAGES):
-        return dashboard
+        return ROOT / "serve.py"   # the dashboard with its sign-in routes
     entry = tmp / "tracker_entry.py"
     entry.write_text(ENTRY.format(root=str(ROOT)), encoding="utf-8")
     return entry
@@ -78,8 +78,9 @@ def app(tmp_path_factory):
     seed_from_frame(store, read_official_csv(SHARED_UPR_CSV))
     store.close()
     secrets = tmp / "secrets.toml"
-    secrets.write_text(f'[tracker.users.alice]\nname = "Alice Organizer"\nrole = "editor"\n'
-                       f'password_hash = "{hash_password(PASSWORD, rounds=4)}"\n', encoding="utf-8")
+    secrets.write_text(f'[tracker]\nsession_secret = "a session secret for the browser tests, 32+ chars"\n\n'
+                       f'[tracker.users.alice]\nname = "Alice Organizer"\nrole = "editor"\n'
+                       f'password_hash = "{hash_password(PASSWORD, rounds=10)}"\n', encoding="utf-8")
     port = free_port()
     log = open(tmp / "streamlit.log", "wb")
     process = subprocess.Popen(
@@ -185,7 +186,7 @@ def test_visitor_sees_every_tracker_page_and_no_edit_form(app, browser):
     page.goto(app["url"] + "/edit")
     wait_idle(page)
     shows(page, "Sign in to edit")
-    assert page.get_by_role("button", name="Sign in").count() == 1
+    assert page.get_by_role("button", name="Sign in", exact=True).count() == 1
     assert page.locator("textarea").count() == 0
     assert page.get_by_role("tab").count() == 0
     assert_no_exception(page, app)
@@ -200,21 +201,35 @@ def test_visitor_sees_every_tracker_page_and_no_edit_form(app, browser):
     page.context.close()
 
 
+def sign_in(page, password: str) -> None:
+    """Follow the page's Sign in button to the sign-in form and send it."""
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url("**/account/sign-in**")
+    page.get_by_label("User name").fill("alice")
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def test_wrong_password_is_refused(app, browser):
     page = open_page(browser, app["url"] + "/edit")
-    page.get_by_label("User name").fill("alice")
-    page.get_by_label("Password", exact=True).fill("not the password")
-    page.get_by_role("button", name="Sign in").click()
-    shows(page, "Unknown user name or wrong password.")
-    assert page.locator("textarea").count() == 0
+    sign_in(page, "not the password")
+    expect(page.get_by_role("alert")).to_have_text("Unknown user name or wrong password.")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "tracker_sign_in_refused.png"), full_page=True)
+    assert "hrc_session" not in {c["name"] for c in page.context.cookies()}
     page.context.close()
 
 
 def test_editor_sets_both_statuses_with_evidence_and_the_public_page_shows_them(app, browser):
     page = open_page(browser, app["url"] + "/edit?rec=26.214")
-    page.get_by_label("User name").fill("alice")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, PASSWORD)
+    page.wait_for_url("**/edit?rec=26.214")
+    wait_idle(page)
+    shows(page, "Signed in as")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "hrc_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    page.reload()     # a reload keeps the sign-in
+    wait_idle(page)
     shows(page, "Signed in as")
     expect(page.get_by_role("combobox", name="Recommendation")).to_have_value(re.compile(r"^26\.214 · Croatia"))
 

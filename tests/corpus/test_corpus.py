@@ -374,6 +374,14 @@ UPLOAD_CASES = [
     ("tracker/upload_cut_mid_row.csv", ["line 3: 2 fields where the header has 5 (the file is cut off?)"]),
     ("tracker/upload_html.csv", ["line 2, text: contains HTML markup ('<script>')",
                                  "line 3, theme: contains HTML markup ('<img src=x"]),
+    ("tracker/upload_non_character.csv", ["line 2, text: contains U+FFFE at position 22, a Unicode non-character "
+                                          "that no document can hold; remove it",
+                                          "line 3, theme: contains U+FFFF at position 11"]),
+    ("tracker/upload_arabic_indic_digits.csv", ["line 2, number: '٢٦.٢١٤' is written with digits other than 0–9; "
+                                                "write it as 26.214"]),
+    ("tracker/upload_bidi_override.csv", ["line 2, recommending_state: contains the invisible character U+202E at "
+                                          "position 1, which changes how the text reads; remove it"]),
+    ("tracker/upload_over_long_note.csv", ["line 2, data_note: is 10,001 characters long; the limit is 10,000"]),
 ]
 
 
@@ -395,6 +403,33 @@ def test_an_oversized_upload_is_refused_on_its_size_before_it_is_decoded_or_pars
     assert_clear(info.value, ImportRejected, ["huge.csv was not imported (nothing was written)",
                                               "the file is 5.0 MB; the limit is 5 MB"])
     assert [p.reason for p in info.value.problems] == ["the file is 5.0 MB; the limit is 5 MB"]
+    assert _written(store) == (0, 0)
+
+
+def test_a_file_whose_lines_end_with_a_carriage_return_alone_is_read_line_by_line(store):
+    result = import_bytes(store, corpus("tracker/upload_cr_line_endings.csv").read_bytes(), EDITOR,
+                          source="upload_cr_line_endings.csv", cycle=3)
+    assert (result.rows, result.added) == (2, 2)
+    assert store.get_recommendation("26.2").text == ("Test text saved by a spreadsheet that ends lines with a "
+                                                     "carriage return alone")
+
+
+@pytest.mark.parametrize("data, words", [
+    # a 2 MB header of 142,857 columns: the refusal says how many, in a line, without repeating them
+    (",".join(f"column{i:07d}" for i in range(142_857)).encode() + b"\n26.1,x\n",
+     ["line 1: the header has 142,857 columns; a list of recommendations has at most 100"]),
+    # a 2 MB header of one column
+    (b"x" * 2_000_000 + b"\n1\n", ["line 1: a field is longer than 131,072 characters"]),
+    # a header missing columns, with a name of 100,000 characters among many: named, cut, the rest counted
+    (("n" * 100_000 + "," + ",".join(f"c{i}" for i in range(40)) + "\n").encode() + b"1\n",
+     ["missing columns number, recommending_state, text, response, theme (found: " + "n" * 40 + "…, c0, c1",
+      "and 26 more)"]),
+], ids=["many-columns", "one-huge-column", "huge-column-name"])
+def test_a_huge_header_is_refused_in_a_short_message(store, data, words):
+    with pytest.raises(ImportRejected) as info:
+        import_bytes(store, data, EDITOR, source="huge_header.csv", cycle=3)
+    assert_clear(info.value, ImportRejected, ["huge_header.csv was not imported (nothing was written)", *words])
+    assert len(str(info.value)) < 400
     assert _written(store) == (0, 0)
 
 
@@ -429,7 +464,8 @@ def test_formula_markdown_and_unicode_text_is_imported_literally_and_exported_ne
         for column, field in (("recommending_state", "recommending state"), ("text", "text"), ("theme", "theme")):
             original = row[field]
             expected = "'" + original if original.startswith(FORMULA_PREFIXES) else original
-            assert out[column] == expected
+            # the SQL comment after a semicolon: a spreadsheet splitting on semicolons would start a cell with it
+            assert out[column] == expected.replace("; --", "; '--")
 
 
 # ================================================================================= 4. hostile strings
@@ -439,8 +475,16 @@ HOSTILE_TEXTS = [s["text"] for s in HOSTILE]
 def test_the_corpus_says_which_hostile_strings_a_spreadsheet_reads_as_formulas():
     # the corpus states this independently of the code: every OWASP prefix is represented
     flagged = {s["text"][0] for s in HOSTILE if s["formula"]}
-    assert flagged == {"=", "+", "-", "@", "\t", "\r"}
+    assert flagged == {"=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff20"}
     assert all(s["text"].startswith(FORMULA_PREFIXES) == s["formula"] for s in HOSTILE)
+    # and a formula after a separator a spreadsheet may split on is in the corpus, with its export written out
+    assert "Housing;'=cmd|' /C calc'!A0;" in {s.get("exported") for s in HOSTILE}
+
+
+def exported(spec: dict) -> str:
+    """What a CSV export must hold for a corpus string: as written in the corpus, or the string with a leading
+    apostrophe where it starts like a formula."""
+    return spec.get("exported", ("'" if spec["formula"] else "") + spec["text"])
 
 
 def _read_back(data: bytes) -> list[list[str]]:
@@ -457,7 +501,7 @@ def test_a_csv_export_neutralises_formulas_and_keeps_every_other_hostile_string_
     # one header and one row per string: a line break or carriage return in a cell never starts a new row
     assert len(rows) == len(HOSTILE) + 1 and all(len(r) == 3 for r in rows)
     for spec, (name, estimate, listed) in zip(HOSTILE, rows[1:]):
-        expected = ("'" if spec["formula"] else "") + spec["text"]
+        expected = exported(spec)
         assert name == expected
         assert listed == expected + "; second"
         assert estimate == "-0.25"  # a number is no formula: it stays a number
@@ -466,7 +510,7 @@ def test_a_csv_export_neutralises_formulas_and_keeps_every_other_hostile_string_
 def test_hostile_column_names_are_neutralised_too():
     frame = pd.DataFrame({text: [1] for text in HOSTILE_TEXTS})
     header = _read_back(to_csv_bytes(frame))[0]
-    assert header == [("'" if s["formula"] else "") + s["text"] for s in HOSTILE]
+    assert header == [exported(s) for s in HOSTILE]
 
 
 def test_a_number_in_a_text_column_stays_a_number():

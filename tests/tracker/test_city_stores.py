@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from indicators.briefs import content
-from indicators.snapshot.read import Snapshot
+from indicators.snapshot.read import Snapshot, sha256_file
 from indicators.tracker.importer import ensure_seeded
 from indicators.tracker.records import PriorityItem
 from indicators.tracker.store import Store
@@ -30,7 +30,8 @@ def snapshots(tmp_path, monkeypatch, official_frame) -> Path:
         folder = root / city
         folder.mkdir(parents=True)
         official_frame.to_parquet(folder / "upr_recommendations.parquet")
-        (folder / "manifest.json").write_text(json.dumps({"city": {"id": city, "name": name}, "tables": {}}),
+        listed = {"upr_recommendations": {"sha256": sha256_file(folder / "upr_recommendations.parquet")}}
+        (folder / "manifest.json").write_text(json.dumps({"city": {"id": city, "name": name}, "tables": listed}),
                                               encoding="utf-8")
     monkeypatch.setenv("HRC_SNAPSHOTS_DIR", str(root))
     return root

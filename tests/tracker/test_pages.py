@@ -11,9 +11,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from indicators.core.exports import to_csv_bytes
-from indicators.tracker.auth import RateLimited, hash_password
+from indicators.tracker.auth import hash_password, load_users
 from indicators.tracker.errors import PermissionDenied, ValidationError, in_language, message_of
 from indicators.tracker.importer import MAX_IMPORT_BYTES, parse_recommendations
+from indicators.tracker.sessions import SignIns, SlowDown
 from indicators.tracker.store import Store
 
 from .conftest import CITY, EDITOR, REPO
@@ -35,14 +36,17 @@ st.navigation([st.Page(home, title="Home", default=True),
                st.Page({pages!r} + "/upr_edit.py", url_path="edit")]).run()
 '''
 PASSWORDS = {"alice": "alice's long password", "carl": "carl's long password"}
+SESSION_SECRET = "the test deployment's session secret, 32+ characters"
+#: the cookies the test's browser holds (the pages read the sign-in cookie through ``ui.auth.session_cookie``)
+BROWSER: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
 def users_secrets() -> dict:
     return {
         "alice": {"name": "Alice Organizer", "role": "editor",
-                  "password_hash": hash_password(PASSWORDS["alice"], rounds=4)},
-        "carl": {"name": "Carl City", "role": "city", "password_hash": hash_password(PASSWORDS["carl"], rounds=4)},
+                  "password_hash": hash_password(PASSWORDS["alice"], rounds=10)},
+        "carl": {"name": "Carl City", "role": "city", "password_hash": hash_password(PASSWORDS["carl"], rounds=10)},
     }
 
 
@@ -58,6 +62,18 @@ def store(tmp_path, monkeypatch, official_frame) -> Store:
     opened.close()
 
 
+@pytest.fixture(autouse=True)
+def browser_cookies(monkeypatch):
+    """A fresh browser per test: the pages see the cookies of :data:`BROWSER` (AppTest has no connection that
+    could carry them)."""
+    from ui import auth
+
+    BROWSER.clear()
+    monkeypatch.setattr(auth, "session_cookie", lambda: BROWSER.get("hrc_session"))
+    yield BROWSER
+    BROWSER.clear()
+
+
 @pytest.fixture
 def entry(tmp_path) -> Path:
     """An entry script with ``st.navigation`` over the four tracker pages, as the dashboard lists them."""
@@ -70,7 +86,7 @@ def entry(tmp_path) -> Path:
 def app_for(entry, users_secrets):
     def make(page: str, **query) -> AppTest:
         at = AppTest.from_file(str(entry), default_timeout=60)
-        at.secrets["tracker"] = {"users": users_secrets}
+        at.secrets["tracker"] = {"users": users_secrets, "session_secret": SESSION_SECRET}
         at.run()
         at.switch_page(str(PAGES / page))
         for key, value in query.items():
@@ -85,11 +101,29 @@ def markdown_text(at: AppTest) -> str:
 
 
 def sign_in(at: AppTest, user: str, password: str | None = None) -> AppTest:
-    inputs = {t.label: t for t in at.text_input}
-    inputs["User name"].input(user)
-    inputs["Password"].input(password or PASSWORDS[user])
-    next(b for b in at.button if b.label == "Sign in").click()
+    """Sign in as the sign-in form does (a session in the store, its cookie in the browser), then reload."""
+    import os
+
+    assert sign_in_link(at).startswith("/account/sign-in?next=%2Fedit")
+    keeper = SignIns(Store.open(os.environ["HRC_TRACKER_URL"]).engine, SESSION_SECRET)
+    users = load_users(at.secrets["tracker"]["users"])
+    _actor, BROWSER["hrc_session"] = keeper.sign_in(users, user, password or PASSWORDS[user], client="test")
     return at.run()
+
+
+def sign_in_link(at: AppTest) -> str:
+    """Where the page's Sign in button sends the browser (the message it sends when clicked)."""
+    from ui import auth
+
+    sent: list[str] = []
+    real = auth.go_to
+    auth.go_to = sent.append
+    try:
+        next(b for b in at.button if b.label in ("Sign in", "Iniciar sesión")).click()
+        at.run()
+    finally:
+        auth.go_to = real
+    return sent[-1]
 
 
 def successes(at: AppTest) -> list[str]:
@@ -128,7 +162,7 @@ def test_recommendation_page_shows_statuses_evidence_and_timeline_as_text(store,
     assert "according to Office of the Mayor" in markdown
     # the status versions (after the campaign's time axis, which has its own table)
     timeline = next(d.value for d in at.dataframe if "recorded_by" in d.value.columns)
-    assert timeline["status"].tolist() == ["Implemented"] and timeline["recorded_by"].tolist() == ["carl (city)"]
+    assert timeline["status"].tolist() == ["Implemented"] and timeline["recorded_by"].tolist() == ["Carl City Liaison"]
     assert not at.text_area and not at.text_input
 
 
@@ -142,20 +176,21 @@ def test_visitor_on_the_edit_page_gets_only_the_sign_in_form(store, app_for):
     at = app_for("upr_edit.py")
     assert not at.exception
     assert at.info[0].value.startswith("Sign in to edit.")
-    assert [t.label for t in at.text_input] == ["User name", "Password"]
-    assert not at.text_area and not at.tabs and not at.selectbox
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.text_input and not at.text_area and not at.tabs and not at.selectbox
+    assert sign_in_link(at) == "/account/sign-in?next=%2Fedit&lang=en"
 
 
-def test_wrong_passwords_are_rate_limited(store, app_for):
-    at = app_for("upr_edit.py")
-    for _ in range(4):
-        at = sign_in(at, "alice", "wrong password")
-        assert at.error[0].value == "Unknown user name or wrong password."
-    at = sign_in(at, "alice", "wrong password")
-    assert at.error[0].value.startswith("Too many failed sign-in attempts.")
-    at = sign_in(at, "alice")   # even the right password waits now
-    assert at.error[0].value.startswith("Too many failed sign-in attempts.")
-    assert not at.text_area
+def test_signing_out_ends_the_session_for_every_tab(store, app_for):
+    at = sign_in(app_for("upr_edit.py", rec="26.214"), "alice")
+    cookie = BROWSER["hrc_session"]
+    other_tab = app_for("upr_edit.py")
+    assert "Signed in as **Alice Organizer**" in markdown_text(other_tab)
+    widget(at.button, "Sign out").click()
+    at.run()
+    assert at.info[0].value.startswith("Sign in to edit.")
+    BROWSER["hrc_session"] = cookie   # the cookie a copy or another tab still holds
+    assert other_tab.run().info[0].value.startswith("Sign in to edit.")
 
 
 def test_editor_saves_both_tracks_and_the_store_records_who(store, app_for):
@@ -198,6 +233,21 @@ def test_refused_input_is_explained_and_nothing_is_saved(store, app_for):
     assert store.current_status("26.214", city=PGH, track="city") is None
 
 
+def test_a_note_over_the_limit_is_refused_with_a_message_and_stays_in_the_form(store, app_for):
+    store.set_status(EDITOR, "26.214", city=PGH, track="city", status="in_progress", as_of="2024-01-01",
+                     author="Mayor", note="The old note", expected_version=0)
+    at = sign_in(app_for("upr_edit.py", rec="26.214"), "alice")
+    long_note = "Budget lines by ward. " * 455 + "The end"   # 10,017 characters
+    widget(at.text_area, "Note").input(long_note)
+    widget(at.button, "Save the city government claims").click()
+    at.run()
+    assert at.error[0].value == "Status not saved"
+    assert "note: is 10,017 characters long; the limit is 10,000" in markdown_text(at).replace("\\", "")
+    assert widget(at.text_area, "Note").value == long_note   # nothing typed is lost
+    saved = store.current_status("26.214", city=PGH, track="city")
+    assert (saved.version, saved.note) == (1, "The old note")
+
+
 def test_second_editor_gets_a_conflict_with_both_versions(store, app_for):
     at = sign_in(app_for("upr_edit.py", rec="26.214"), "alice")
     assert "No version yet: this is the first." in markdown_text(at)
@@ -210,7 +260,7 @@ def test_second_editor_gets_a_conflict_with_both_versions(store, app_for):
     at.run()
     assert "was changed by carl (now version 1) after you opened version 0" in at.error[0].value.replace("\\", "")
     both = at.dataframe[0].value.set_index("field")
-    assert both.loc["note", "saved by carl (version 1)"] == "Carl's claim"
+    assert both.loc["note", "saved by Carl City Liaison (version 1)"] == "Carl's claim"
     assert both.loc["note", "yours (not saved)"] == "Alice's note"
     assert [v.note for v in store.status_history("26.214", city=PGH)] == ["Carl's claim"]
 
@@ -269,11 +319,33 @@ def test_openid_users_get_their_role_from_the_secrets(store, entry):
 
     signed_out = run_as({"is_logged_in": False})
     assert [b.label for b in signed_out.button] == ["Sign in"] and not signed_out.text_input
-    editor = run_as({"is_logged_in": True, "email": "ed@example.org", "name": "Ed"})
+    editor = run_as({"is_logged_in": True, "email": "ed@example.org", "email_verified": True, "name": "Ed"})
     assert "Signed in as **Ed** · role: **editor**" in markdown_text(editor)
-    viewer = run_as({"is_logged_in": True, "email": "someone@example.org", "name": "Someone"})
+    viewer = run_as({"is_logged_in": True, "email": "someone@example.org", "email_verified": True,
+                     "name": "Someone"})
     assert viewer.info[0].value.startswith("Your account can read the tracker but not edit it.")
     assert not viewer.tabs
+    # an address the provider has not verified gets no role, even one listed in [tracker.roles]
+    unverified = run_as({"is_logged_in": True, "email": "ed@example.org", "email_verified": False, "name": "Ed"})
+    assert "role: **read only**" in markdown_text(unverified) and not unverified.tabs
+
+
+def test_the_public_pages_name_whoever_recorded_a_status_never_by_their_address(store, app_for):
+    from indicators.tracker.auth import oidc_actor
+
+    ed = oidc_actor({"sub": "1", "email": "ed@example.org", "email_verified": True, "name": "Ed Organizer"},
+                    {"ed@example.org": "editor"})
+    nameless = oidc_actor({"sub": "2", "email": "cy@example.org", "email_verified": True}, {"cy@example.org": "city"})
+    store.set_status(ed, "26.214", city=PGH, track="community", status="in_progress", as_of="2024-01-01",
+                     author="Coalition", expected_version=0)
+    store.set_status(nameless, "26.214", city=PGH, track="city", status="implemented", as_of="2024-02-01",
+                     author="Mayor", expected_version=0)
+    at = app_for("upr_recommendations.py", rec="26.214")
+    shown = markdown_text(at) + "\n" + at.dataframe[0].value.to_csv()
+    assert "recorded by Ed Organizer" in shown.replace("\\", "")
+    assert "recorded by a city government liaison" in shown.replace("\\", "")
+    assert "@" not in shown
+    assert store.current_status("26.214", city=PGH, track="community").recorded_by == "ed@example.org"
 
 
 def test_progress_and_priorities_pages_show_counts(store, app_for):
@@ -305,6 +377,11 @@ def test_an_empty_store_is_seeded_from_the_city_snapshot(tmp_path, monkeypatch, 
     snapshot = tmp_path / "snapshots" / "pittsburgh"
     snapshot.mkdir(parents=True)
     official_frame.to_parquet(snapshot / "upr_recommendations.parquet")
+    # the manifest's checksum of the file, which is checked before the store is seeded from it
+    from indicators.snapshot.read import sha256_file
+
+    (snapshot / "manifest.json").write_text(json.dumps({"city": {"id": "pittsburgh", "name": "Pittsburgh"}, "tables": {
+        "upr_recommendations": {"sha256": sha256_file(snapshot / "upr_recommendations.parquet")}}}), encoding="utf-8")
     monkeypatch.setenv("HRC_SNAPSHOTS_DIR", str(snapshot.parent))
     url = f"sqlite:///{tmp_path / 'fresh' / 'tracker.sqlite'}"
     monkeypatch.setenv("HRC_TRACKER_URL", url)
@@ -383,15 +460,8 @@ def test_an_editor_works_in_spanish_and_the_store_keeps_its_codes(store, app_for
     assert at.title[0].value == "Editar el seguimiento del EPU"
     assert at.info[0].value.startswith("Inicie sesión para editar.")
 
-    def sign_in_es(password: str) -> AppTest:
-        inputs = {t.label: t for t in at.text_input}
-        inputs["Nombre de usuario"].input("alice")
-        inputs["Contraseña"].input(password)
-        widget(at.button, "Iniciar sesión").click()
-        return at.run()
-
-    assert sign_in_es("wrong password").error[0].value == "Nombre de usuario desconocido o contraseña incorrecta."
-    sign_in_es(PASSWORDS["alice"])
+    assert sign_in_link(at) == "/account/sign-in?next=%2Fedit%3Frec%3D26.214%26lang%3Des&lang=es"
+    sign_in(at, "alice")
     assert not at.exception
     assert "Sesión iniciada como **Alice Organizer** · rol: **editor**" in markdown_text(at)
     assert [t.label for t in at.tabs] == ["Estado y evidencia", "Historial y restauración", "Listas de prioridades",
@@ -471,17 +541,12 @@ def test_refusals_from_the_library_are_said_in_either_language(seeded_store):
         seeded_store.create_priority_list(CITY, city=PGH, name="Vivienda")
     assert in_language(message_of(denied.value), "es") == (
         "El rol 'city' de Carl City Liaison no permite editar listas de prioridades.")
-    assert in_language(message_of(RateLimited(900)), "es") == (
+    assert in_language(message_of(SlowDown(900)), "es") == (
         "Demasiados intentos fallidos de inicio de sesión. Vuelva a intentarlo en unos 15 minutos.")
 
 
 def test_a_refused_upload_is_explained_in_spanish_and_nothing_is_written(store, app_for):
-    at = app_for("upr_edit.py", lang="es")
-    inputs = {t.label: t for t in at.text_input}
-    inputs["Nombre de usuario"].input("alice")
-    inputs["Contraseña"].input(PASSWORDS["alice"])
-    widget(at.button, "Iniciar sesión").click()
-    at.run()
+    at = sign_in(app_for("upr_edit.py", lang="es"), "alice")
     assert "Importar recomendaciones" in [t.label for t in at.tabs]
     recommendations, runs = store.count_recommendations(), len(store.import_runs())
 

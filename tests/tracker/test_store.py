@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import pytest
 from sqlalchemy import inspect, text
 
+from indicators.snapshot.read import sha256_file
 from indicators.tracker import db
 from indicators.tracker.errors import NotFound, PermissionDenied
 from indicators.tracker.importer import ensure_seeded, parse_recommendations
@@ -93,6 +95,8 @@ def test_plain_list_reimport_keeps_document_columns_of_the_official_import(seede
 def test_seeding_fills_an_empty_store_from_the_snapshot_parquet_once(store, official_frame, tmp_path):
     parquet = tmp_path / "upr_recommendations.parquet"
     official_frame.to_parquet(parquet)
+    (tmp_path / "manifest.json").write_text(json.dumps({"tables": {"upr_recommendations": {
+        "sha256": sha256_file(parquet)}}}), encoding="utf-8")
     assert ensure_seeded(store, tmp_path / "missing.parquet") is None
     result = ensure_seeded(store, parquet)
     assert result.added == 347

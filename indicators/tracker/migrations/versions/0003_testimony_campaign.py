@@ -2,7 +2,7 @@
 report drafts.
 
 Revision ID: 0003_testimony_campaign
-Revises: 0001_initial
+Revises: 0002_integrity
 Create Date: 2025-06-01
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_testimony_campaign"
-down_revision = "0001_initial"
+down_revision = "0002_integrity"
 branch_labels = None
 depends_on = None
 
