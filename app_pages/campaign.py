@@ -14,6 +14,7 @@ from indicators.tracker.errors import NotFound
 from indicators.tracker.progress import overview_table
 from indicators.tracker.vocabularies import ACTION_KINDS
 from ui import campaign as uc
+from ui import tables
 from ui import testimony as tm
 from ui import tracker as ut
 from ui.i18n import _
@@ -95,7 +96,7 @@ shown = pd.DataFrame({
     "flag": items["overdue"].map(lambda o: _("overdue") if o else ""),
     "last": [f"{d.isoformat()} · {_(ACTION_KINDS[k])}" if d else "" for d, k in
              zip(items["last_action"], items["last_action_kind"], strict=True)]})
-st.dataframe(shown, hide_index=True, width="stretch", column_config={
+tables.dataframe(shown, hide_index=True, width="stretch", column_config={
     "number": st.column_config.LinkColumn(_("No."), display_text=r"rec=([0-9.]+)", width="small"),
     "community": st.column_config.TextColumn(ut.track_label("community")),
     "city": st.column_config.TextColumn(ut.track_label("city")),

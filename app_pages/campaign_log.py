@@ -8,7 +8,7 @@ import streamlit as st
 
 from indicators.tracker.auth import EDIT_CAMPAIGN
 from indicators.tracker.vocabularies import ACTION_KINDS
-from ui import auth
+from ui import auth, tables
 from ui import campaign_forms as cf
 from ui import tracker as ut
 from ui.i18n import _
@@ -57,7 +57,7 @@ with actions_tab:
                 st.rerun()
         cf.action_form(store, actor, city, current.subject, current=store.campaign.action(chosen))
         with st.expander(_("Versions of this action")):
-            st.dataframe(pd.DataFrame([{_("Version"): v.version, _("Date"): v.happened_on.isoformat(),
+            tables.dataframe(pd.DataFrame([{_("Version"): v.version, _("Date"): v.happened_on.isoformat(),
                                         _("What"): _(ACTION_KINDS[v.kind]), _("Who"): v.who, _("Note"): v.note,
                                         _("Retracted"): v.retracted, _("By"): v.recorded_by,
                                         _("Saved"): ut.when(v.recorded_at)}
@@ -69,7 +69,7 @@ with targets_tab:
     cf.target_form(store, actor, city, subject)
     history = store.campaign.target_history(city, subject)
     if history:
-        st.dataframe(pd.DataFrame([{_("Version"): t.version, _("Responsible city body"): t.body_name,
+        tables.dataframe(pd.DataFrame([{_("Version"): t.version, _("Responsible city body"): t.body_name,
                                     _("Target date"): t.target_date, _("Note"): t.note, _("By"): t.recorded_by,
                                     _("Saved"): ut.when(t.recorded_at)} for t in reversed(history)]),
                      hide_index=True, width="stretch")
@@ -77,7 +77,7 @@ with targets_tab:
 with bodies_tab:
     bodies = store.campaign.bodies(city, include_archived=True)
     if bodies:
-        st.dataframe(pd.DataFrame([{_("Name"): b.name, _("What it does"): b.description, _("Web page"): b.url,
+        tables.dataframe(pd.DataFrame([{_("Name"): b.name, _("What it does"): b.description, _("Web page"): b.url,
                                     _("No longer on the list"): b.archived, _("Version"): b.version}
                                    for b in bodies]), hide_index=True, width="stretch")
         ids = [0, *(b.body_id for b in bodies)]

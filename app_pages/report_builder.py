@@ -14,7 +14,7 @@ from indicators.tracker.auth import WRITE_REPORTS
 from indicators.tracker.errors import ConflictError, ValidationError
 from indicators.tracker.reports import EMPTY_OUTLINE
 from indicators.tracker.vocabularies import REPORT_TEMPLATES
-from ui import auth
+from ui import auth, tables
 from ui import reports as ur
 from ui import tracker as ut
 from ui.i18n import _, lang
@@ -126,7 +126,7 @@ with check:
             st.rerun()
 
 with st.expander(_("Versions of this report")):
-    st.dataframe(pd.DataFrame([{_("Version"): d.version, _("Title"): d.title, _("By"): d.recorded_by,
+    tables.dataframe(pd.DataFrame([{_("Version"): d.version, _("Title"): d.title, _("By"): d.recorded_by,
                                 _("Saved"): ut.when(d.recorded_at),
                                 _("Sent on"): d.issued_on.isoformat() if d.issued_on else ""}
                                for d in reversed(store.reports.history(chosen))]), hide_index=True, width="stretch")

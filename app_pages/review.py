@@ -8,7 +8,7 @@ import streamlit as st
 from indicators.tracker.auth import RECORD_TESTIMONY, REVIEW_TESTIMONY
 from indicators.tracker.errors import ValidationError
 from indicators.tracker.vocabularies import CHANNELS, TESTIMONY_ACTIONS
-from ui import auth
+from ui import auth, tables
 from ui import review as rv
 from ui import testimony as tm
 from ui import tracker as ut
@@ -55,7 +55,7 @@ def review_list(states: tuple[str, ...], key: str, empty: str) -> None:
     rv.show_testimony(store, actor, current, city)
     rv.decision_form(store, actor, current)
     with st.expander(_("Versions of this testimony")):
-        st.dataframe([{_("Version"): v.version, _("What happened"): _(TESTIMONY_ACTIONS[v.action]), _("By"): v.recorded_by,
+        tables.dataframe([{_("Version"): v.version, _("What happened"): _(TESTIMONY_ACTIONS[v.action]), _("By"): v.recorded_by,
                        _("When"): ut.when(v.recorded_at), _("Reason"): v.reason}
                       for v in reversed(store.testimony.history(chosen, actor))], hide_index=True, width="stretch")
 

@@ -119,11 +119,12 @@ late = store.campaign.overdue(city, community, lists, today=dt.date.today())
 if late.empty:
     st.caption(_("No target date has passed while the community still sees work to do."))
 else:
-    st.dataframe(late.assign(
-        link=[ut.rec_link(n, "recommendations") if n else "" for n in late["number"]],
-        status=late["community_status"].map(lambda s: ut.status_label(s) if s else "")),
-        column_order=["link", "list_name", "responsible", "target", "days_late", "status"], hide_index=True,
-        width="stretch", column_config={
+    tables.dataframe(pd.DataFrame({
+        "link": [ut.rec_link(n, "recommendations") if n else "" for n in late["number"]],
+        "list_name": late["list_name"], "responsible": late["responsible"], "target": late["target"],
+        "days_late": late["days_late"],
+        "status": late["community_status"].map(lambda s: ut.status_label(s) if s else "")}),
+        hide_index=True, width="stretch", column_config={
             "link": st.column_config.LinkColumn(_("No."), display_text=r"rec=([0-9.]+)", width="small"),
             "list_name": st.column_config.TextColumn(_("Priority list")),
             "responsible": st.column_config.TextColumn(_("Responsible local body")),

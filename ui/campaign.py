@@ -18,7 +18,7 @@ from indicators.tracker.campaign import is_overdue, rec_subject, timeline_frame
 from indicators.tracker.feed import campaign_url, feed_url
 from indicators.tracker.records import Recommendation
 from indicators.tracker.vocabularies import ACTION_KINDS, MIN_CELL
-from ui import data
+from ui import data, tables
 from ui import testimony as tm
 from ui import tracker as ut
 from ui.i18n import N_, _, indicator, lang, words
@@ -114,7 +114,7 @@ def timeline_chart(frame: pd.DataFrame) -> None:
     figure.update_yaxes(categoryorder="array", categoryarray=[_(LANES[x]) for x in reversed(LANES)])
     st.plotly_chart(figure, width="stretch", key=f"timeline_{id(frame)}")
     table = shown[["date", "lane_words", "what"]].iloc[::-1]
-    st.dataframe(table, hide_index=True, width="stretch",
+    tables.dataframe(table, hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn(_("Date")),
                                 "lane_words": st.column_config.TextColumn(_("Kind")),
                                 "what": st.column_config.TextColumn(_("What"), width="large")})

@@ -76,10 +76,11 @@ def app(tmp_path_factory):
         store.testimony.decide(reviewer, given.testimony.testimony_id, decision="accepted", expected_version=1)
     store.close()
     secrets = tmp / "secrets.toml"
-    hashed = hash_password(PASSWORD, rounds=4)
-    secrets.write_text("".join(f'[tracker.users.{user}]\nname = "{name}"\nrole = "{role}"\npassword_hash = '
-                               f'"{hashed}"\n\n' for user, name, role in (("alice", "Alice Organizer", "editor"),
-                                                                         ("rita", "Rita Reviewer", "reviewer"))),
+    hashed = hash_password(PASSWORD, rounds=10)
+    secrets.write_text('[tracker]\nsession_secret = "a session secret for the browser tests, 32+ chars"\n\n'
+                       + "".join(f'[tracker.users.{user}]\nname = "{name}"\nrole = "{role}"\npassword_hash = '
+                                 f'"{hashed}"\n\n' for user, name, role in (("alice", "Alice Organizer", "editor"),
+                                                                           ("rita", "Rita Reviewer", "reviewer"))),
                        encoding="utf-8")
     port = free_port()
     log = open(tmp / "streamlit.log", "wb")
@@ -200,11 +201,19 @@ def pick(page, label: str, option: str) -> None:
     wait_rendered(page)
 
 
-def sign_in(page, user: str) -> None:
-    page.get_by_label("User name").fill(user)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    shows(page, "Signed in as")
+def sign_in(page, user: str, lang: str = "en") -> None:
+    """Follow the page's Sign in button to the app's sign-in form, send it, and come back signed in."""
+    from indicators.core.i18n import translator
+
+    say = translator(lang)
+    page.get_by_role("button", name=say("Sign in"), exact=True).click()
+    page.wait_for_url("**/account/sign-in**")
+    page.get_by_label(say("User name")).fill(user)
+    page.get_by_label(say("Password"), exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=say("Sign in")).click()
+    page.wait_for_url(lambda url: "/account/" not in url)
+    wait_rendered(page)
+    shows(page, say("Signed in as **{name}** · role: **{role}**", name="X", role="Y").split("**")[0].strip())
 
 
 def photo_with_gps(path: Path) -> Path:
@@ -429,9 +438,7 @@ def test_every_new_page_opens_in_both_languages_both_cities_at_desktop_and_phone
             shot(page, f"{path.split('?')[0]}_{city}_{lang}_{size}")
             page.context.close()
         page = open_page(browser, f"{app['url']}/review?city={city}&lang={lang}", width, height)
-        page.get_by_label(say("User name")).fill("alice")
-        page.get_by_label(say("Password"), exact=True).fill(PASSWORD)
-        page.get_by_role("button", name=say("Sign in")).click()
+        sign_in(page, "alice", lang)
         expect(main(page)).to_contain_text("Alice Organizer")
         for path in SIGNED_IN_PAGES:
             if path != "review":

@@ -30,7 +30,10 @@ st.navigation([st.Page(home, title="Home", default=True)]
               + [st.Page({pages!r} + f"/{{name}}.py", url_path=name.replace("_", "-")) for name in {names!r}]).run()
 '''
 PASSWORD = "a long test password"
+SESSION_SECRET = "the test deployment's session secret, 32+ characters"
 REVIEWER = Actor("rita", "reviewer", "Rita Reviewer")
+#: the cookies the test's browser holds (the pages read the sign-in cookie through ``ui.auth.session_cookie``)
+BROWSER: dict[str, str] = {}
 HOSTILE = "Rent **doubled** [click](javascript:alert(1)) & <3 — we left"
 
 
@@ -45,18 +48,33 @@ def store(tmp_path, monkeypatch, official_frame) -> Store:
     opened.close()
 
 
+@pytest.fixture(autouse=True)
+def browser_cookies(monkeypatch):
+    """A fresh browser per test: the pages see the cookies of :data:`BROWSER`."""
+    from ui import auth
+
+    BROWSER.clear()
+    monkeypatch.setattr(auth, "session_cookie", lambda: BROWSER.get("hrc_session"))
+    yield BROWSER
+    BROWSER.clear()
+
+
+@pytest.fixture(scope="module")
+def users() -> dict:
+    hashed = hash_password(PASSWORD, rounds=10)
+    return {"alice": {"name": "Alice Organizer", "role": "editor", "password_hash": hashed},
+            "rita": {"name": "Rita Reviewer", "role": "reviewer", "password_hash": hashed},
+            "vic": {"name": "Vic Viewer", "role": "viewer", "password_hash": hashed}}
+
+
 @pytest.fixture
-def app_for(tmp_path):
+def app_for(tmp_path, users):
     entry = tmp_path / "entry.py"
     entry.write_text(ENTRY.format(root=str(REPO), pages=str(PAGES), names=NAMES), encoding="utf-8")
-    hashed = hash_password(PASSWORD, rounds=4)
 
     def make(page: str, **query) -> AppTest:
         at = AppTest.from_file(str(entry), default_timeout=90)
-        at.secrets["tracker"] = {"users": {
-            "alice": {"name": "Alice Organizer", "role": "editor", "password_hash": hashed},
-            "rita": {"name": "Rita Reviewer", "role": "reviewer", "password_hash": hashed},
-            "vic": {"name": "Vic Viewer", "role": "viewer", "password_hash": hashed}}}
+        at.secrets["tracker"] = {"users": users, "session_secret": SESSION_SECRET}
         at.run()
         at.switch_page(str(PAGES / page))
         for key, value in query.items():
@@ -66,11 +84,17 @@ def app_for(tmp_path):
     return make
 
 
-def sign_in(at: AppTest, user: str, labels=("User name", "Password", "Sign in")) -> AppTest:
-    inputs = {t.label: t for t in at.text_input}
-    inputs[labels[0]].input(user)
-    inputs[labels[1]].input(PASSWORD)
-    next(b for b in at.button if b.label == labels[2]).click()
+def sign_in(at: AppTest, user: str) -> AppTest:
+    """Sign in as the sign-in form does (a session in the store, its cookie in the browser), then reload."""
+    import os
+
+    from indicators.tracker.auth import load_users
+    from indicators.tracker.sessions import SignIns
+
+    assert any(b.label == "Sign in" for b in at.button)   # the page offers the sign-in form
+    keeper = SignIns(Store.open(os.environ["HRC_TRACKER_URL"]).engine, SESSION_SECRET)
+    _actor, BROWSER["hrc_session"] = keeper.sign_in(load_users(at.secrets["tracker"]["users"]), user, PASSWORD,
+                                                    client="test")
     return at.run()
 
 
@@ -168,7 +192,8 @@ def test_reviewers_decide_and_other_roles_do_not(store, app_for):
     assert not at.text_area
     viewer = sign_in(app_for("review.py"), "vic")
     assert viewer.info[0].value.startswith("Your role does not review testimony.")
-    at = sign_in(at, "rita")
+    BROWSER.clear()
+    at = sign_in(app_for("review.py"), "rita")
     assert not at.exception
     assert HOSTILE in texts(at) and "tenant@example.org" not in texts(at)   # the contact waits behind a switch
     at = next(b for b in at.button if b.label == "Save the decision").click().run()
@@ -209,7 +234,8 @@ def test_an_editor_logs_an_action_and_compiles_a_report_with_a_word_count(store,
     [action] = store.campaign.actions(PGH)
     assert (action.subject, action.kind, action.who) == ("rec:3:26.286", "council_hearing", "Tenant union")
 
-    report = sign_in(app_for("report_builder.py"), "alice")
+    report = app_for("report_builder.py")   # the browser's cookie keeps her signed in on every page
+    assert "Signed in as **Alice Organizer**" in markdown(report)
     report.multiselect[0].set_value(["26.286"])
     next(t for t in report.text_input if t.label == "Title").input("Joint submission")
     report = next(b for b in report.button if b.label == "Create the draft").click().run()
