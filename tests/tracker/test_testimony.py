@@ -313,3 +313,17 @@ def test_the_spam_guard_allows_a_few_submissions_per_client_per_hour():
         limiter.record("client:192.0.2.7")
     with pytest.raises(TooManySubmissions):
         limiter.check("client:192.0.2.7", count=False)
+
+
+@pytest.mark.parametrize("name, data, reason", [
+    ("scan.pdf", b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024), "is 5.0 MB; the limit is 5 MB per file"),
+    ("photo.jpg", b"\xff\xd8\xff\xe0 not really a picture", "not a picture that can be opened"),
+    ("invoice.pdf", b"MZ\x90\x00 a program", "is not a JPEG, PNG or WebP picture nor a PDF"),
+], ids=["oversized", "damaged", "disguised"])
+def test_an_oversized_or_malformed_file_refuses_the_whole_testimony_and_writes_nothing(store, name, data, reason):
+    with pytest.raises(ValidationError) as refused:
+        give(store, files=[("fine.jpg", gps_jpeg()), (name, data)])
+    assert reason in str(refused.value) and repr(name) in str(refused.value)
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM testimonies")).scalar_one() == 0
+        assert connection.execute(text("SELECT count(*) FROM testimony_attachments")).scalar_one() == 0
