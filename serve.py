@@ -33,9 +33,10 @@ def warm_up() -> None:
         for city in data.cities()[:1]:
             # the landing page's default view: its figures, the city figure and the map's shapes
             # (called with the same arguments as the page: a cache key counts the arguments given)
-            data.indicator(city, state.DEFAULT_INDICATOR, "neighborhood", None)
-            data.city_value(city, state.DEFAULT_INDICATOR, None)
-            data.vintages(city, state.DEFAULT_INDICATOR, "neighborhood")
+            headline = state.default_indicator(city, "neighborhood")
+            data.indicator(city, headline, "neighborhood", None)
+            data.city_value(city, headline, None)
+            data.vintages(city, headline, "neighborhood")
             data.areas(city, "neighborhood")
             data.area_shapes(city, "neighborhood")
         mapview.basemap_reachable()

@@ -5,8 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators.metrics.compute import NotAvailable
-from indicators.core.exports import to_csv_bytes
-from ui import charts, data, state
+from ui import charts, data, evidence, state
 from ui import tables
 from ui.i18n import _, indicator, lang, words
 
@@ -42,24 +41,31 @@ st.header(_("Side by side"))
 if not chosen:
     st.info(_("Choose two or more areas above to set their figures side by side."))
 else:
-    rows = []
+    rows, shown_inds = [], []
     for other in data.indicators_for(city, level):
         try:
             frame = data.ranked(city, other.id, level, lang=lang()).set_index("area_id")
         except NotAvailable:
             continue
-        city_row = data.city_value(city, other.id) or {}
-        row = {_("Indicator"): other.title,
-               WHOLE_CITY: fmt.value_with_margin(other, city_row.get("estimate"), city_row.get("moe"))}
+        city_row = data.city_value(city, other.id)
+        row = {_("Indicator"): other.title, WHOLE_CITY: fmt.reference_value(other, city_row)}
         for area in chosen:
-            r = frame.loc[area]
-            row[names[area]] = fmt.value_with_margin(other, r["estimate"], r["moe"]) + (
-                " " + _("(unreliable)") if r["reliability"] == "unreliable" else "")
-        rows.append(row | {PERIOD: fmt.period(city_row.get("period"))})
+            # each area's figure with its test against the city's (or county's): ratios only where significant
+            said = fmt.figure(other, frame.loc[area].to_dict(), city_row)
+            row[names[area]] = " — ".join(filter(None, [said.value + (
+                " " + _("(unreliable)") if frame.loc[area, "reliability"] == "unreliable" else ""), said.comparison]))
+        period = (city_row or {}).get("period") or frame.loc[chosen[0], "period"]
+        rows.append(row | {PERIOD: fmt.period(period)})
+        shown_inds.append((other, period))
     if rows:
         charts.text_table(pd.DataFrame(rows))
-        st.caption(_("Figures with a margin of error show it at 90% confidence; “unreliable” marks a coefficient of "
-                     "variation over 30% (or, for the arrest ratio, fewer than 10 arrests in a group)."))
+        st.caption(_("Figures with a margin of error show it at 90% confidence; each is compared with the city's "
+                     "(or the county's, where said) by the 90% significance test, and called not distinguishable "
+                     "where the difference could be chance. “Unreliable” marks a coefficient of variation over 30%."))
+        warning = fmt.period_warning([(i.title, p) for i, p in shown_inds if i.topic == "policing"])
+        if warning:
+            st.warning(fmt.escape_markdown(warning), icon=":material/schedule:")
+        evidence.caveats([i for i, _p in shown_inds])
     if on_level:
         frame = data.ranked(city, ind.id, level, lang=lang())
         mine = frame[frame["area_id"].isin(chosen)].assign(name=lambda f: f["area_id"].map(names))
@@ -78,22 +84,14 @@ if not on_level:
     data.say_not_available(city, _("“{indicator}” by {areas}", indicator=ind.title, areas=AREAS),
                            data.indicator_reason(city, ind.id, level))
 else:
-    frame = data.ranked(city, ind.id, level, lang=lang())
-    headline = data.city_value(city, ind.id) or {}
-    RANK = _("Rank")
-    ranking = pd.DataFrame({
-        RANK: frame["rank"], AREA_WORD: frame["area_id"].map(names).fillna(frame["name"]),
-        ESTIMATE: charts.percent_points(ind, frame["estimate"]), MARGIN: charts.percent_points(ind, frame["moe"]),
-        RELIABILITY: data.shown_words(frame["reliability"]),
-        _("Compared with the city"): [fmt.compare_to_city(ind, e, headline.get("estimate")) for e in frame["estimate"]],
-        PERIOD: frame["period"].map(fmt.period), NOTE: frame["note"].map(fmt.note)})
-    st.caption(_("Rank 1 is the area where the figure is worst (for context measures, the highest). Select a column "
-                 "heading to sort."))
-    tables.dataframe(ranking, hide_index=True, width="stretch",
-                 column_config={RANK: st.column_config.NumberColumn(format="%d"),
-                                ESTIMATE: charts.number_column(ind), MARGIN: charts.margin_column(ind)})
-    st.download_button(_("Download the ranking (CSV)"), lambda: to_csv_bytes(ranking), on_click="ignore",
-                       file_name=f"{city}_{ind.id}_{level}_ranking.csv", mime="text/csv")
+    ranking = data.indicator_table(city, ind.id, level, lang=lang()).rename(columns={AREA: AREA_WORD})
+    st.caption(_("Rank 1 is the area where the figure is worst (for context measures, the highest); the rank range "
+                 "is where the area could rank given the margins of error (90%), and unreliable figures are marked. "
+                 "Select a column heading to sort."))
+    tables.dataframe(ranking.drop(columns=["area_id", "indicator_id"]), hide_index=True, width="stretch")
+    evidence.caveats([ind])
+    st.download_button(_("Download the ranking (CSV)"), lambda: data.indicator_csv(city, ind.id, level, None, lang()),
+                       on_click="ignore", file_name=f"{city}_{ind.id}_{level}_ranking.csv", mime="text/csv")
 
 st.header(_("Disparities between groups"))
 st.subheader(_("Arrests by race"))
@@ -118,10 +116,10 @@ else:
         COUNTS = BLACK_ARRESTS, BLACK_RESIDENTS, WHITE_ARRESTS, WHITE_RESIDENTS = (
             _("Black arrests"), _("Black residents"), _("White arrests"), _("White residents"))
         tables.dataframe(pd.DataFrame([{
-            AREA: area_name, _("Black:white arrest ratio"): fmt.value(disparity, r.get("estimate")),
+            AREA: area_name, _("Black:white arrest ratio"): fmt.value_with_uncertainty(disparity, dict(r)),
             BLACK_ARRESTS: r.get("black_arrests"), BLACK_RESIDENTS: r.get("black_residents"),
             WHITE_ARRESTS: r.get("white_arrests"), WHITE_RESIDENTS: r.get("white_residents"),
-            NOTE: fmt.note(r.get("note"))} for area_name, r in ratio_rows]),
+            PERIOD: fmt.period(r.get("period")), NOTE: fmt.note(r.get("note"))} for area_name, r in ratio_rows]),
             hide_index=True, width="stretch",
             column_config={c: st.column_config.NumberColumn(format="%d") for c in COUNTS})
         caption += " " + _("The ratio is {formula}.", formula=fmt.escape_markdown(disparity.formula)) + " " + " ".join(

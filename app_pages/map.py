@@ -3,9 +3,8 @@ legend and the same values as a table."""
 
 import streamlit as st
 
-from indicators.core.exports import to_csv_bytes
 from indicators.metrics.compute import NotAvailable
-from ui import data, mapview, state
+from ui import data, evidence, mapview, state
 from ui import tables
 from ui.i18n import _, indicator, lang, words
 
@@ -34,21 +33,32 @@ def open_clicked_profile(event) -> None:
 # a click reruns this page with the selection already in the widget's state: open the profile before drawing
 open_clicked_profile(st.session_state.get(f"map_{level}"))
 
-st.title(f"{data.city_name(city)}: {ind.title}")
-st.markdown(fmt.escape_markdown(ind.meaning))
-
 try:
     result = data.indicator(city, ind.id, level, view.get("year"))
 except NotAvailable as exc:
+    st.title(f"{data.city_name(city)}: {ind.title}")
+    st.markdown(fmt.escape_markdown(ind.meaning))
     data.say_not_available(city, ind.title, data.indicator_reason(city, ind.id, level, exc))
     st.stop()
+
+# the period in the title: a figure's vintage is read before the figure
+period = fmt.period(result["period"].iloc[0]) if len(result) else ""
+st.title(_("{city}: {indicator} ({period})", city=data.city_name(city), indicator=ind.title, period=period)
+         if period else f"{data.city_name(city)}: {ind.title}")
+st.markdown(fmt.escape_markdown(ind.meaning))
+evidence.caveats([ind])
 
 headline = data.city_value(city, ind.id, view.get("year"))
 cols = st.columns([1, 1, 2])
 if headline:
-    cols[0].metric(_("Whole city ({period})", period=fmt.period(headline["period"])), fmt.value(ind, headline["estimate"]),
+    where = fmt.period(headline["period"])
+    label = _("County ({period})", period=where) if headline.get("geo_level") == "county" else _(
+        "Whole city ({period})", period=where)
+    cols[0].metric(label, fmt.value(ind, headline["estimate"]),
                    help=_("90% margin of error: {margin}",
                           margin=fmt.margin(ind, headline["moe"]) or _("none published")))
+else:
+    cols[0].caption(_("No figure for the whole city is published for this measure."))
 cols[2].caption(_("**Right:** {right}  \n**Why it matters:** {framing}", right=fmt.escape_markdown(ind.right),
                   framing=fmt.escape_markdown(ind.framing)))
 
@@ -69,13 +79,16 @@ with right:
     opacity = st.slider(_("Fill opacity"), 0.2, 1.0, 0.8, 0.1, key="map_opacity")
     basemap = st.toggle(_("Street map underneath"), value=mapview.basemap_reachable(), key="map_basemap",
                         help=_("Needs an internet connection; the map works without it."))
-    period = fmt.period(result["period"].iloc[0]) if len(result) else ""
     st.markdown(mapview.legend_html(f"{ind.title} ({period})",
                                     mapview.legend_rows(ind, breaks, colours, frame["estimate"].min())),
                 unsafe_allow_html=True)
     if (frame["reliability"] == "unreliable").any():
         st.caption(_("Grey areas: the margin of error is large compared with the estimate (coefficient of "
                      "variation over 30%), so the figure should not be relied on."))
+if level == "tract" and "tract" not in data.available_levels(city, "displacement_typology"):
+    # the typology is drawn by tract where a snapshot has its inputs; where not, say which it lacks
+    typology = indicator("displacement_typology")
+    data.say_not_available(city, typology.title, data.indicator_reason(city, typology.id, "tract"))
 with left:
     event = st.pydeck_chart(mapview.deck(frame, opacity=opacity, basemap=basemap, shapes=data.area_shapes(city, level)), on_select="rerun",
                             selection_mode="single-object", key=f"map_{level}", height=560)
@@ -87,19 +100,13 @@ with left:
 open_clicked_profile(event)
 
 st.subheader(_("The same figures as a table"))
-AREA, ESTIMATE, MARGIN, RELIABILITY, RANK, PERIOD, NOTE = (
-    _("Area"), _("Estimate"), _("Margin of error (90%)"), _("Reliability"), _("Rank"), _("Period"), _("Note"))
-shown = frame[["name", "estimate", "moe", "reliability", "rank", "period", "note"]].sort_values("rank")
-shown["reliability"] = data.shown_words(shown["reliability"])
-shown["period"], shown["note"] = shown["period"].map(fmt.period), shown["note"].map(fmt.note)
-shown = shown.rename(columns={"name": AREA, "estimate": ESTIMATE, "moe": MARGIN, "reliability": RELIABILITY,
-                              "rank": RANK, "period": PERIOD, "note": NOTE})
-percent = ind.unit in ("share", "percent_change")
-if percent:
-    shown[ESTIMATE] = shown[ESTIMATE] * 100
-    shown[MARGIN] = shown[MARGIN] * 100
-number = st.column_config.NumberColumn(format="%.1f" + ("%%" if percent else ""))
-tables.dataframe(shown, hide_index=True, width="stretch",
-             column_config={ESTIMATE: number, MARGIN: number, RANK: st.column_config.NumberColumn(format="%d")})
-st.download_button(_("Download this table (CSV)"), lambda: to_csv_bytes(shown), on_click="ignore",
-                   file_name=f"{city}_{ind.id}_{level}.csv", mime="text/csv")
+shown = data.indicator_table(city, ind.id, level, view.get("year"), lang=lang())
+tables.dataframe(shown.drop(columns=["area_id", "indicator_id"]), hide_index=True, width="stretch")
+st.caption(_("Rank 1 is the area where the figure is worst; the rank range is where the area could rank given the "
+             "margins of error (90%). Unreliable figures are marked and never stand first or last unmarked."))
+downloads = st.columns(2)
+downloads[0].download_button(_("Download this table (CSV)"), lambda: data.indicator_csv(city, ind.id, level, view.get(
+    "year"), lang()), on_click="ignore", file_name=f"{city}_{ind.id}_{level}.csv", mime="text/csv")
+downloads[1].download_button(_("Download the map (GeoJSON)"), lambda: data.indicator_geojson(
+    city, ind.id, level, view.get("year"), lang()), on_click="ignore", file_name=f"{city}_{ind.id}_{level}.geojson",
+    mime="application/geo+json")

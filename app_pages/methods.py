@@ -6,7 +6,7 @@ import streamlit as st
 
 from indicators.metrics import catalog
 from indicators.snapshot.schema import SCHEMA_VERSION, TABLES, describe_markdown
-from ui import data, state
+from ui import data, evidence, state
 from ui import tables
 from ui.i18n import N_, _, indicator, lang, topics, words
 
@@ -72,14 +72,12 @@ st.markdown(_(
     "Census counts and administrative records (arrests, eviction filings) have no sampling error, so they carry "
     "no MOE; their own caveats are listed with each indicator. Two estimates differ significantly (at 90%) when "
     "|X₂ − X₁| ÷ √(SE₁² + SE₂²) > 1.645, with SE = MOE ÷ 1.645."))
+evidence.methods(city)
 st.subheader(_("Overlapping ACS periods"))
 st.markdown(_(
     "Each ACS 5-year release pools five years of interviews, so consecutive releases share four years. Changes are "
     "only computed between periods that share no year (2010–2014 and 2020–2024); the series charts show every "
     "release, but their year-to-year steps are not separate changes."))
-st.subheader(_("Ranks"))
-st.markdown(_("Rank 1 is the area where the figure is worst; for context measures, which are neither better nor "
-              "worse, rank 1 is the highest figure. Areas without a figure are not ranked."))
 
 st.header(_("Indicators"))
 

@@ -12,7 +12,7 @@ import streamlit as st
 from indicators.metrics.compute import NotAvailable
 from indicators.metrics.text import escape_markdown
 from indicators.tracker.progress import overview_table
-from ui import data, mapview, state
+from ui import data, evidence, mapview, state
 from ui import i18n as ui18n
 from ui import tracker as ut
 from ui.i18n import N_, _
@@ -144,12 +144,14 @@ def title_slide() -> None:
 
 def indicator_slide(indicator_id: str) -> None:
     ind = ui18n.indicator(indicator_id)
-    st.title(escape_markdown(ind.title))
     try:
         result = data.indicator(city, ind.id, level)
     except NotAvailable as exc:
+        st.title(escape_markdown(ind.title))
         data.say_not_available(city, ind.title, data.indicator_reason(city, ind.id, level, exc))
         return
+    period = fmt.period(result["period"].iloc[0]) if len(result) else ""
+    st.title(escape_markdown(_("{indicator} ({period})", indicator=ind.title, period=period) if period else ind.title))
     frame, breaks, colours = mapview.map_frame(data.areas(city, level), result, ind)
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -158,10 +160,14 @@ def indicator_slide(indicator_id: str) -> None:
     with right:
         headline = data.city_value(city, ind.id)
         if headline:
-            st.metric(_("Whole city ({period})", period=fmt.period(headline["period"])), fmt.value(ind, headline["estimate"]))
+            where = fmt.period(headline["period"])
+            st.metric(_("County ({period})", period=where) if headline.get("geo_level") == "county" else _(
+                "Whole city ({period})", period=where), fmt.value(ind, headline["estimate"]))
             margin = fmt.margin(ind, headline.get("moe"))
             if margin:
                 st.caption(_("Margin of error (90%): {margin}", margin=margin))
+        else:
+            st.caption(_("No figure for the whole city is published for this measure."))
         st.markdown(escape_markdown(ind.meaning))
         st.markdown(_("**Why it matters:** {text}", text=escape_markdown(ind.framing)))
         period = fmt.period(result["period"].iloc[0]) if len(result) else ""
@@ -172,6 +178,7 @@ def indicator_slide(indicator_id: str) -> None:
         sources = data.source_titles(city, result["source_ids"].iloc[0] if len(result) else "")
         st.caption(_("Source: {sources}. Estimates carry a margin of error; see the dashboard's Methods page.",
                      sources=escape_markdown(sources)))
+        evidence.caveats([ind])
 
 
 def recommendation_slide(item: dict) -> None:

@@ -4,18 +4,14 @@ city's, by topic, with change over time and the UPR recommendations on the same 
 import pandas as pd
 import streamlit as st
 
-from indicators.metrics import catalog
-from indicators.core import moe
+from indicators.metrics import catalog, summary
 from indicators.metrics.compute import NotAvailable
 from indicators.tracker.validation import NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
-from ui import briefs, charts, data, state, testimony
+from ui import briefs, charts, data, evidence, state, testimony
 from ui import tracker as ut
-from ui.i18n import N_, _, indicator, lang, topics, words
+from ui.i18n import _, indicator, lang, topics, words
 
 fmt = words()
-
-RELIABILITY = {moe.RELIABLE: N_("reliable (CV under 15%)"), moe.CAUTION: N_("use with caution (CV 15–30%)"),
-               moe.UNRELIABLE: N_("unreliable"), moe.UNKNOWN: N_("no margin of error")}
 
 view = state.view()
 city = view["city"]
@@ -41,66 +37,62 @@ if hood is None:
 name = names[hood]
 if level == "neighborhood":
     briefs.neighborhood_downloads(city, hood)
-st.markdown(_("Every figure the snapshot has for **{hood}**, beside the same figure for the whole city of {city}. "
-              "Rank 1 is the area where the figure is worst (for context measures, which are neither better "
-              "nor worse, the highest).", hood=fmt.escape_markdown(name),
-              city=fmt.escape_markdown(data.city_name(city))))
-
-WHOLE_CITY, RANK = _("Whole city"), _("Rank")
-
-
-def profile_row(ind, frame: pd.DataFrame) -> dict:
-    row = frame[frame["area_id"] == hood].iloc[0]
-    city_row = data.city_value(city, ind.id) or {}
-    note = fmt.note(row["note"])
-    reliability = RELIABILITY.get(row["reliability"])
-    if "black_arrests" in row and pd.notna(row["black_arrests"]):
-        note = "; ".join(filter(None, [_(
-            "{black_arrests} Black and {white_arrests} white arrests; {black_residents} Black and "
-            "{white_residents} white residents", black_arrests=f"{row['black_arrests']:,.0f}",
-            white_arrests=f"{row['white_arrests']:,.0f}", black_residents=f"{row['black_residents']:,.0f}",
-            white_residents=f"{row['white_residents']:,.0f}"), note]))
-    return {
-        _("Indicator"): ind.title,
-        name: fmt.value_with_margin(ind, row["estimate"], row["moe"]),
-        WHOLE_CITY: fmt.value_with_margin(ind, city_row.get("estimate"), city_row.get("moe")),
-        _("Compared with the city"): fmt.compare_to_city(ind, row["estimate"], city_row.get("estimate")),
-        _("Reliability"): _(reliability) if reliability and pd.notna(row["estimate"]) else "",
-        RANK: _("{rank} of {n}", rank=int(row["rank"]), n=int(row["n"])) if pd.notna(row["rank"]) else _("no rank"),
-        _("Period"): fmt.period(row["period"]),
-        _("Note"): note,
-    }
+st.markdown(_("Every figure the snapshot has for **{hood}**, beside the same figure for the whole city of {city} (or "
+              "for the county, where only the county's is published, and said so). Rank 1 is the area where the "
+              "figure is worst (for context measures, which are neither better nor worse, the highest).",
+              hood=fmt.escape_markdown(name), city=fmt.escape_markdown(data.city_name(city))))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def figures_by_topic(city: str, level: str, hood: str, language: str):
-    """The profile's tables, one per topic question, and what is not available with why; in ``language`` (the
-    reader's, which the words above read), made once per area and language."""
+    """The profile's tables after the summary, one per topic question (stability is the summary's), each with
+    the indicators it shows, and what is not available with why; in ``language`` (the reader's, which the words
+    read), made once per area and language."""
     tables, unavailable = [], []
     served = {i.id for i in data.indicators_for(city, level)}
     for topic, question in topics().items():
-        rows = []
+        rows, shown = [], []
         for ind in (indicator(i.id) for i in catalog.CATALOG.values() if i.topic == topic):
             if ind.id not in served:
                 unavailable.append((ind, data.indicator_reason(city, ind.id, level)))
                 continue
+            if topic == "stability":
+                continue
             try:
-                rows.append(profile_row(ind, data.ranked(city, ind.id, level, lang=language)))
-            except (NotAvailable, IndexError) as exc:  # IndexError: no row for this area
-                unavailable.append((ind, data.indicator_reason(city, ind.id, level, exc)))
+                row = data.ranked(city, ind.id, level, lang=language).set_index("area_id").loc[hood]
+                rows.append(evidence.figure_row(ind, row.to_dict(), data.city_value(city, ind.id), name))
+                shown.append((ind, row["period"]))
+            except (NotAvailable, KeyError) as exc:  # KeyError: no row for this area
+                unavailable.append((ind, data.indicator_reason(city, ind.id, level, exc if isinstance(
+                    exc, NotAvailable) else None)))
         if rows:
-            tables.append((question, pd.DataFrame(rows)))
+            tables.append((question, pd.DataFrame(rows), shown))
     return tables, unavailable
 
 
+st.header(topics()["stability"])
+stay, stay_shown = evidence.summary_tables(city, hood, level, name)
+for part, table in stay:
+    st.subheader(part)
+    charts.text_table(table)
+first = summary.first_with_margin(data.can_people_stay(city, hood, level))
+if first is not None:  # what ± means, said once, beside the first figure that has one
+    st.info(fmt.margin_explained(indicator(first.indicator_id), first.row["estimate"], first.row["moe"]),
+            icon=":material/help:")
+evidence.caveats(stay_shown)
+
 tables, unavailable = figures_by_topic(city, level, hood, lang())
-if not tables:
+if not tables and not stay:
     data.say_not_available(city, _("Figures for {area}", area=fmt.escape_markdown(name)),
                            _("no indicator of its data snapshot has figures by {level}",
                              level=data.level_label(city, level)))
-for question, table in tables:
+for question, table, shown in tables:
     st.header(question)
     charts.text_table(table)
+    warning = fmt.period_warning([(ind.title, period) for ind, period in shown if ind.topic == "policing"])
+    if warning:
+        st.warning(fmt.escape_markdown(warning), icon=":material/schedule:")
+    evidence.caveats([ind for ind, _period in shown])
 
 st.header(_("Change over time"))
 st.subheader(_("Residents by race, 2010 and 2020 censuses"))

@@ -143,15 +143,19 @@ def test_neighborhood_pdf_holds_every_figure_with_its_margin_and_the_city(neighb
 
 
 def test_neighborhood_pdf_says_how_the_figures_compare_with_the_city(neighborhood, snapshot):
+    """Bloomfield's rent burden 42.2% ± 6.4 against the city's 45.3% ± 1.8: |−3.1| ÷ √((6.4/1.645)² + (1.8/1.645)²)
+    = 3.1 ÷ 4.04 = 0.77 < 1.645, not distinguishable. Its severe burden 17.1% ± 3.9 against 23.5% ± 1.4: 6.4 ÷
+    √(2.37² + 0.85²) = 2.54 > 1.645, 6.5 points below (unrounded figures). The eviction baseline is the county's."""
     lang, _brief, pdf, pptx = neighborhood
     text, _pages = pdf_text(pdf)
-    words = Words(lang)
-    ind = catalog.get("rent_burden_share", lang)
+    deck = pptx_text(pptx)
+    _ = translator(lang)
+    assert flat(_("not distinguishable from the city")) in text
+    assert flat(_("{points} points below the city", points="6.5")) in text
+    for said in (_("not distinguishable from the city"), _("{points} points below the city", points="6.5")):
+        assert flat(said) in deck
+    assert flat(_("county: {value}", value="0.88×")) in text and flat(_("below the county figure")) in text
     frame = compute.compute(snapshot, "rent_burden_share", "neighborhood")
-    here = frame.loc[frame["area_id"] == HOOD, "estimate"].iloc[0]
-    city = compute.city_value(snapshot, "rent_burden_share")["estimate"]
-    comparison = words.compare_to_city(ind, here, city)
-    assert comparison and flat(comparison) in text and flat(comparison) in pptx_text(pptx)
     assert frame.loc[frame["area_id"] == HOOD, "period"].iloc[0] in text
 
 
@@ -226,14 +230,21 @@ def test_a_spanish_brief_is_in_spanish_and_keeps_names_as_published(neighborhood
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_a_figure_with_a_warning_carries_it(snapshot, lang):
-    frame = compute.compute(snapshot, "arrest_disparity_black_white", "neighborhood")
-    warned = frame[frame["note"].notna() & frame["estimate"].notna()].iloc[0]
-    brief = briefs.neighborhood_brief(snapshot, warned["area_id"], lang=lang, store=None)
-    note = Words(lang).note(warned["note"])
-    assert note != "" and (lang == "en") == (note == warned["note"])
+def test_a_disparity_ratio_carries_its_counts_period_interval_and_a_period_warning(snapshot, lang):
+    """Bloomfield: 14.39× (90% interval 10.39× to 19.94×) from 46 Black and 57 white arrests of 2016-08-01 to
+    2017-03-29 (worked by hand in tests/test_indicators_policing.py), set beside arrest rates of 2022."""
+    brief = briefs.neighborhood_brief(snapshot, HOOD, lang=lang, store=None)
+    _ = translator(lang)
     text, _pages = pdf_text(briefs.neighborhood_pdf(brief))
-    assert flat(note) in text and flat(note) in pptx_text(briefs.neighborhood_pptx(brief))
+    deck = pptx_text(briefs.neighborhood_pptx(brief))
+    interval = _("{value} (90% interval {low} to {high})", value="14.39×", low="10.39×", high="19.94×")
+    counts = _("{black_arrests} Black and {white_arrests} white arrests ({period}); {black_residents} Black and "
+               "{white_residents} white residents", black_arrests="46", white_arrests="57",
+               period=Words(lang).period("2016-08-01 to 2017-03-29"), black_residents="416", white_residents="7,420")
+    for said in (interval, counts):
+        assert flat(said) in text and flat(said) in deck
+    assert "policing" in brief.topic_warnings
+    assert flat(brief.topic_warnings["policing"]) in text
 
 
 # ------------------------------------------------------------------------------------------ progress brief

@@ -125,3 +125,23 @@ def test_committed_snapshots_stay_small():
     root = Path(__file__).resolve().parents[1] / "data" / "snapshots"
     total = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     assert total <= 10 * 2**20, f"{total / 2**20:.1f} MB"
+
+
+def test_dc_rent_burden_divides_by_the_renters_whose_burden_is_computed(dc, profiles):
+    """DP04: renters paying 30–34.9% (0141) and 35% or more (0142) over the renter households whose gross rent as a
+    share of income is computed (0136), not over those plus the "not computed" ones (0143).
+
+    11001001401: (109 + 170) / 614 = 45.44% (before: / (614 + 11) = 44.64%)
+    11001009505: (20 + 177) / 299 = 65.89% (before: / (299 + 75) = 52.67%)
+    11001001901: (52 + 108) / 341 = 46.92% (before: / (341 + 50) = 40.92%)
+    """
+    out = compute.compute(dc, "rent_burden_share", "tract").set_index("area_id")["estimate"]
+    assert out["11001001401"] == pytest.approx(279 / 614) == pytest.approx(0.4544, abs=1e-4)
+    assert out["11001009505"] == pytest.approx(197 / 299) == pytest.approx(0.6589, abs=1e-4)
+    assert out["11001001901"] == pytest.approx(160 / 341) == pytest.approx(0.4692, abs=1e-4)
+    for tract, cells in (("11001001401", (109, 170, 614, 11)), ("11001009505", (20, 177, 299, 75)),
+                         ("11001001901", (52, 108, 341, 50))):
+        assert tuple(profiles.loc[tract, ["DP04_0141E", "DP04_0142E", "DP04_0136E", "DP04_0143E"]]) == cells
+        before = (cells[0] + cells[1]) / (cells[2] + cells[3])
+        assert out[tract] - before == pytest.approx((cells[0] + cells[1]) / cells[2] - before)
+        assert out[tract] > before

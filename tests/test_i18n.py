@@ -107,9 +107,13 @@ def test_figures_in_words_in_both_languages():
     assert Words("en").value_with_margin(share, 0.453, 0.021) == "45.3% ± 2.1 points"
     es = Words("es").value_with_margin(share, 0.453, 0.021)
     assert es.startswith("45.3%") and "points" not in es
-    assert Words("en").compare_to_city(share, 0.6, 0.3) == "about 2.0 times the city figure"
-    assert Words("es").compare_to_city(share, 0.6, 0.3) != "about 2.0 times the city figure"
-    assert Words("en").compare_to_city(share, 0.001, 0.3) == "far below the city figure"
+    # shares differ in points; rates by a ratio, said only for a significant difference
+    assert Words("en").compare_to_city(share, 0.6, 0.3, moe=0.05, city_moe=0.01) == "30.0 points above the city"
+    assert Words("es").compare_to_city(share, 0.6, 0.3, moe=0.05, city_moe=0.01) != "30.0 points above the city"
+    rate = catalog.get("eviction_filing_rate")
+    assert Words("en").compare_to_city(rate, 7.5, 4.7, moe=1.9, city_moe=0.1) == "about 1.6 times the city figure"
+    assert Words("en").compare_to_city(rate, 0.01, 4.7, moe=0.001, city_moe=0.1) == "far below the city figure"
+    assert Words("es").compare_to_city(rate, 5.0, 4.7, moe=1.9, city_moe=0.1) == "no distinguible de la ciudad"
 
 
 def test_unknown_languages_fall_back_to_english():

@@ -80,12 +80,38 @@ def test_city_disparity_counts_every_official_neighborhood(snapshot, arrest_reco
     assert row["estimate"] > 1
 
 
-def test_disparity_with_few_arrests_is_marked_unreliable(snapshot):
+def test_no_ratio_from_fewer_than_20_arrests_in_a_group(snapshot):
     out = compute(snapshot, "arrest_disparity_black_white", "neighborhood")
-    few = (out["black_arrests"] < 10) | (out["white_arrests"] < 10)
+    few = (out["black_arrests"] < 20) | (out["white_arrests"] < 20)
     assert few.any() and (~few).any()
+    assert out.loc[few, "estimate"].isna().all() and out.loc[few, "lower"].isna().all()
     assert (out.loc[few, "reliability"] == "unreliable").all()
-    assert out.loc[few, "note"].str.contains("fewer than 10 arrests").all()
+    assert (out.loc[few, "note"] == "fewer than 20 arrests in one group: too few for a ratio").all()
+    assert out.loc[~few & (out["white_residents"] > 0), "estimate"].notna().all()
+
+
+def test_disparity_carries_its_counts_period_and_a_poisson_interval(snapshot, arrest_records, race_by_tract,
+                                                                    weights_2010):
+    """Bloomfield, 2016-08-01 to 2017-03-29: 46 arrests of Black people and 57 of white people.
+
+    Residents (2010 tracts × the snapshot's weights for Bloomfield), from the racial typology file: 416.18 Black,
+    7,420.43 white. Ratio (46 / 416.18) ÷ (57 / 7,420.43) = 0.110530 ÷ 0.0076815 = 14.389.
+    90% interval on the log scale: √(1/46 + 1/57) = √(0.021739 + 0.017544) = 0.19820; × 1.645 = 0.32604;
+    14.389 × e^−0.32604 = 10.386 and 14.389 × e^0.32604 = 19.936. Relative error 0.198: "use with caution".
+    """
+    hood = "Bloomfield"
+    counts = arrest_records[arrest_records["INCIDENTNEIGHBORHOOD"] == hood]["RACE"].value_counts()
+    assert (counts["B"], counts["W"]) == (46, 57)
+    w = weights_2010[weights_2010["neighborhood"] == hood].set_index("tract_id")["weight"]
+    black = (w * race_by_tract.loc[w.index, "BlackE"]).sum()
+    white = (w * race_by_tract.loc[w.index, "WhiteE"]).sum()
+    assert (black, white) == pytest.approx((416.18, 7420.43), abs=0.01)
+    row = compute(snapshot, "arrest_disparity_black_white", "neighborhood").set_index("area_id").loc[hood]
+    assert row["estimate"] == pytest.approx(14.389, abs=1e-3)
+    assert (row["lower"], row["upper"]) == pytest.approx((10.386, 19.936), abs=1e-3)
+    assert (row["black_arrests"], row["white_arrests"]) == (46, 57)
+    assert row["period"] == "2016-08-01 to 2017-03-29"
+    assert row["reliability"] == "use with caution"
 
 
 def test_no_rate_where_no_white_residents_or_arrests(snapshot):

@@ -75,6 +75,34 @@ def test_average_years_of_residence_is_the_published_profile_value(snapshot, pit
     out = compute(snapshot, "avg_years_of_residence", "neighborhood").set_index("area_id")
     assert out.loc[HOOD, "estimate"] == float(published[HOOD]) == 8
     assert len(out) == 90
-    # the profiles spell all 90 official names as the boundaries do
-    pd.testing.assert_series_equal(out["estimate"], published.reindex(out.index).astype(float), check_names=False)
+    # the profiles spell all 90 official names as the boundaries do; every published value but 0 is kept as it is
+    published = published.reindex(out.index).astype(float)
+    kept = published > 0
+    pd.testing.assert_series_equal(out.loc[kept, "estimate"], published[kept], check_names=False)
     assert out["moe"].isna().all()  # the City publishes no margin of error
+
+
+def test_a_published_zero_is_not_an_average_and_is_neither_shown_nor_ranked_as_one(snapshot, pittsburgh_raw):
+    """Ten neighborhoods have 0 in the profile's column: Central Oakland, Strip District, Central Business District,
+    Bluff, North Shore, Friendship, Shadyside, Allegheny Center, Chateau and Terrace Village (Shadyside, 13,915
+    residents in 2010). Before, 0 ranked them 1st (worst) of 90; now they have no figure, the note gives the
+    published 0, and the ranks run over the 80 others (lowest: 2 years, tied 1st)."""
+    from indicators.metrics import catalog
+    from indicators.metrics.comparisons import rank_areas
+
+    profiles = pd.read_csv(pittsburgh_raw / "other" / "Neighborhoods_with_SNAP_Data.csv", encoding="utf-8-sig", dtype=str)
+    zero = set(profiles.loc[profiles["Est__Avg__Yrs__of_Residence__20"] == "0", "SNAP_All_csv_Neighborhood"].str.strip())
+    assert zero == {"Central Oakland", "Strip District", "Central Business District", "Bluff", "North Shore",
+                    "Friendship", "Shadyside", "Allegheny Center", "Chateau", "Terrace Village"}
+    out = compute(snapshot, "avg_years_of_residence", "neighborhood").set_index("area_id")
+    assert out.loc[sorted(zero), "estimate"].isna().all()
+    assert out.loc[sorted(zero), "note"].str.startswith("published as 0 years: a gap in the publisher's estimate").all()
+    ind = catalog.get("avg_years_of_residence")
+    ranked = rank_areas(out.reset_index(), direction=ind.direction, uncertainty=ind.uncertainty).set_index("area_id")
+    assert ranked.loc[sorted(zero), "rank"].isna().all()
+    assert int(ranked["n"].iloc[0]) == 80
+    worst = ranked[ranked["rank"] == 1].index
+    assert set(worst) == {"West Oakland", "South Side Flats", "Lower Lawrenceville", "Arlington Heights",
+                          "Bedford Dwellings"} and (out.loc[worst, "estimate"] == 2).all()
+    # no margin of error published: every rank is marked so
+    assert (ranked["rank_mark"].dropna() == "no margin of error").all()

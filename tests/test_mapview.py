@@ -42,3 +42,23 @@ def test_natural_breaks_come_from_mapclassify(snapshot):
     values = compute.compute(snapshot, "rent_burden_share", "neighborhood")["estimate"].dropna()
     assert mapview.class_breaks(values, "natural_breaks", 5) == pytest.approx(
         list(mapclassify.FisherJenks(values.to_numpy(float), k=5).bins))
+
+
+def test_the_typology_is_drawn_by_type_with_its_labels_in_the_legend():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from indicators.metrics.typology import MAP_LABELS
+
+    ind = catalog.get("displacement_typology")
+    areas = gpd.GeoDataFrame({"area_id": ["A", "B", "C"], "name": ["A", "B", "C"]},
+                             geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)], crs="EPSG:4326")
+    # codes are the labels' positions + 1: Ongoing Displacement (2), Becoming Exclusive (8), no figure
+    result = pd.DataFrame({"area_id": ["A", "B"], "estimate": [2.0, 8.0], "moe": np.nan, "reliability": "unknown"})
+    frame, breaks, colours = mapview.map_frame(areas, result, ind)
+    assert frame.set_index("area_id").loc["A", "fill"] == mapview.hex_rgba(mapview.CATEGORY_COLOURS[1])
+    assert frame.set_index("area_id").loc["B", "fill"] == mapview.hex_rgba(mapview.CATEGORY_COLOURS[7])
+    assert frame.set_index("area_id").loc["C", "fill"] == mapview.hex_rgba(mapview.NO_DATA)
+    assert frame["rank"].isna().all() and frame.set_index("area_id").loc["A", "tip_value"] == "Ongoing Displacement"
+    legend = mapview.legend_rows(ind, breaks, colours, None)
+    assert [label for _colour, label in legend] == list(MAP_LABELS)

@@ -12,7 +12,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from indicators.metrics import catalog, compute, housing, stability
+from indicators.metrics import catalog, comparisons, compute, housing, stability, summary
 from indicators.core import moe
 from indicators.core.config import DEFAULT_CITY, available_cities, load_city
 from indicators.core.exports import to_csv_bytes
@@ -128,8 +128,57 @@ def indicator(city: str, indicator_id: str, level: str, year: int | None = None)
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def city_value(city: str, indicator_id: str, year: int | None = None):
+    """The figure an area's is set beside: the city's, or the county's where the city has none (its
+    ``geo_level`` says which). None where there is neither."""
     value = compute.city_value(snapshot(city), indicator_id, year)
     return None if value is None else value.to_dict()
+
+
+@st.cache_data(show_spinner=False)
+def headline_indicator(city: str, level: str | None = None) -> str | None:
+    """The stability measure the landing map and the briefs lead with (:func:`indicators.metrics.summary.headline_indicator`)."""
+    try:
+        return summary.headline_indicator(snapshot(city), level)
+    except SnapshotError:
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def can_people_stay(city: str, area_id: str, level: str) -> list:
+    """The *Can people stay?* parts of one area (:func:`indicators.metrics.summary.can_people_stay`)."""
+    return summary.can_people_stay(snapshot(city), area_id, level)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def indicator_table(city: str, indicator_id: str, level: str, year: int | None = None, *, lang: str) -> pd.DataFrame:
+    """The indicator by area as a table people can use: rounded figures, unit, ids, rank with its range, the
+    comparison with the city, geography, period, source and vintage (:func:`indicators.metrics.export.indicator_table`),
+    worst first."""
+    from indicators.metrics import export
+
+    ind = catalog.get(indicator_id)
+    result = indicator(city, indicator_id, level, year)
+    frame = pd.DataFrame(areas(city, level)[["area_id", "name"]]).merge(result, on="area_id", how="left")
+    frame = comparisons.rank_areas(frame, direction=ind.direction, uncertainty=ind.uncertainty)
+    frame = frame.sort_values(["rank", "name"], na_position="last")
+    return export.indicator_table(frame, indicator_id, names=area_names(city, level), sources=snapshot(city).sources,
+                                  reference=city_value(city, indicator_id, year), lang=lang)
+
+
+def indicator_csv(city: str, indicator_id: str, level: str, year: int | None, lang: str) -> bytes:
+    return to_csv_bytes(indicator_table(city, indicator_id, level, year, lang=lang))
+
+
+def indicator_geojson(city: str, indicator_id: str, level: str, year: int | None, lang: str) -> bytes:
+    """The areas' polygons with the table's figures in their properties."""
+    from indicators.core.exports import to_geojson_bytes
+
+    return to_geojson_bytes(areas(city, level), indicator_table(city, indicator_id, level, year, lang=lang))
+
+
+def comparison(ind, row, reference):
+    """The 90% test of an area's row against the city's (or county's) row."""
+    return comparisons.compare_rows(row, reference, uncertainty=ind.uncertainty)
 
 
 @st.cache_data(show_spinner=False)
@@ -304,15 +353,16 @@ def source_publishers(city: str, source_ids) -> str:
 def ranked(city: str, indicator_id: str, level: str = "neighborhood", *, lang: str) -> pd.DataFrame:
     """Every area of ``level`` with its name, the indicator and its rank among the ``n`` areas with a figure.
 
-    Rank 1 is the worst area (the highest value for context indicators), as on the map. Areas the result
-    leaves out keep a row with a note, in ``lang``. Raises NotAvailable.
+    Rank 1 is the worst area (the highest value for context indicators), as on the map, with ``rank_low`` and
+    ``rank_high`` (the ranks the margins of error allow) and ``rank_mark`` (:func:`indicators.metrics.comparisons.rank_areas`).
+    Areas the result leaves out keep a row with a note, in ``lang``. Raises NotAvailable.
     """
     ind = catalog.get(indicator_id)
     result = indicator(city, indicator_id, level)
     names = pd.DataFrame(areas(city, level)[["area_id", "name"]])
     frame = names.merge(result, on="area_id", how="left")
-    frame["rank"] = frame["estimate"].rank(ascending=ind.direction == "higher_is_better", method="min")
-    frame["n"] = int(frame["estimate"].notna().sum())
+    # rank 1 = worst, with the range of ranks the margins of error allow and a mark for unreliable figures
+    frame = comparisons.rank_areas(frame, direction=ind.direction, uncertainty=ind.uncertainty)
     no_row = ~frame["area_id"].isin(result["area_id"])
     _ = translator(lang)
     frame.loc[no_row, "note"] = _("no figure for this area in the snapshot")

@@ -17,6 +17,7 @@ from pydeck.bindings import deck as pydeck_deck
 from pydeck.bindings.json_tools import default_serialize
 
 from indicators.core import moe as moe_math
+from indicators.metrics import comparisons
 from indicators.metrics.catalog import Indicator
 from indicators.metrics.text import escape
 from ui.i18n import N_, _, words
@@ -32,6 +33,11 @@ WORSE_HIGH = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]   # YlOrRd:
 CONTEXT = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"]      # PuBu: no judgement
 UNRELIABLE_GREY = "#9e9e9e"
 NO_DATA = "#f5f5f5"
+
+#: colours of the displacement typology's map labels, in the order of its labels (UDP's map: blue for low-income
+#: tracts, purples for gentrification, oranges for exclusive; grey for students and for no data)
+CATEGORY_COLOURS = ["#c6dbef", "#9ecae1", "#9e9ac8", "#756bb1", "#54278f", "#fee6ce", "#fdae6b", "#f16913",
+                    "#a63603", "#bdbdbd", NO_DATA]
 
 SCHEMES = {"quantiles": N_("Quantiles (equal counts)"), "natural_breaks": N_("Natural breaks (Fisher–Jenks)")}
 UNRELIABLE_WORDS = N_("unreliable estimate (CV over 30%)")
@@ -84,26 +90,35 @@ def hex_rgba(colour: str, alpha: int = 255) -> list[int]:
 def map_frame(areas, result: pd.DataFrame, ind: Indicator, *, scheme: str = "quantiles", k: int = 5):
     """Join areas and results; add class, colour, rank and the tooltip text (escaped)."""
     frame = areas.merge(result, on="area_id", how="left")
-    # rank 1 = the area where the indicator is worst (or highest, for context indicators)
-    frame["rank"] = frame["estimate"].rank(ascending=ind.direction == "higher_is_better", method="min")
-    breaks = [0.0, 1.0] if ind.unit == "flag" else class_breaks(frame["estimate"], scheme, k)
-    colours = palette(ind, len(breaks))
+    # rank 1 = the area where the indicator is worst (or highest, for context indicators), with the range of ranks
+    # the margins of error allow and a mark for unreliable figures
+    frame = comparisons.rank_areas(frame, direction=ind.direction, uncertainty=ind.uncertainty)
+    if ind.unit == "category":
+        breaks = [float(i) for i in range(1, len(CATEGORY_COLOURS) + 1)]
+        colours = CATEGORY_COLOURS
+        frame["rank"] = np.nan  # types are not ranked
+    else:
+        breaks = [0.0, 1.0] if ind.unit == "flag" else class_breaks(frame["estimate"], scheme, k)
+        colours = palette(ind, len(breaks))
     frame["klass"] = classify(frame["estimate"], breaks)
     unreliable = frame["reliability"] == moe_math.UNRELIABLE
     frame["fill"] = [
         hex_rgba(NO_DATA) if pd.isna(c) else hex_rgba(UNRELIABLE_GREY) if u else hex_rgba(colours[int(c)])
         for c, u in zip(frame["klass"], unreliable)]
-    n = int(frame["estimate"].notna().sum())
     frame["tip_name"] = frame["name"].map(escape)
     fmt = words()
-    frame["tip_value"] = [escape(fmt.value_with_margin(ind, e, m)) for e, m in zip(frame["estimate"], frame["moe"])]
-    frame["tip_rank"] = [escape(_("rank {rank} of {n}", rank=int(r), n=n)) if pd.notna(r) else "" for r in frame["rank"]]
+    columns = [c for c in ("estimate", "moe", "lower", "upper") if c in frame]
+    frame["tip_value"] = [escape(fmt.value_with_uncertainty(ind, row)) for row in frame[columns].to_dict("records")]
+    frame["tip_rank"] = [escape(_("rank {rank}", rank=fmt.rank(row))) if pd.notna(row["rank"]) else ""
+                         for row in frame[["rank", "n", "rank_low", "rank_high", "rank_mark"]].to_dict("records")]
     frame["tip_note"] = np.where(unreliable, escape(_(UNRELIABLE_WORDS)), "")
     return frame, breaks, colours
 
 
 def legend_rows(ind: Indicator, breaks: list[float], colours: list[str], lowest: float | None) -> list[tuple[str, str]]:
     fmt = words()
+    if ind.unit == "category":
+        return [(c, fmt.value(ind, float(i))) for i, c in enumerate(colours, start=1)]
     if ind.unit == "flag":
         return [(colours[0], fmt.value(ind, 0.0)), (colours[-1], fmt.value(ind, 1.0)), (NO_DATA, fmt.value(ind, None))]
     rows = []

@@ -11,7 +11,8 @@ from indicators.metrics import catalog
 from ui import i18n
 from ui.i18n import N_, _
 
-DEFAULT_INDICATOR = "rent_burden_share"
+#: the indicator a view opens on where the city's snapshot names no stability headline
+DEFAULT_INDICATOR = "same_house_1yr_share"
 #: the profile page's title, by the level of the areas it profiles
 PROFILE_TITLES = {"neighborhood": N_("Neighborhood profile"), "ward": N_("Ward profile"),
                   "district": N_("District profile"), "tract": N_("Census tract profile")}
@@ -113,10 +114,12 @@ def sidebar(city_options: list[str]) -> dict:
             level = st.radio(_("Show figures by"), levels, format_func=level_labels.get, key="sb_level",
                              horizontal=True)
         options = _indicator_options(city, level)
-        wanted = param("indicator", st.session_state.get("sb_indicator", DEFAULT_INDICATOR))
+        # the landing view leads with residential stability: the strongest stability measure the city has
+        default = default_indicator(city, level)
+        wanted = param("indicator", st.session_state.get("sb_indicator", default))
         if st.session_state.get("sb_indicator") not in options:
             st.session_state["sb_indicator"] = wanted if wanted in options else (
-                DEFAULT_INDICATOR if DEFAULT_INDICATOR in options else options[0])
+                default if default in options else options[0])
         titles = {i: i18n.indicator(i).title for i in options}
         indicator_id = st.selectbox(_("Indicator"), options, key="sb_indicator", format_func=titles.get)
         year = _vintage(city, indicator_id, level) if level else None
@@ -124,6 +127,13 @@ def sidebar(city_options: list[str]) -> dict:
             "several_cities": len(city_options) > 1}
     st.session_state["view"] = view
     return view
+
+
+def default_indicator(city: str, level: str | None = None) -> str:
+    """The indicator a city's views open on: its stability headline (:func:`ui.data.headline_indicator`)."""
+    from ui import data
+
+    return data.headline_indicator(city, level) or data.headline_indicator(city) or DEFAULT_INDICATOR
 
 
 def _indicator_options(city: str, level: str | None) -> list[str]:

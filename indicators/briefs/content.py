@@ -13,9 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
-from indicators.metrics import catalog, compute, stability
+from indicators.metrics import catalog, comparisons, compute, housing, stability, summary
 from indicators.core.i18n import N_, normalise, translator
 from indicators.snapshot.read import Snapshot
 from indicators.metrics.text import Words, missing
@@ -23,17 +21,22 @@ from indicators.tracker.campaign import is_overdue
 from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
 from indicators.tracker.vocabularies import ACTION_KINDS
 
-#: the figures a brief puts first ("at a glance"): people-centered, each beside the city's
-HEADLINE = ("rent_burden_share", "severe_rent_burden_share", "eviction_filing_rate", "poverty_rate",
-            "black_population_change_2010_2020", "arrest_rate")
+#: the figures a brief puts first ("Can people stay?"), after the city's stability headline
+#: (:func:`indicators.metrics.summary.headline_indicator`): the other stability measures, then the displacement
+#: pressure around them; each beside the city's (or county's) figure
+HEADLINE = ("same_house_1yr_share", "long_tenure_share", "avg_years_of_residence", "owner_share",
+            "black_population_change_2010_2020", "eviction_filing_rate", "rent_burden_share")
+HEADLINE_COUNT = 6
 
+#: reliability in a brief's few words (how to read it gives the CV classes once)
 RELIABILITY = {
-    "reliable": N_("reliable (CV under 15%)"),
-    "use with caution": N_("use with caution (CV 15–30%)"),  # i18n: not shown
+    "reliable": N_("reliable"),
+    "use with caution": N_("use with caution"),  # i18n: not shown
     "unreliable": N_("unreliable"),
     "unknown": N_("no margin of error published"),
 }
 NO_MARGIN = "unknown"
+COUNT_WORDS = N_("a count, without sampling error")
 
 #: the tracker's status scale, tracks and responses in words (the keys are the store's)
 STATUS_LABELS = {**STATUSES, NO_ASSESSMENT: NO_ASSESSMENT_LABEL}
@@ -81,6 +84,11 @@ class Figure:
     city_estimate: float | None
     source_ids: tuple[str, ...] = ()
     note: str = ""        # the library's note on the neighborhood figure, in words (routine ones left out)
+    reference_level: str = "city"   # the geography of the reference figure: city, or county
+    basis: str = ""       # the geography the figure describes, in words ("tracts apportioned by land area")
+    rank: str = ""        # "3 of 90 (could be 1–12)", with its mark where unreliable
+    caveats: tuple[str, ...] = ()   # every caveat of the indicator, in the brief's language
+    trend: str = ""       # the change between two periods that share no year, tested, in words
 
 
 @dataclass(frozen=True)
@@ -171,10 +179,18 @@ class NeighborhoodBrief:
     recommendations_note: str
     sources: tuple[Source, ...]
     geometry: object = field(default=None, repr=False, compare=False)  # GeoDataFrame of every neighborhood
+    stay_notes: tuple[str, ...] = ()   # the typology and vulnerable tracts of the area, or what the snapshot lacks
+    margin_explained: str = ""         # what ± means, with the first figure that has one
+    topic_warnings: dict = field(default_factory=dict)  # topic → a warning on its figures (periods that differ)
 
     @property
     def has_margins(self) -> bool:
         return any(f.has_margin for f in self.figures)
+
+    @property
+    def caveats(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(title, caveats) of every indicator the brief shows, in its order."""
+        return tuple((f.title, f.caveats) for f in self.figures if f.caveats)
 
 
 @dataclass(frozen=True)
@@ -246,6 +262,12 @@ ROUTINE_NOTES = ("rebuilt from tract counts apportioned by land area",  # i18n: 
                  "ZIP filings and baselines apportioned to neighborhoods by land area")  # i18n: not shown
 
 
+#: the geographies a brief names beside a figure (tracts apportioned by land area are said once, in how to read it)
+SAID_BASES = (comparisons.FROM_ZIPS, comparisons.CITY_FROM_TRACTS)
+#: notes said at length in the caveats, shortened beside each figure
+SHORT_NOTES = {housing.RENTER_BASE_NOTE: N_("over all renter households, so it reads low (see the caveats)")}
+
+
 def _number(x) -> float | None:
     try:
         return None if missing(x) or x is None else float(x)
@@ -304,45 +326,85 @@ def neighborhoods(snapshot: Snapshot) -> list[str]:
 
 # ------------------------------------------------------------------------------------------------ figures
 def figure(snapshot: Snapshot, indicator_id: str, hood: str, lang: str) -> Figure:
-    """One indicator for ``hood`` beside the city. Raises :class:`compute.NotAvailable`."""
+    """One indicator for ``hood`` beside the city's (or the county's, said so), tested at 90%, ranked with its
+    range, with its geography, trend and caveats. Raises :class:`compute.NotAvailable`."""
     _ = translator(lang)
     words = Words(lang)
     ind = catalog.get(indicator_id, lang)
     frame = compute.compute(snapshot, indicator_id, "neighborhood")
+    frame = comparisons.rank_areas(frame, direction=ind.direction, uncertainty=ind.uncertainty)
     row = frame[frame["area_id"] == hood]
-    row = row.iloc[0] if len(row) else None
+    row = row.iloc[0].to_dict() if len(row) else None
     est = _number(row["estimate"]) if row is not None else None
     moe = _number(row["moe"]) if row is not None else None
-    reference = compute.city_value(snapshot, indicator_id)
-    served = compute.available_levels(snapshot, indicator_id)
-    level = "city" if "city" in served else "county"
+    reference = summary.reference_row(snapshot, indicator_id)
     city_est = _number(reference["estimate"]) if reference is not None else None
-    city_moe = _number(reference["moe"]) if reference is not None else None
+    said = words.figure(ind, row or {}, reference)
     if est is None:
         value = _("no figure for this neighborhood in the snapshot")
     else:
-        value = words.value_with_margin(ind, est, moe)
+        value = said.value
     if city_est is None:
-        city, comparison = _("no city figure in the snapshot"), ""
-    elif level == "county":
-        city = _("{value} (county)", value=words.value_with_margin(ind, city_est, city_moe))
-        comparison = _("no city figure; the county's is shown")
+        city = _("no city figure in the snapshot")
     else:
-        city = words.value_with_margin(ind, city_est, city_moe)
-        comparison = words.compare_to_city(ind, est, city_est) if est is not None else ""
+        city = said.reference
+    comparison = said.comparison if est is not None else ""
     reliability = ""
     if est is not None and row is not None:
         label = RELIABILITY.get(row["reliability"]) or RELIABILITY.get(NO_MARGIN)
-        reliability = _(label)
+        # counts and records have no sampling error: "no margin of error published" would suggest a missing one
+        reliability = _(COUNT_WORDS) if ind.uncertainty == "counts" and label == RELIABILITY[NO_MARGIN] else _(label)
     period = period_words(row["period"], lang) if row is not None else ""
     raw_note = row["note"] if row is not None and isinstance(row["note"], str) else ""
-    note = "; ".join(words.note(part) for part in raw_note.split("; ") if part and part not in ROUTINE_NOTES)
+    notes = [words.arrest_counts(row)] if row is not None and indicator_id == "arrest_disparity_black_white" else []
+    notes += [_(SHORT_NOTES[part]) if part in SHORT_NOTES else words.note(part)
+              for part in raw_note.split("; ") if part and part not in ROUTINE_NOTES]
+    trend = summary.trend(snapshot, indicator_id, hood, "neighborhood")
     return Figure(
         indicator_id=indicator_id, topic=ind.topic, title=ind.title, value=value, city=city,
         comparison=comparison, reliability=reliability, period=period, has_margin=moe is not None,
-        estimate=est, moe=moe, city_estimate=city_est, note=note,
+        estimate=est, moe=moe, city_estimate=city_est, note="; ".join(n for n in notes if n),
         source_ids=_source_ids(row["source_ids"] if row is not None else None,
-                               reference["source_ids"] if reference is not None else None))
+                               reference["source_ids"] if reference is not None else None),
+        reference_level=(reference or {}).get("geo_level") or "city",
+        basis=said.basis if row is not None and comparisons.basis(row) in SAID_BASES else "",
+        rank=said.rank if est is not None else "", caveats=tuple(ind.caveats), trend=words.trend(ind, trend))
+
+
+def glance_line(f, lang: str) -> str:
+    """A headline figure's comparison with its reference, the reference labelled city or county."""
+    _ = translator(lang)
+    reference = f.city if f.reference_level == "county" else _("city: {city}", city=f.city)
+    if f.comparison:
+        return _("{comparison} ({reference})", comparison=f.comparison, reference=reference)
+    return _("City: {city}", city=f.city) if f.reference_level != "county" else reference
+
+
+def headline_ids(snapshot: Snapshot) -> tuple[str, ...]:
+    """The figures a brief leads with: the city's stability headline, then :data:`HEADLINE` in order."""
+    first = summary.headline_indicator(snapshot, "neighborhood")
+    return tuple(dict.fromkeys([*([first] if first else []), *HEADLINE]))
+
+
+def stay_notes(snapshot: Snapshot, hood: str, lang: str) -> tuple[str, ...]:
+    """The displacement typology and vulnerable tracts of ``hood`` in words, or why the snapshot cannot say."""
+    _ = translator(lang)
+    words = Words(lang)
+    notes = []
+    for indicator_id in summary.TYPOLOGY_PARTS:
+        ind = catalog.get(indicator_id, lang)
+        if indicator_id == "displacement_vulnerability" and "tract" not in compute.available_levels(
+                snapshot, indicator_id):
+            continue
+        part = summary.tract_counts(snapshot, indicator_id, hood, "neighborhood")
+        if part.missing is not None:
+            notes.append(_("{title}: not available ({reason})", title=ind.title,
+                           reason=_("the snapshot lacks its inputs; the methods page lists them")
+                           if isinstance(part.missing, compute.InputsMissing) else _reason(part.missing, lang)))
+        else:
+            notes.append(_("{title}: {counts} ({period})", title=ind.title, period=period_words(part.row["period"], lang),
+                           counts=words.tract_counts(ind, part.counts, part.row.get("tracts", 0))))
+    return tuple(notes)
 
 
 def area_trend(snapshot: Snapshot, indicator_id: str, hood: str, lang: str) -> Trend | None:
@@ -558,7 +620,14 @@ def neighborhood_brief(snapshot: Snapshot, hood: str, *, lang: str = "en", store
     topic_order = list(catalog.TOPICS)
     figures.sort(key=lambda f: topic_order.index(f.topic))
     by_id = {f.indicator_id: f for f in figures}
-    headlines = tuple(by_id[i] for i in HEADLINE if i in by_id and by_id[i].estimate is not None)
+    headlines = tuple(by_id[i] for i in headline_ids(snapshot) if i in by_id and by_id[i].estimate is not None)
+    headlines = headlines[:HEADLINE_COUNT]
+    with_margin = next((f for f in headlines + tuple(figures) if f.estimate is not None and f.moe is not None), None)
+    # figures of one topic side by side: a ratio of 2016-17 records beside 2022 rates is said to be so
+    warnings = {t: Words(lang).period_warning([(f.title, f.period) for f in figures if f.topic == t and f.estimate
+                                               is not None]) for t in ("policing",)}
+    explained = Words(lang).margin_explained(catalog.get(with_margin.indicator_id, lang), with_margin.estimate,
+                                             with_margin.moe) if with_margin else ""
     trends = tuple(t for t in (area_trend(snapshot, f.indicator_id, hood, lang) for f in figures) if t is not None)
     groups, total, residents_note = residents_by_group(snapshot, hood, lang)
     topics = [t for t in topic_order if any(f.topic == t for f in figures)]
@@ -581,7 +650,8 @@ def neighborhood_brief(snapshot: Snapshot, hood: str, *, lang: str = "en", store
         unavailable=tuple(unavailable), trends=trends, residents=groups, residents_total=total,
         residents_note=residents_note, recommendations=recs, recommendations_total=recs_total,
         recommendations_note=recs_note, sources=sources_of(snapshot, ids),
-        geometry=areas[["area_id", "geometry"]])
+        geometry=areas[["area_id", "geometry"]], stay_notes=stay_notes(snapshot, hood, lang),
+        margin_explained=explained, topic_warnings={t: w for t, w in warnings.items() if w})
 
 
 def progress_brief(snapshot: Snapshot, store, list_id: int, *, lang: str = "en",

@@ -35,6 +35,7 @@ from reportlab.platypus import (
 from indicators.briefs import staticmap
 from indicators.briefs.content import (
     STATUS_LABELS,
+    glance_line,
     TRACK_LABELS,
     NeighborhoodBrief,
     ProgressBrief,
@@ -88,15 +89,16 @@ def styles() -> dict[str, ParagraphStyle]:
         "title": style("title", fontName=font + "-Bold", fontSize=24, leading=28, spaceAfter=2),
         "subtitle": style("subtitle", fontSize=10, leading=13, textColor=MUTED),
         "meta": style("meta", fontSize=8, leading=10.5, textColor=MUTED, spaceAfter=8),
-        "h1": style("h1", fontName=font + "-Bold", fontSize=13, leading=16, spaceBefore=12, spaceAfter=5,
+        "h1": style("h1", fontName=font + "-Bold", fontSize=13, leading=16, spaceBefore=10, spaceAfter=4,
                     textColor=INK),
         "h2": style("h2", fontName=font + "-Bold", fontSize=10, leading=13, spaceBefore=6, spaceAfter=3),
-        "small": style("small", fontSize=7.4, leading=9.4, textColor=MUTED),
-        "cell": style("cell", fontSize=7.8, leading=9.8),
+        "small": style("small", fontSize=7.2, leading=9.0, textColor=MUTED),
+        "caveat": style("caveat", fontSize=6.3, leading=7.3, textColor=MUTED),
+        "cell": style("cell", fontSize=7.3, leading=8.9),
         "cell_head": style("cell_head", fontName=font + "-Bold", fontSize=7.6, leading=9.4, textColor=colors.white),
         "topic": style("topic", fontName=font + "-Bold", fontSize=8.2, leading=10.4),
         "glance_title": style("glance_title", fontSize=7.6, leading=9.4, textColor=MUTED),
-        "glance_value": style("glance_value", fontName=font + "-Bold", fontSize=12.5, leading=15.5),
+        "glance_value": style("glance_value", fontName=font + "-Bold", fontSize=11.5, leading=13.5),
         "glance_note": style("glance_note", fontSize=7.6, leading=9.4),
         "rec_head": style("rec_head", fontSize=8.4, leading=10.8),
         "rec_text": style("rec_text", fontSize=8.4, leading=10.8, textColor=colors.HexColor("#33414f")),
@@ -169,14 +171,24 @@ def _head(labels) -> list[Paragraph]:
     return [_para(label, "cell_head") for label in labels]
 
 
-def how_to_read(lang: str, with_margins: bool = True) -> str:
+def how_to_read(lang: str, with_margins: bool = True, example: str = "") -> str:
+    """How to read the figures; ``example`` (what ± means, with a figure of the brief) replaces the general
+    sentence on ±."""
     _ = translator(lang)
     parts = []
-    if with_margins:
+    if example:
+        parts += [example, _("Figures without ± are counts or records with no published margin of error. "
+                             "Reliability follows the coefficient of variation (CV): under 15% reliable, 15–30% use "
+                             "with caution, above 30% unreliable.")]
+    elif with_margins:
         parts.append(_("± is the margin of error at 90% confidence: for survey estimates (the American Community "
                        "Survey) the true figure lies within that range 9 times out of 10. Figures without ± are "
                        "counts or records with no published margin of error. Reliability follows the coefficient "
                        "of variation (CV): under 15% reliable, 15–30% use with caution, above 30% unreliable."))
+    parts.append(_("Compared with the city: a difference is named (in points for shares) only where the 90% test "
+                   "says it is not chance; otherwise the figures are not distinguishable. Rank 1 is the worst "
+                   "neighborhood; a range after it shows where the neighborhood could rank given the margins of "
+                   "error."))
     parts.append(_("Every figure comes from the dashboard's data snapshot; where the snapshot has no figure, the "
                    "brief says so. Neighborhood figures from census tracts or ZIP codes are rebuilt from their counts "
                    "shared out by land area."))
@@ -222,24 +234,27 @@ def _sources_section(sources, lang: str, generated: str, built: str) -> list:
     return [
         CondPageBreak(1.6 * inch),
         _para(_("Sources and vintages"), "h1"),
-        _table(rows, [WIDTH * 0.42, WIDTH * 0.33, WIDTH * 0.25]),
-        Spacer(1, 4),
+        _table(rows, [WIDTH * 0.40, WIDTH * 0.30, WIDTH * 0.30]),
+        Spacer(1, 3),
         _para(_("Figures from the data snapshot built {built}; brief prepared {date}. Source titles, neighborhood "
                 "names and UN recommendation texts are given as published, in English.", built=built,
-                date=generated), "small"),
+                date=generated), "caveat"),
     ]
 
 
 # ------------------------------------------------------------------------------------------ neighborhood brief
 def _glance(brief: NeighborhoodBrief) -> Table:
     _ = translator(brief.lang)
-    rows = [[_para(_("At a glance"), "h2")]]
+    rows = [[_para(_("Can people stay?"), "h2")]]
     for f in brief.headlines:
-        if f.comparison:
-            line = _("{comparison} (city: {city})", comparison=f.comparison, city=f.city)
-        else:
-            line = _("City: {city}", city=f.city)
-        rows.append([[_para(f.title, "glance_title"), _para(f.value, "glance_value"), _para(line, "glance_note")]])
+        line = " · ".join(filter(None, [glance_line(f, brief.lang), f.reliability]))
+        cell = [_para(_("{title} ({period})", title=f.title, period=f.period) if f.period else f.title,
+                      "glance_title"), _para(f.value, "glance_value"), _para(line, "glance_note")]
+        if f.trend:  # the change over time, where two periods share no year
+            cell.append(_para(f.trend, "glance_title"))
+        rows.append([cell])
+    if brief.stay_notes:
+        rows.append([_para(" ".join(brief.stay_notes), "glance_note")])
     table = Table(rows, colWidths=[3.75 * inch])
     table.setStyle(TableStyle([
         ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -250,19 +265,36 @@ def _glance(brief: NeighborhoodBrief) -> Table:
 
 def _figures_table(brief: NeighborhoodBrief) -> Table:
     _ = translator(brief.lang)
-    rows = [_head([_("Indicator"), _("{hood} (± margin of error, 90%)", hood=brief.hood), _("Whole city"),
-                   _("Compared with the city"), _("Reliability"), _("Period")])]
+    rows = [_head([_("Indicator"), _("{hood} (± margin of error, 90%)", hood=brief.hood),
+                   _("City (or county, where said)"), _("Compared with the city"), _("Reliability"), _("Period")])]
     extra = []
     for topic, question in brief.topics.items():
         extra += [("SPAN", (0, len(rows)), (-1, len(rows))), ("BACKGROUND", (0, len(rows)), (-1, len(rows)),
                                                                 TOPIC_SHADE)]
         rows.append([_para(question, "topic"), "", "", "", "", ""])
         for f in (f for f in brief.figures if f.topic == topic):
-            title = text(f.title) + ("<br/>" + _font(text(f.note), size=6.8, color=staticmap.MUTED) if f.note else "")
-            rows.append([_markup(title, "cell"), _markup(f"<b>{text(f.value)}</b>", "cell"), _para(f.city, "cell"),
+            detail = "; ".join(filter(None, [f.basis, f.note]))
+            title = text(f.title) + ("<br/>" + _font(text(detail), size=6.8, color=staticmap.MUTED) if detail else "")
+            # the rank sits under the figure, where the cell has room, with its range where it is wide
+            value = f"<b>{text(f.value)}</b>" + ("<br/>" + _font(text(_("rank {rank}", rank=f.rank)), size=6.8,
+                                                                  color=staticmap.MUTED) if f.rank else "")
+            rows.append([_markup(title, "cell"), _markup(value, "cell"), _para(f.city, "cell"),
                          _para(f.comparison, "cell"), _para(f.reliability, "cell"), _para(f.period, "cell")])
-    widths = [1.78, 1.3, 1.15, 1.15, 1.07, 0.85]
+        if topic in brief.topic_warnings:
+            extra += [("SPAN", (0, len(rows)), (-1, len(rows)))]
+            rows.append([_para(brief.topic_warnings[topic], "small"), "", "", "", "", ""])
+    widths = [2.05, 1.3, 1.1, 1.15, 0.85, 0.85]
     return _table(rows, [w * inch for w in widths], extra=extra)
+
+
+def _caveats_section(brief: NeighborhoodBrief) -> list:
+    """Every caveat of the figures shown, in small type, each under its indicator's title."""
+    _ = translator(brief.lang)
+    if not brief.caveats:
+        return []
+    items = [_markup(f"<b>{text(title)}</b>: " + text(" ".join(caveats)), "caveat") for title, caveats in brief.caveats]
+    # in small type, flowing on from the figures: they are many, and every one belongs beside its figure
+    return [CondPageBreak(0.9 * inch), _para(_("Caveats of these figures"), "h2"), *items]
 
 
 def _change_section(brief: NeighborhoodBrief, pictures: dict[str, bytes]) -> list:
@@ -272,7 +304,7 @@ def _change_section(brief: NeighborhoodBrief, pictures: dict[str, bytes]) -> lis
     if charts:
         story.append(_para(_("Yearly figures the snapshot holds for {hood} and the whole city.", hood=brief.hood),
                            "body"))
-        cells = [[_image(pictures[t.indicator_id], 3.55 * inch, 3.55 * inch * 1.9 / 3.6) for t in charts],
+        cells = [[_image(pictures[t.indicator_id], 3.55 * inch, 3.55 * inch * 1.6 / 3.6) for t in charts],
                  [_para(t.summary + " " + t.note, "small") for t in charts]]
         grid = Table(cells, colWidths=[WIDTH / 2] * len(charts))
         grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
@@ -325,7 +357,7 @@ def neighborhood_pdf(brief: NeighborhoodBrief, *, max_pages: int = 4) -> bytes:
     """The neighborhood brief as a PDF handout on at most ``max_pages`` Letter pages: when the recommendations
     would run over, fewer of them are shown (and the brief says how many of how many)."""
     pictures = {"map": staticmap.locator_map(brief.geometry, brief.hood),
-                **{t.indicator_id: staticmap.trend_chart(t, brief.hood, brief.lang, height_in=1.9)
+                **{t.indicator_id: staticmap.trend_chart(t, brief.hood, brief.lang, height_in=1.6)
                    for t in brief.trends}}
     shown = len(brief.recommendations)
     while True:
@@ -355,14 +387,15 @@ def _neighborhood_pdf(brief: NeighborhoodBrief, pictures: dict[str, bytes]) -> t
     story += [top, Spacer(1, 4),
               _para(_("The neighborhood in the city: {hood} is shown in color; neighborhood boundaries as published "
                       "by the City.", hood=brief.hood), "small"),
-              Spacer(1, 4), _para(how_to_read(brief.lang), "small"),
+              Spacer(1, 4), _para(how_to_read(brief.lang, example=brief.margin_explained), "small"),
               _para(_("The figures"), "h1"), _figures_table(brief)]
+    story += _caveats_section(brief)
     story += _change_section(brief, pictures)
-    story += _upr_section(brief)
-    if brief.unavailable:
+    if brief.unavailable:  # about the figures: said before the recommendations
         story.append(CondPageBreak(1.2 * inch))
         story.append(_para(_("Not available for this neighborhood"), "h2"))
         story.append(_para(" ".join(unavailable_words(brief.unavailable, brief.lang)), "small"))
+    story += _upr_section(brief)
     story += _sources_section(brief.sources, brief.lang, brief.generated, brief.snapshot_built)
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return out.getvalue(), doc.page

@@ -21,6 +21,7 @@ from pptx.util import Emu, Inches, Pt
 
 from indicators.briefs import staticmap
 from indicators.briefs.content import (
+    glance_line,
     STATUS_LABELS,
     TRACK_LABELS,
     NeighborhoodBrief,
@@ -293,26 +294,36 @@ def neighborhood_pptx(brief: NeighborhoodBrief) -> bytes:
     _picture(slide, staticmap.locator_map(brief.geometry, brief.hood, width_in=5.8, height_in=5.4), 6.9, 0.9,
              height=5.8, alt=_("Map of {city} with {hood} highlighted", city=brief.city_name, hood=brief.hood))
 
-    slide = deck.slide(_("At a glance"))
+    slide = deck.slide(_("Can people stay?"))
     card_w, card_h, gap = 3.9, 2.45, 0.2
     for i, f in enumerate(brief.headlines[:6]):
         left, top = LEFT + (i % 3) * (card_w + gap), BODY_TOP + 0.15 + (i // 3) * (card_h + gap)
-        line = (_("{comparison} (city: {city})", comparison=f.comparison, city=f.city) if f.comparison
-                else _("City: {city}", city=f.city))
-        _box(slide, left, top, card_w, card_h, [(f.title, 13, False, MUTED), (f.value, 22, True, INK),
-                                                (line, 12, False, INK)], fill=SHADE, margin=0.15)
-    _box(slide, LEFT, 6.45, WIDTH, 0.45, [(_("± is the margin of error at 90% confidence. Figures without ± have no "
-                                             "published margin of error."), 11, False, MUTED)])
+        title = _("{title} ({period})", title=f.title, period=f.period) if f.period else f.title
+        lines = [(title, 12, False, MUTED), (f.value, 20, True, INK), (glance_line(f, brief.lang), 11, False, INK),
+                 (f.reliability, 10, False, MUTED)] + ([(shorten(f.trend, 110), 9, False, MUTED)] if f.trend else [])
+        _box(slide, left, top, card_w, card_h, lines, fill=SHADE, margin=0.15)
+    _box(slide, LEFT, 6.3, WIDTH, 0.7, [(shorten(" ".join([*brief.stay_notes, _(
+        "± is the margin of error at 90% confidence; figures without ± have no published margin of error.")]), 360),
+        10, False, MUTED)])
 
-    header = [_("Indicator"), _("{hood} (± margin of error, 90%)", hood=brief.hood), _("Whole city"),
+    header = [_("Indicator"), _("{hood} (± margin of error, 90%)", hood=brief.hood), _("City (or county, where said)"),
               _("Compared with the city"), _("Reliability"), _("Period")]
     rows = []
     for topic, question in brief.topics.items():
         rows.append({"cells": [[(question, 11, True, INK)], "", "", "", "", ""], "shade": TOPIC, "span": True})
         rows += [{"cells": [[(f.title, 11, False, INK)] + ([(f.note, 9, False, MUTED)] if f.note else []),
-                            [(f.value, 11, True, INK)], f.city, f.comparison, f.reliability, f.period]}
+                            [(f.value, 11, True, INK)] + ([(f.rank, 9, False, MUTED)] if f.rank else []), f.city,
+                            f.comparison, f.reliability, f.period]}
                  for f in brief.figures if f.topic == topic]
+        if topic in brief.topic_warnings:
+            rows.append({"cells": [[(brief.topic_warnings[topic], 10, False, MUTED)], "", "", "", "", ""],
+                         "span": True})
     _tabled_slides(deck, _("The figures"), header, rows, [3.0, 2.35, 2.0, 2.0, 1.6, 1.183], 11)
+    caveat_rows = [{"cells": [[(title, 10, True, INK)], [(" ".join(caveats), 9, False, INK)]]}
+                   for title, caveats in brief.caveats]
+    if caveat_rows:
+        _tabled_slides(deck, _("Caveats of these figures"), [_("Indicator"), _("Caveats")], caveat_rows, [3.0, 9.133],
+                       9)
 
     charts = [t for t in brief.trends if t.has_series][:2]
     if charts:

@@ -98,3 +98,33 @@ def document_text(value: object) -> str:
     'Housing\\ufffd first'
     """
     return _NOT_FOR_DOCUMENTS.sub(REPLACEMENT, "" if value is None else str(value))
+
+
+def to_geojson_bytes(areas, frame: pd.DataFrame, *, key: str = "area_id") -> bytes:
+    """The areas' polygons (a GeoDataFrame with ``key`` and ``geometry``) as GeoJSON, each feature carrying the
+    row of ``frame`` with the same ``key`` in its properties (figures, not bare boundaries). Text is written as
+    it is (a GIS reads properties as data, not formulas); missing values become null."""
+    import json
+
+    import shapely
+
+    rows = {str(r[key]): r for r in frame.to_dict("records")}
+    features = []
+    for area_id, geometry in zip(areas[key].astype(str), areas.geometry):
+        properties = {k: (None if _missing(v) else v) for k, v in rows.get(area_id, {key: area_id}).items()}
+        features.append({"type": "Feature", "properties": properties,
+                         "geometry": shapely.geometry.mapping(geometry) if geometry is not None else None})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+                      default=_json_default).encode("utf-8")
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
+def _json_default(value: object):
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return str(value)

@@ -16,9 +16,12 @@ from indicators.core.i18n import LOCALE_DIR, SOURCE_LANGUAGE, N_, normalise
 
 CATALOG_FILE = Path(__file__).with_name("catalog.toml")
 
-UNITS = {"flag", "share", "per_100", "per_1000", "ratio", "dollars", "years", "index", "percent_change"}
+UNITS = {"flag", "category", "share", "per_100", "per_1000", "ratio", "dollars", "years", "index", "percent_change"}
 DIRECTIONS = {"higher_is_worse", "higher_is_better", "context"}
 LEVELS = {"tract", "neighborhood", "city", "county", "zip"}
+#: how an indicator's figures carry uncertainty: survey estimates (tested for significance where margins of error
+#: are published), complete counts and records (no sampling error), or estimates published without margins
+UNCERTAINTIES = {"sampling", "counts", "unpublished"}
 #: the UPR themes (primary theme of the OHCHR list) that speak to each topic; the English names are the tracker's
 #: keys, translated where shown
 HOUSING, LIVING, RACISM = N_("Right to adequate housing"), N_("Right to an adequate standard of living"), N_(
@@ -58,6 +61,7 @@ class Indicator:
     levels: tuple[str, ...]
     sources: tuple[str, ...]
     caveats: tuple[str, ...] = field(default_factory=tuple)
+    uncertainty: str = "sampling"
 
     @property
     def available(self) -> bool:
@@ -87,6 +91,8 @@ def _parse(raw: dict) -> tuple[dict[str, str], dict[str, Indicator]]:
             raise CatalogError(f"indicator '{ind_id}': unknown unit '{spec['unit']}'")
         if spec["direction"] not in DIRECTIONS:
             raise CatalogError(f"indicator '{ind_id}': unknown direction '{spec['direction']}'")
+        if spec.get("uncertainty", "sampling") not in UNCERTAINTIES:
+            raise CatalogError(f"indicator '{ind_id}': unknown uncertainty '{spec['uncertainty']}'")
         if spec["topic"] not in topics:
             raise CatalogError(f"indicator '{ind_id}': unknown topic '{spec['topic']}'")
         bad_levels = set(spec["levels"]) - LEVELS
@@ -96,7 +102,7 @@ def _parse(raw: dict) -> tuple[dict[str, str], dict[str, Indicator]]:
             id=ind_id, topic=spec["topic"], title=spec["title"], meaning=spec["meaning"], right=spec["right"],
             framing=spec["framing"], formula=spec["formula"], universe=spec["universe"], unit=spec["unit"],
             direction=spec["direction"], levels=tuple(spec["levels"]), sources=tuple(spec["sources"]),
-            caveats=tuple(spec.get("caveats", [])))
+            caveats=tuple(spec.get("caveats", [])), uncertainty=spec.get("uncertainty", "sampling"))
     return topics, indicators
 
 

@@ -65,6 +65,29 @@ def _rebuild_not_available(template: str, options: dict, values: dict) -> NotAva
     return NotAvailable(template, **options, **values)
 
 
+class InputsMissing(NotAvailable):
+    """An indicator whose inputs the snapshot lacks (the displacement typology): says which, grouped by the time
+    each is read at, in the reader's language."""
+
+    TEMPLATE = N_("“{title}” needs inputs this snapshot lacks: {inputs}")
+
+    def __init__(self, indicator: str, inputs: list[str]):
+        self.inputs = list(inputs)
+        super().__init__(self.TEMPLATE, indicator=indicator)
+
+    def message(self, lang: str | None = SOURCE_LANGUAGE) -> str:
+        _ = translator(lang)
+        parts = []
+        for time, measures in displacement.missing_by_time(self.inputs):
+            names = ", ".join(_(displacement.MEASURE_WORDS.get(m, m)) for m in measures)
+            parts.append(_("{time}: {measures}", time=_(displacement.TIME_WORDS[time]), measures=names) if time
+                         else names)
+        return _(self.TEMPLATE, title=catalog.get(self.indicator, lang).title, inputs="; ".join(parts))
+
+    def __reduce__(self):
+        return InputsMissing, (self.indicator, self.inputs)
+
+
 def _tract_deprivation(measures: pd.DataFrame, *, level: str, year: int | None = None) -> pd.DataFrame:
     if level != "tract":
         raise NotAvailable(N_("“{title}” is published for tracts only"), indicator="deprivation_index")
@@ -101,6 +124,7 @@ REGISTRY: dict[str, tuple[tuple[str, ...], Callable]] = {
     "firearm_seizure_rate": (("firearm_seizures", "population_by_race"), policing.firearm_seizure_rate),
     "deprivation_index": (("measures",), _tract_deprivation),
     "displacement_vulnerability": (("measures",), displacement.displacement_vulnerability),
+    "displacement_typology": (("measures",), displacement.displacement_typology),
     "home_value_change": (("measures",), growth.home_value_change),
     "rent_change": (("measures",), growth.rent_change),
 }
@@ -176,6 +200,8 @@ def compute(snapshot: Snapshot, indicator_id: str, level: str, **options) -> pd.
                 args.append(snapshot.table(table) if snapshot.has(table) else None)
         try:
             out = fn(*args, level=as_level, **options)
+        except displacement.MissingInputs as exc:
+            raise InputsMissing(ind.id, exc.inputs) from None
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             # a table without the rows or columns this indicator needs (a measure the city's files lack)
             raise NotAvailable(N_("“{title}” cannot be computed at the {level} level from this snapshot"),

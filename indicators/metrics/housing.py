@@ -207,7 +207,8 @@ def low_income_renter_burden(measures: pd.DataFrame, weights: pd.DataFrame) -> p
     total = pd.DataFrame({"area_id": ["All city tracts"], "neighborhoods": [""]})
     for n in names:
         total[n] = wide[n].sum()
-        total[f"{n}_moe"] = moe_math.moe_sum_of(wide[f"{n}_moe"])
+        # several tracts with no such households: only the largest of their margins enters the sum
+        total[f"{n}_moe"] = moe_math.moe_sum_of(wide[f"{n}_moe"], estimates=wide[n])
     # slivers along a boundary (under 5% of the tract's land) do not make a tract part of a neighborhood
     w = weights[(weights["tract_vintage"] == 2020) & (weights["weight"] >= 0.05)]
     hoods = w.groupby("tract_id")["neighborhood"].agg(lambda s: ", ".join(sorted(s)))

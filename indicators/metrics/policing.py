@@ -85,13 +85,40 @@ def residents_by_race_2010_tracts(population: pd.DataFrame, weights: pd.DataFram
         ["area_id", "group", "count"]]
 
 
+#: no ratio from fewer arrests than this in either group: a Poisson count under 20 has a relative standard error
+#: 1/√n above 22%, the level at which the National Center for Health Statistics flags a rate as unreliable; at 20
+#: and 20 the 90% interval of the ratio already spans a factor of about 2.8 (× or ÷ 1.68)
+MIN_ARRESTS = 20
+FEW_ARRESTS_NOTE = f"fewer than {MIN_ARRESTS} arrests in one group: too few for a ratio"
+
+
+def rate_ratio_interval(a, n_a, c, n_c, z: float = moe_math.Z90):
+    """Rate ratio ``(a / n_a) ÷ (c / n_c)`` with its interval on the log scale, the counts ``a`` and ``c`` taken
+    as Poisson counts and the populations ``n_a``, ``n_c`` as known: ``ln RR ± z·√(1/a + 1/c)`` (the Wald
+    interval of a Poisson rate ratio; z = 1.645 for 90%, the level of the ACS margins of error).
+
+    Returns ``(ratio, lower, upper, se_log)`` as arrays; NaN where a count or population is not positive.
+
+    >>> [round(float(v), 2) for v in rate_ratio_interval(46, 1000, 57, 17_700)]
+    [14.28, 10.31, 19.79, 0.2]
+    """
+    a, n_a, c, n_c = (np.asarray(v, dtype=float) for v in (a, n_a, c, n_c))
+    ok = (a > 0) & (c > 0) & (n_a > 0) & (n_c > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(ok, (a / n_a) / (c / n_c), np.nan)
+        se = np.where(ok, np.sqrt(1 / a + 1 / c), np.nan)
+    return ratio, ratio * np.exp(-z * se), ratio * np.exp(z * se), se
+
+
 def arrest_disparity_black_white(arrests: pd.DataFrame, population: pd.DataFrame, weights: pd.DataFrame, *,
                                  level: str) -> pd.DataFrame:
-    """(Black arrests ÷ Black residents) ÷ (white arrests ÷ white residents), with the four counts.
+    """(Black arrests ÷ Black residents) ÷ (white arrests ÷ white residents), with the four counts, the records'
+    period and a 90% interval (``lower``, ``upper``; :func:`rate_ratio_interval`).
 
-    Residents: ACS 2015–2019 B03002 (non-Hispanic Black and white) on 2010 tracts apportioned to
-    neighborhoods. The ratio is missing where either group has no residents or no arrests; arrest counts
-    under 10 in either group are noted as too few to read.
+    Residents: ACS (B03002 or DP05, non-Hispanic Black and white) on 2010 tracts apportioned to neighborhoods.
+    No ratio where either group has fewer than :data:`MIN_ARRESTS` arrests, no residents, or no arrests; the note
+    says why. The coefficient of variation is the standard error of the log ratio × 100 (the relative error of
+    the ratio), so the reliability classes read as for survey estimates.
     """
     a = arrests[arrests["geo_level"] == "neighborhood"]
     period = f"{a['period_start'].min()} to {a['period_end'].max()}" if len(a) else ""
@@ -108,17 +135,19 @@ def arrest_disparity_black_white(arrests: pd.DataFrame, population: pd.DataFrame
         frame.index = ["city"]
     elif level != "neighborhood":
         raise ValueError(f"no arrest disparity for level '{level}'")
-    black_rate = rate(frame["black_arrests"], frame["black_residents"], 1)
-    white_rate = rate(frame["white_arrests"], frame["white_residents"], 1)
-    est = np.where((white_rate > 0) & np.isfinite(black_rate), black_rate / np.where(white_rate > 0, white_rate, np.nan), np.nan)
-    few = (frame["black_arrests"] < 10) | (frame["white_arrests"] < 10)
-    out = pd.DataFrame({"area_id": frame.index.astype(str), "estimate": est,
+    ratio, lower, upper, se = rate_ratio_interval(frame["black_arrests"], frame["black_residents"],
+                                                  frame["white_arrests"], frame["white_residents"])
+    few = ((frame["black_arrests"] < MIN_ARRESTS) | (frame["white_arrests"] < MIN_ARRESTS)).to_numpy()
+    ratio, lower, upper, se = (np.where(few, np.nan, v) for v in (ratio, lower, upper, se))
+    out = pd.DataFrame({"area_id": frame.index.astype(str), "estimate": ratio,
                         "numerator": frame["black_arrests"].to_numpy(), "denominator": frame["white_arrests"].to_numpy(),
-                        "note": np.where(few, "fewer than 10 arrests in one group: too few to read as a pattern", None)})
+                        "note": np.where(few, FEW_ARRESTS_NOTE, None)})
     residents_from = sorted(set(population.loc[(population["geo_level"] == "tract")
                                                & (population["tract_vintage"] == 2010), "source_id"]))
     out = result(out, geo_level=level, period=period, source_ids=", ".join(["arrest_records", *residents_from]))
-    out["reliability"] = np.where(few.to_numpy(), moe_math.UNRELIABLE, moe_math.UNKNOWN)
+    out["cv"] = se * 100
+    out["reliability"] = np.where(few, moe_math.UNRELIABLE, moe_math.reliability(se * 100))
+    out["lower"], out["upper"] = lower, upper
     for col in ("black_arrests", "white_arrests", "black_residents", "white_residents"):
         out[col] = frame[col].to_numpy()
     return out

@@ -16,12 +16,31 @@ RACE_GROUPS = {"total": N_("Everyone"), "white": N_("White alone"), "black": N_(
                "two_or_more": N_("Two or more races"), "hispanic": N_("Hispanic or Latino")}
 
 
+#: a published 0 for average years at an address: no populated neighborhood has residents who all moved in
+#: within the year, so the value is a gap in the publisher's estimate
+PUBLISHED_ZERO_NOTE = ("published as 0 years: a gap in the publisher's estimate, not a measurement, shown as not "
+                       "estimated and not ranked")
+
+
 def avg_years_of_residence(measures: pd.DataFrame, *, level: str) -> pd.DataFrame:
-    """Average years of residence as published in the neighborhood profiles (no MOE published)."""
+    """Average years of residence as published in the neighborhood profiles (no MOE published).
+
+    A published 0 cannot be an average of residents' years at their address (it would mean every resident moved
+    in within the year); the publisher does not say how it estimated the figures, so a 0 is read as what the
+    file shows it to be, a gap, and becomes a missing figure whose note gives the published value:
+
+    >>> m = pd.DataFrame({"measure": "avg_years_of_residence", "geo_level": "neighborhood", "area_id": ["A", "B"],
+    ...                   "estimate": [0.0, 7.0], "note": None, "period": "2010"})
+    >>> avg_years_of_residence(m, level="neighborhood")["estimate"].tolist()
+    [nan, 7.0]
+    """
     if level != "neighborhood":
         raise ValueError("average years of residence is published for neighborhoods only")
     rows = measures[(measures["measure"] == "avg_years_of_residence") & (measures["geo_level"] == "neighborhood")]
-    frame = pd.DataFrame({"area_id": rows["area_id"], "estimate": rows["estimate"], "note": rows["note"]})
+    published_zero = rows["estimate"].to_numpy(float) == 0
+    frame = pd.DataFrame({"area_id": rows["area_id"].to_numpy(),
+                          "estimate": np.where(published_zero, np.nan, rows["estimate"].to_numpy(float)),
+                          "note": np.where(published_zero, PUBLISHED_ZERO_NOTE, rows["note"].to_numpy(object))})
     return result(frame, geo_level=level, period=str(rows["period"].iloc[0]) if len(rows) else "",
                   source_ids="neighborhood_profiles")
 

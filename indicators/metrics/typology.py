@@ -1,31 +1,70 @@
-"""Urban Displacement Project (UDP) displacement typology, as a pure function over a tract frame.
+"""Urban Displacement Project (UDP) displacement typology, as UDP released it in November 2020, as pure functions
+over a documented tract frame.
 
-Source of the method: Urban Displacement Project (UC Berkeley), *Displacement Typologies*, code and
-documentation in the public repository ``urban-displacement/displacement-typologies`` (Thomas, Cash,
-Driscoll, Picado Aguilar, Hartman, Greenberg, Ramiller, Reifsnyder, Zuk and Chapple, Release 1.1,
-doi:10.5281/zenodo.4356684), and the "UDP Replication Project methodology" note (10/16/2020):
-``code/2_data_curation.py`` defines the income interpolation, income and housing-affordability
-categories, market types and the regional-median flags; ``code/3_create_lag_vars.r`` the rent gap,
-nearby rent change and density flag; ``code/4_typology.py`` vulnerability, hot market,
-gentrification and the nine types. The rules below restate those definitions; where this module
-departs from the code, the docstring says so.
+Source of the method: Urban Displacement Project (UC Berkeley), *Displacement Typologies*, public repository
+``urban-displacement/displacement-typologies``, Release 1.1 (December 2020, doi:10.5281/zenodo.4356684; the
+typology as edited on 19 November 2020): ``code/2_data_curation.py`` (income interpolation, income and
+housing-cost categories, market types, regional medians and flags), ``code/3_create_lag_vars.r`` (nearby rents by
+inverse-distance weights, rent gap, density), ``code/4_typology.py`` (vulnerability, hot market, gentrification,
+the nine types and their double counts) and ``code/5_map_creation.r`` (the map step: High Student Population and
+the amendments for double counts and earlier gentrification), with the criteria sheet of the repository's README
+(``.assets/images/typology_sheet_2018.png``), cited below by type and bullet ("sheet AdvG-3").
 
-Terms. "RM" is the regional median: the median over all tracts of the region (here, the tracts in the
-frame given to :func:`regional_medians`; compute it over the whole region even when only a city is
-shown). "RMI" is the regional median income: UDP takes the median of the tracts' median household
-incomes. "start" and "end" are the two times compared (UDP: 2000 and 2014–2018).
+Times. UDP compares four moments; each measure is read at the moments its rules need (:data:`MEASURE_TIMES`):
 
-Input frame (one row per tract; column names from :data:`INPUT_COLUMNS`). Dollar columns at both
-times must be in the same (end-year, "real") dollars: convert with the CPI before calling. Missing
-columns are allowed: every flag is decided only where the known inputs settle it (three-valued logic,
-pandas ``boolean`` dtype with ``<NA>``), and a tract whose type cannot be settled is
-:data:`INSUFFICIENT_DATA`. UDP's code instead counts a missing value as failing a comparison; here a
-missing value never counts either way. :func:`available_steps` says which inputs a frame lacks.
+============  ==============  ===================================================================================
+time          UDP             used for
+============  ==============  ===================================================================================
+``early``     1990 census     vulnerability and gentrification in the earlier window (early → base)
+``base``      2000 census     vulnerability, income categories, population over 500; home value, income,
+                              college and low-income changes base → end
+``recent``    ACS 2008–2012   rent change recent → end (market type, rent pressure); low-income movers
+``end``       ACS 2014–2018   every category at the end
+============  ==============  ===================================================================================
 
-Low-income share. ``low_income_share_<time>`` is the share of households with income below 80% of
-RMI, UDP's ``per_all_li`` (their ``inc80``), interpolated inside the B19001 income bins
-(:func:`indicators.core.moe.share_below_from_distribution` does this). It is **not** the poverty rate.
-``below_120pct_income_share_<time>`` is the share below 120% of RMI (``inc120``).
+Columns are named ``<measure>_<time>`` (``median_rent_recent``); :data:`INPUT_COLUMNS` documents every column and
+the period UDP read it at. A frame may state its own periods in ``frame.attrs["periods"]`` (time → label, e.g.
+``{"base": "2000 census", …}``); :func:`periods_of` returns them with UDP's as the default. Dollar columns at every
+time must be in end-year ("real") dollars: UDP multiplies 1990 by 2.08, 2000 by 1.53 and 2012 by 1.11 to reach 2018.
+
+Terms. "RM" is the regional median: the median over the tracts of the region (every tract of the frame given to
+:func:`regional_medians`; pass the whole region even when a city is shown). "RMI" is the regional median household
+income (median of the tracts' medians). The low-income share is the share of households with income below 80% of
+RMI (UDP ``per_all_li``/``inc80``), interpolated inside the B19001 income bins
+(:func:`indicators.core.moe.share_below_from_distribution`); it is not the poverty rate.
+
+Spatial lags (:func:`inverse_distance_weights`, :func:`spatial_lag`, :func:`rent_lags`): as
+``3_create_lag_vars.r``, each tract's neighbours are the tracts whose centroids lie within a tenth of the largest
+nearest-neighbour distance of the region, weighted by 1 / distance² and row-standardised; a tract without
+neighbours gets 0 (spdep's ``zero.policy``).
+
+Remaining differences from UDP's code, each deliberate:
+
+1. Missing inputs. UDP counts a missing value as failing a test (``np.where`` is False on NaN), then blanks some
+   types; here every test is three-valued (pandas ``boolean`` with ``<NA>``): a test is decided only where the
+   known inputs settle it, and a tract whose nine flags are not all decided is "Unavailable or Unreliable Data",
+   its note naming the missing inputs. With complete inputs both give the same types.
+2. Zillow. UDP reads the 2012–2018 change of the Zillow home value index by ZIP code (largest residential overlap)
+   for "above the 90th percentile" (ARG) and "above the regional median" (EOG); here that is the optional column
+   ``home_value_index_change`` (any index the city has, by tract), compared with its own regional 90th percentile
+   and median. Without it those two alternatives are undecided and the other alternatives decide.
+3. Regions. UDP's lag script computes the medians of the rent gap and of nearby rent change over the tracts of all
+   its cities at once, and finds neighbours among the tracts of fifteen states; here both use the region given.
+4. Rent of the lags. UDP's lag script raises 2012 rents by 1.07 (its curation uses 1.11) and fills a missing
+   tract rent with its county's median before the lags; :func:`rent_lags` does the same when given ``county``,
+   and takes the factor as an argument (default 1.07). The tract's own part of the rent-pressure test uses
+   ``local_rent_change`` from :func:`rent_lags` where present, else the rent change of the ``median_rent``
+   columns.
+5. Centroids. UDP's ``coordinates()`` of a multi-part tract is the label point of its largest part; here the
+   caller passes centroids (``shapely`` centroids of the whole tract in :func:`centroids`). Distances are plain
+   Euclidean distances in the coordinates given, as spdep's on an unprojected matrix.
+6. Dense tracts. UDP flags a tract dense where its PUMA has 3,000 or more residents per square mile (centroid
+   in the PUMA); here ``dense`` is an input (:func:`dense_from_density` applies the cut-off).
+7. Populations of 500 or fewer at the base year: UDP leaves such tracts without a type (the flags are 0, the
+   map says "Unavailable or Unreliable Data"); here the same, with a note.
+8. High Student Population: UDP's share is college and graduate enrolment (B14007_017 + 018) over the population
+   3 years and over (B14007_001) in the end year; a missing share never triggers the override, as in UDP's
+   ``case_when``.
 """
 
 from __future__ import annotations
@@ -38,117 +77,137 @@ import numpy as np
 import pandas as pd
 
 TRACT_ID = "GEOID"
-START = "start"
-END = "end"
-TIMES = (START, END)
 
-# measures observed at both times: column name is f"{measure}_{time}"
+EARLY, BASE, RECENT, END = "early", "base", "recent", "end"
+TIMES = (EARLY, BASE, RECENT, END)
+#: the moments UDP's release compared (the default labels of :func:`periods_of`)
+UDP_PERIODS = {EARLY: "1990 census", BASE: "2000 census", RECENT: "ACS 2008–2012", END: "ACS 2014–2018"}
+
+# measures, each read at the times of MEASURE_TIMES: column f"{measure}_{time}"
 MEDIAN_RENT = "median_rent"
 MEDIAN_HOME_VALUE = "median_home_value"
 MEDIAN_INCOME = "median_income"
 LOW_INCOME_SHARE = "low_income_share"
 BELOW_120PCT_INCOME_SHARE = "below_120pct_income_share"
-LOW_INCOME_HOUSEHOLDS = "low_income_households"
+HOUSEHOLDS = "households"
 NONWHITE_SHARE = "nonwhite_share"
 RENTER_SHARE = "renter_share"
 COLLEGE_SHARE = "college_share"
+POPULATION = "population"
 LOW_INCOME_MOVER_SHARE = "low_income_mover_share"
+AFFORDABLE_TO_LOW_SHARE = "affordable_to_low_share"
+AFFORDABLE_TO_MODERATE_SHARE = "affordable_to_moderate_share"
+MEDIAN_HOUSING_COST = "median_housing_cost"
+STUDENT_SHARE = "student_share"
 
-# single columns
-POPULATION_START = "population_start"
+#: every measure and the times the rules read it at
+MEASURE_TIMES: dict[str, tuple[str, ...]] = {
+    MEDIAN_RENT: (EARLY, BASE, RECENT, END),
+    MEDIAN_HOME_VALUE: (EARLY, BASE, END),
+    MEDIAN_INCOME: (EARLY, BASE, END),
+    LOW_INCOME_SHARE: (EARLY, BASE, END),
+    BELOW_120PCT_INCOME_SHARE: (BASE, END),
+    HOUSEHOLDS: (EARLY, BASE, END),
+    NONWHITE_SHARE: (EARLY, BASE, END),
+    RENTER_SHARE: (EARLY, BASE, END),
+    COLLEGE_SHARE: (EARLY, BASE, END),
+    POPULATION: (BASE,),
+    LOW_INCOME_MOVER_SHARE: (RECENT, END),
+    AFFORDABLE_TO_LOW_SHARE: (END,),
+    AFFORDABLE_TO_MODERATE_SHARE: (END,),
+    MEDIAN_HOUSING_COST: (END,),
+    STUDENT_SHARE: (END,),
+}
+
+# columns that are not a measure at a time
 DENSE = "dense"
-AFFORDABLE_TO_LOW_SHARE = "affordable_to_low_share_end"
-AFFORDABLE_TO_MODERATE_SHARE = "affordable_to_moderate_share_end"
-MEDIAN_HOUSING_COST = "median_housing_cost_end"
+HOME_VALUE_INDEX_CHANGE = "home_value_index_change"
+LOCAL_RENT_CHANGE = "local_rent_change"
+NEARBY_RENT_CHANGE = "nearby_rent_change"
 NEARBY_MEDIAN_RENT = "nearby_median_rent_end"
-NEARBY_RENT_PCT_CHANGE = "nearby_rent_pct_change"
-GENTRIFIED_EARLIER = "gentrified_earlier"
+RENT_GAP = "rent_gap"
 
-
-def column(measure: str, time: str) -> str:
-    """Column name of a measure at a time: ``column("renter_share", "end") == "renter_share_end"``."""
-    if time not in TIMES:
-        raise ValueError(f"time must be one of {TIMES}, not {time!r}")
-    return f"{measure}_{time}"
-
-
-_TIMED = {
-    MEDIAN_RENT: "median gross rent (B25064), real dollars",
-    MEDIAN_HOME_VALUE: "median value of owner-occupied homes (B25077), real dollars",
-    MEDIAN_INCOME: "median household income (B19013), real dollars",
-    LOW_INCOME_SHARE: "share of households with income below 80% of RMI (from B19001 bins)",
-    BELOW_120PCT_INCOME_SHARE: "share of households with income below 120% of RMI (from B19001 bins)",
-    LOW_INCOME_HOUSEHOLDS: "number of households below 80% of RMI (low_income_share × households)",
-    NONWHITE_SHARE: "share of residents who are not non-Hispanic white (1 − B03002_003/B03002_001)",
-    RENTER_SHARE: "share of occupied homes that are rented (B25003_003/B25003_001)",
-    COLLEGE_SHARE: "share of adults 25+ with a bachelor's degree or higher (B15003)",
-    LOW_INCOME_MOVER_SHARE: "share of recent movers with income below 80% of the regional median "
-                            "individual income (B07010 by mobility)",
+_MEASURE_WORDS = {
+    MEDIAN_RENT: "median gross rent of renter homes paying cash rent (B25064), end-year dollars",
+    MEDIAN_HOME_VALUE: "median value of owner-occupied homes (B25077), end-year dollars",
+    MEDIAN_INCOME: "median household income (B19013), end-year dollars",
+    LOW_INCOME_SHARE: "share of households with income below 80% of RMI (interpolated in the B19001 bins)",
+    BELOW_120PCT_INCOME_SHARE: "share of households with income below 120% of RMI (B19001 bins)",
+    HOUSEHOLDS: "households (B11001_001)",
+    NONWHITE_SHARE: "share of residents who are not non-Hispanic white (1 − B03002_003 / B03002_001)",
+    RENTER_SHARE: "share of occupied homes that are rented (B25003_003 / B25003_001)",
+    COLLEGE_SHARE: "share of adults 25+ with a bachelor's degree or more (B15003)",
+    POPULATION: "residents (B01003_001); UDP types only tracts with more than 500 at the base year",
+    LOW_INCOME_MOVER_SHARE: "share of recent movers (B07010) with income below 80% of the regional median "
+                            "individual income",
+    AFFORDABLE_TO_LOW_SHARE: "share of occupied homes costing less than 60% of the monthly cost affordable at RMI "
+                             "(0.3 × RMI / 12; rents B25063, owner costs B25094), no-cash rents counted here",
+    AFFORDABLE_TO_MODERATE_SHARE: "share of occupied homes costing 60% to 120% of the cost affordable at RMI",
+    MEDIAN_HOUSING_COST: "median monthly housing cost of occupied homes (B25105)",
+    STUDENT_SHARE: "college and graduate students (B14007_017 + 018) ÷ residents 3 years and over (B14007_001)",
 }
 
 INPUT_COLUMNS: dict[str, str] = {
     TRACT_ID: "tract identifier (11-digit GEOID)",
-    **{column(m, t): f"{d}, at the {t}" for m, d in _TIMED.items() for t in TIMES},
-    POPULATION_START: "population at the start; UDP classifies only tracts with more than 500",
+    **{f"{m}_{t}": f"{_MEASURE_WORDS[m]}, at the {t} time (UDP: {UDP_PERIODS[t]})"
+       for m, times in MEASURE_TIMES.items() for t in times},
     DENSE: "True where the tract's PUMA has 3,000+ residents per square mile (UDP's density flag)",
-    AFFORDABLE_TO_LOW_SHARE: "share of occupied homes whose monthly cost is below 60% of the cost "
-                             "affordable at RMI (0.3 × RMI / 12), at the end",
-    AFFORDABLE_TO_MODERATE_SHARE: "share of occupied homes whose monthly cost is 60–120% of the cost "
-                                  "affordable at RMI, at the end",
-    MEDIAN_HOUSING_COST: "median monthly housing cost of occupied homes (B25105), at the end",
-    NEARBY_MEDIAN_RENT: "inverse-distance-weighted mean of nearby tracts' median rent, at the end",
-    NEARBY_RENT_PCT_CHANGE: "inverse-distance-weighted mean of nearby tracts' rent change (fraction)",
-    GENTRIFIED_EARLIER: "optional: True where the tract gentrified in an earlier window (UDP: 1990–2000)",
+    HOME_VALUE_INDEX_CHANGE: "optional: change of a home value index, recent → end, as a fraction (UDP: Zillow "
+                             "ZHVI, January 2012 → January 2018)",
+    LOCAL_RENT_CHANGE: "optional: the tract's rent change recent → end as the lag script computes it "
+                       "(:func:`rent_lags`)",
+    NEARBY_RENT_CHANGE: "inverse-distance-weighted mean of nearby tracts' rent change recent → end (:func:`rent_lags`)",
+    NEARBY_MEDIAN_RENT: "inverse-distance-weighted mean of nearby tracts' median rent at the end (:func:`rent_lags`)",
+    RENT_GAP: "optional: (nearby rent − rent) ÷ their mean at the end (:func:`rent_lags`); else computed from "
+              f"{NEARBY_MEDIAN_RENT} and median_rent_end",
 }
-"""Every column the typology reads, with what it must hold."""
+"""Every column the typology reads, with what it must hold and the period UDP read it at."""
 
 
-def _vulnerability_inputs(time: str) -> tuple[str, ...]:
-    return tuple(column(m, time) for m in (MEDIAN_RENT, MEDIAN_HOME_VALUE, LOW_INCOME_SHARE,
-                                           NONWHITE_SHARE, RENTER_SHARE, COLLEGE_SHARE))
+def column(measure: str, time: str) -> str:
+    """Column name of a measure at a time: ``column("renter_share", "end") == "renter_share_end"``."""
+    if time not in MEASURE_TIMES.get(measure, TIMES):
+        raise ValueError(f"{measure} is not read at the {time} time (it is at {MEASURE_TIMES.get(measure)})")
+    return f"{measure}_{time}"
 
 
-def _income_inputs(time: str) -> tuple[str, ...]:
-    return tuple(column(m, time) for m in (LOW_INCOME_SHARE, BELOW_120PCT_INCOME_SHARE, MEDIAN_INCOME))
+def periods_of(frame: pd.DataFrame) -> dict[str, str]:
+    """The periods a frame states for each time (``frame.attrs["periods"]``), UDP's where it states none."""
+    return {**UDP_PERIODS, **dict(frame.attrs.get("periods", {}))}
 
 
-_MARKET_INPUTS = tuple(column(m, t) for m in (MEDIAN_RENT, MEDIAN_HOME_VALUE) for t in TIMES)
-
-# required input columns of each step (the optional ``gentrified_earlier`` is listed nowhere)
-STEP_INPUTS: dict[str, tuple[str, ...]] = {
-    "vulnerable_start": _vulnerability_inputs(START),
-    "vulnerable_end": _vulnerability_inputs(END),
-    "income_category_start": _income_inputs(START),
-    "income_category_end": _income_inputs(END),
-    "housing_affordability": (AFFORDABLE_TO_LOW_SHARE, AFFORDABLE_TO_MODERATE_SHARE, MEDIAN_HOUSING_COST,
-                              column(MEDIAN_INCOME, END)),
-    "market_change": _MARKET_INPUTS,
-    "hot_market": _MARKET_INPUTS,
-    "gentrified": tuple(dict.fromkeys(
-        _vulnerability_inputs(START) + _MARKET_INPUTS
-        + tuple(column(m, t) for m in (COLLEGE_SHARE, MEDIAN_INCOME, LOW_INCOME_HOUSEHOLDS) for t in TIMES)
-        + (DENSE,))),
-    "rent_pressure": (column(MEDIAN_RENT, START), column(MEDIAN_RENT, END), NEARBY_MEDIAN_RENT,
-                      NEARBY_RENT_PCT_CHANGE),
+# ------------------------------------------------------------------------------------------------------ the types
+LISD, OD, ARG, EOG, ADVG, SMMI, ARE, BE, SAE = "LISD", "OD", "ARG", "EOG", "AdvG", "SMMI", "ARE", "BE", "SAE"
+#: UDP's codes in UDP's order, with the published labels
+TYPES: dict[str, str] = {
+    LISD: "Low-Income/Susceptible to Displacement",
+    OD: "Ongoing Displacement",
+    ARG: "At Risk of Gentrification",
+    EOG: "Early/Ongoing Gentrification",
+    ADVG: "Advanced Gentrification",
+    SMMI: "Stable Moderate/Mixed Income",
+    ARE: "At Risk of Becoming Exclusive",
+    BE: "Becoming Exclusive",
+    SAE: "Stable/Advanced Exclusive",
 }
-STEP_INPUTS["typology"] = tuple(dict.fromkeys(
-    sum(STEP_INPUTS.values(), ())
-    + (POPULATION_START, column(LOW_INCOME_MOVER_SHARE, START), column(LOW_INCOME_MOVER_SHARE, END))))
+LOW_INCOME_SUSCEPTIBLE, ONGOING_DISPLACEMENT, AT_RISK_OF_GENTRIFICATION, EARLY_ONGOING_GENTRIFICATION, \
+    ADVANCED_GENTRIFICATION, STABLE_MODERATE_MIXED_INCOME, AT_RISK_OF_BECOMING_EXCLUSIVE, BECOMING_EXCLUSIVE, \
+    STABLE_ADVANCED_EXCLUSIVE = TYPES.values()
+HIGH_STUDENT_POPULATION = "High Student Population"
+UNAVAILABLE = "Unavailable or Unreliable Data"
+#: the labels of UDP's map, in its order (UDP's ``Typology`` factor levels)
+MAP_LABELS = (*TYPES.values(), HIGH_STUDENT_POPULATION, UNAVAILABLE)
+#: the typology before the map step, for a tract meeting more than one type (UDP's code 99)
+DOUBLE_COUNTED = "double counted"
+STUDENT_SHARE_ABOVE = 0.3
 
 # income categories (UDP inc_cat_medhhinc) and housing-affordability categories (UDP lmh_flag)
-LOW = "low"
-MIXED_LOW = "mixed_low"
-MODERATE = "moderate"
-MIXED_MODERATE = "mixed_moderate"
-MIXED_HIGH = "mixed_high"
-HIGH = "high"
+LOW, MIXED_LOW, MODERATE, MIXED_MODERATE, MIXED_HIGH, HIGH = (
+    "low", "mixed_low", "moderate", "mixed_moderate", "mixed_high", "high")
 LOW_INCOME_GROUP = (LOW, MIXED_LOW)
 MODERATE_HIGH_GROUP = (MODERATE, MIXED_MODERATE, MIXED_HIGH, HIGH)
-
 # market types (UDP change_flag_encoded 1/2/3)
-DECREASE_OR_MARGINAL = "decrease_or_marginal"
-INCREASE = "increase"
-RAPID_INCREASE = "rapid_increase"
+DECREASE_OR_MARGINAL, INCREASE, RAPID_INCREASE = "decrease_or_marginal", "increase", "rapid_increase"
 _MARKET_LEVELS = {1: DECREASE_OR_MARGINAL, 2: INCREASE, 3: RAPID_INCREASE}
 
 PREDOMINANT_SHARE = 0.55
@@ -157,55 +216,24 @@ LOW_INCOME_CUTOFF = 0.8
 HIGH_INCOME_CUTOFF = 1.2
 MARGINAL_CHANGE = 0.05
 MIN_POPULATION = 500
+RENT_UP_90_PERCENT = 0.9
 
-LOW_INCOME_SUSCEPTIBLE = "Low-Income/Susceptible to Displacement"
-ONGOING_DISPLACEMENT = "Ongoing Displacement"
-AT_RISK_OF_GENTRIFICATION = "At Risk of Gentrification"
-EARLY_ONGOING_GENTRIFICATION = "Early/Ongoing Gentrification"
-ADVANCED_GENTRIFICATION = "Advanced Gentrification"
-STABLE_MODERATE_MIXED_INCOME = "Stable Moderate/Mixed Income"
-AT_RISK_OF_BECOMING_EXCLUSIVE = "At Risk of Becoming Exclusive"
-BECOMING_EXCLUSIVE = "Becoming Exclusive"
-STABLE_ADVANCED_EXCLUSIVE = "Stable/Advanced Exclusive"
-INSUFFICIENT_DATA = "insufficient data"
-
-CATEGORY_FLAGS: dict[str, str] = {
-    "low_income_susceptible": LOW_INCOME_SUSCEPTIBLE,
-    "ongoing_displacement": ONGOING_DISPLACEMENT,
-    "at_risk_of_gentrification": AT_RISK_OF_GENTRIFICATION,
-    "early_ongoing_gentrification": EARLY_ONGOING_GENTRIFICATION,
-    "advanced_gentrification": ADVANCED_GENTRIFICATION,
-    "stable_moderate_mixed_income": STABLE_MODERATE_MIXED_INCOME,
-    "at_risk_of_becoming_exclusive": AT_RISK_OF_BECOMING_EXCLUSIVE,
-    "becoming_exclusive": BECOMING_EXCLUSIVE,
-    "stable_advanced_exclusive": STABLE_ADVANCED_EXCLUSIVE,
-}
-"""Flag column in :func:`classify`'s result → published category name, in UDP's order."""
-CATEGORIES = tuple(CATEGORY_FLAGS.values())
+#: the two gentrification windows
+EARLIER, LATER = "early_base", "base_end"
 
 
-def available_steps(columns: Iterable[str]) -> dict[str, tuple[bool, list[str]]]:
-    """For each step, whether every input column is present and which are missing.
-
-    ``available_steps(frame.columns)["vulnerable_end"] == (False, ["low_income_share_end"])`` lets a
-    page say exactly which inputs the snapshot lacks. A step with missing columns still runs; its
-    flags are decided only where the present inputs settle them.
-    """
-    present = set(columns)
-    return {step: (not missing, missing)
-            for step, needed in STEP_INPUTS.items()
-            for missing in [[c for c in needed if c not in present]]}
-
-
-# ---------------------------------------------------------------------------------------------------
-# three-valued helpers
-
-
+# ----------------------------------------------------------------------------------------------- three-valued helpers
 def _values(frame: pd.DataFrame, name: str) -> pd.Series:
     """A column as floats; an absent column is all missing."""
     if name not in frame:
         return pd.Series(np.nan, index=frame.index, dtype=float)
     return pd.to_numeric(frame[name], errors="coerce").astype(float)
+
+
+def _known(values, known, index: pd.Index) -> pd.Series:
+    out = pd.array(np.asarray(values, dtype=bool), dtype="boolean")
+    out[~np.asarray(known, dtype=bool)] = pd.NA
+    return pd.Series(out, index=index)
 
 
 def _truth(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -215,15 +243,8 @@ def _truth(frame: pd.DataFrame, name: str) -> pd.Series:
     raw = frame[name]
     if raw.dtype == "boolean":
         return raw
-    numbers = pd.to_numeric(raw.map(lambda v: v if not isinstance(v, (bool, np.bool_)) else int(v)),
-                            errors="coerce")
+    numbers = pd.to_numeric(raw.map(lambda v: int(v) if isinstance(v, (bool, np.bool_)) else v), errors="coerce")
     return _known(numbers.to_numpy(float) != 0, numbers.notna().to_numpy(), frame.index)
-
-
-def _known(values: np.ndarray, known: np.ndarray, index: pd.Index) -> pd.Series:
-    out = pd.array(np.asarray(values, dtype=bool), dtype="boolean")
-    out[~np.asarray(known, dtype=bool)] = pd.NA
-    return pd.Series(out, index=index)
 
 
 def _compare(left: pd.Series, op, right) -> pd.Series:
@@ -237,8 +258,7 @@ def _compare(left: pd.Series, op, right) -> pd.Series:
 
 
 def _isin(categories: pd.Series, allowed: Iterable[str]) -> pd.Series:
-    known = categories.notna().to_numpy()
-    return _known(categories.isin(list(allowed)).to_numpy(), known, categories.index)
+    return _known(categories.isin(list(allowed)).to_numpy(), categories.notna().to_numpy(), categories.index)
 
 
 def _all(*flags: pd.Series) -> pd.Series:
@@ -247,6 +267,10 @@ def _all(*flags: pd.Series) -> pd.Series:
 
 def _any(*flags: pd.Series) -> pd.Series:
     return reduce(operator.or_, flags)
+
+
+def _false(index: pd.Index) -> pd.Series:
+    return _known(np.zeros(len(index), bool), np.ones(len(index), bool), index)
 
 
 def _at_least(flags: list[pd.Series], needed: int) -> pd.Series:
@@ -267,63 +291,71 @@ def _median(values: pd.Series) -> float:
     return float(values.median()) if len(values) else float("nan")
 
 
-def _categories(values: np.ndarray, known: np.ndarray, index: pd.Index) -> pd.Series:
+def _categories(values, known, index: pd.Index) -> pd.Series:
     return pd.Series(np.where(known, values, None), index=index, dtype=object)
 
 
-# ---------------------------------------------------------------------------------------------------
-# regional medians and tract changes
-
-
+# ---------------------------------------------------------------------------------------------------- changes
 def tract_changes(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per-tract changes between start and end that the flags compare with the region.
+    """Per-tract changes the flags compare with the region, each over its own window (fractions: 0.12 = +12%).
 
-    Percent changes are fractions (0.12 = +12%): rent, home value and real income; the change in
-    college share is a difference of shares; the change in low-income households a difference of
-    counts; ``rent_gap`` is UDP's ``(nearby rent − rent) / mean of the two`` at the end.
+    ``rent_change`` recent → end and ``home_value_change`` base → end (UDP's market windows); the earlier window's
+    ``rent_change_early_base`` and ``home_value_change_early_base`` (hot market 1990–2000); ``income_change`` and
+    ``college_change`` (a difference of shares) in both windows; the change in low-income households (a
+    difference of counts, share × households) in both; the rent gap; the home value index change; the lag
+    columns as given.
     """
-    rent_end = _values(frame, column(MEDIAN_RENT, END))
+    def v(measure, time):
+        return _values(frame, column(measure, time))
+
+    li = {t: v(LOW_INCOME_SHARE, t) * v(HOUSEHOLDS, t) for t in (EARLY, BASE, END)}
+    rent_end = v(MEDIAN_RENT, END)
     nearby = _values(frame, NEARBY_MEDIAN_RENT)
     with np.errstate(divide="ignore", invalid="ignore"):
         gap = (nearby - rent_end) / ((rent_end + nearby) / 2)
+    if RENT_GAP in frame:
+        gap = _values(frame, RENT_GAP).where(_values(frame, RENT_GAP).notna(), gap)
+    rent_change = _pct_change(v(MEDIAN_RENT, RECENT), rent_end)
+    local = _values(frame, LOCAL_RENT_CHANGE)
     return pd.DataFrame({
-        "median_rent_pct_change": _pct_change(_values(frame, column(MEDIAN_RENT, START)), rent_end),
-        "median_home_value_pct_change": _pct_change(_values(frame, column(MEDIAN_HOME_VALUE, START)),
-                                                    _values(frame, column(MEDIAN_HOME_VALUE, END))),
-        "median_income_pct_change": _pct_change(_values(frame, column(MEDIAN_INCOME, START)),
-                                                _values(frame, column(MEDIAN_INCOME, END))),
-        "college_share_change": _values(frame, column(COLLEGE_SHARE, END)) - _values(frame, column(COLLEGE_SHARE, START)),
-        "low_income_households_change": (_values(frame, column(LOW_INCOME_HOUSEHOLDS, END))
-                                         - _values(frame, column(LOW_INCOME_HOUSEHOLDS, START))),
+        "rent_change": rent_change,
+        "home_value_change": _pct_change(v(MEDIAN_HOME_VALUE, BASE), v(MEDIAN_HOME_VALUE, END)),
+        "rent_change_early_base": _pct_change(v(MEDIAN_RENT, EARLY), v(MEDIAN_RENT, BASE)),
+        "home_value_change_early_base": _pct_change(v(MEDIAN_HOME_VALUE, EARLY), v(MEDIAN_HOME_VALUE, BASE)),
+        "income_change_early_base": _pct_change(v(MEDIAN_INCOME, EARLY), v(MEDIAN_INCOME, BASE)),
+        "income_change": _pct_change(v(MEDIAN_INCOME, BASE), v(MEDIAN_INCOME, END)),
+        "college_change_early_base": v(COLLEGE_SHARE, BASE) - v(COLLEGE_SHARE, EARLY),
+        "college_change": v(COLLEGE_SHARE, END) - v(COLLEGE_SHARE, BASE),
+        "low_income_households_change_early_base": li[BASE] - li[EARLY],
+        "low_income_households_change": li[END] - li[BASE],
         "rent_gap": gap.astype(float),
-        NEARBY_RENT_PCT_CHANGE: _values(frame, NEARBY_RENT_PCT_CHANGE),
+        "local_rent_change": local.where(local.notna(), rent_change) if LOCAL_RENT_CHANGE in frame else rent_change,
+        NEARBY_RENT_CHANGE: _values(frame, NEARBY_RENT_CHANGE),
+        HOME_VALUE_INDEX_CHANGE: _values(frame, HOME_VALUE_INDEX_CHANGE),
     }, index=frame.index)
 
 
 def regional_medians(frame: pd.DataFrame) -> pd.Series:
-    """Regional figures the flags compare tracts with, computed over every tract in ``frame``.
+    """The regional figures the flags compare tracts with, over every tract of ``frame``.
 
-    Holds the regional median (missing values skipped) of every level column present (e.g.
-    ``renter_share_end``), the medians of the tract changes of :func:`tract_changes` (keys
-    ``median_rent_pct_change`` …), and for the market types the median of the rent and home-value
-    changes above +5% (``…_pct_change_increases``) and the 90th percentile of the home-value change
-    (``median_home_value_pct_change_p90``). Pass the whole region; the result can then classify any
-    subset of it.
+    Holds the RM (missing values skipped) of every ``<measure>_<time>`` column present; the RM of each tract
+    change of :func:`tract_changes`; for the market types the median of the rent and home-value changes above +5%
+    (``…_increases``); and the 90th percentile of the home value index change (``…_p90``). Pass the whole region;
+    the result can then classify any subset of it.
     """
     out: dict[str, float] = {}
-    for measure in _TIMED:
-        for time in TIMES:
+    for measure, times in MEASURE_TIMES.items():
+        for time in times:
             name = column(measure, time)
             if name in frame:
                 out[name] = _median(_values(frame, name))
     changes = tract_changes(frame)
     for name in changes:
         out[name] = _median(changes[name])
-    for name in ("median_rent_pct_change", "median_home_value_pct_change"):
-        rising = changes[name][changes[name] > MARGINAL_CHANGE]
-        out[f"{name}_increases"] = _median(rising)
-    home = changes["median_home_value_pct_change"].dropna()
-    out["median_home_value_pct_change_p90"] = float(home.quantile(0.9)) if len(home) else float("nan")
+    for name in ("rent_change", "home_value_change"):
+        out[f"{name}_increases"] = _median(changes[name][changes[name] > MARGINAL_CHANGE])
+    index = changes[HOME_VALUE_INDEX_CHANGE].dropna()
+    out[f"{HOME_VALUE_INDEX_CHANGE}_p90"] = float(index.quantile(0.9)) if len(index) else float("nan")
     return pd.Series(out, dtype=float)
 
 
@@ -331,42 +363,13 @@ def _rm(medians: pd.Series, key: str) -> float:
     return float(medians.get(key, np.nan))
 
 
-def _rm_change(medians: pd.Series, measure: str) -> float:
+def _rm_change(medians: pd.Series, measure: str, start: str, end: str) -> float:
     """Percent change of the regional median itself (UDP ``pctch_rm_…``), as a fraction."""
-    start, end = _rm(medians, column(measure, START)), _rm(medians, column(measure, END))
-    return (end - start) / start if start else float("nan")
+    a, b = _rm(medians, column(measure, start)), _rm(medians, column(measure, end))
+    return (b - a) / a if a else float("nan")
 
 
-# ---------------------------------------------------------------------------------------------------
-# categories
-
-
-def income_category(low_income_share, below_120pct_income_share, median_income, regional_median_income):
-    """UDP income category of each tract (``inc_cat_medhhinc``).
-
-    With ``low = low_income_share`` (below 80% of RMI), ``moderate = below_120 − low`` and
-    ``high = 1 − below_120``: a tract is predominantly :data:`LOW` when ``low ≥ 0.55`` and the other
-    two are below 0.45, likewise :data:`MODERATE` and :data:`HIGH`. Otherwise it is mixed, by its
-    median household income against RMI: :data:`MIXED_LOW` below 80%, :data:`MIXED_MODERATE` from 80%
-    to below 120%, :data:`MIXED_HIGH` at 120% or more. Missing shares (or, for a mixed tract, a missing
-    or non-positive median income) give None.
-
-    Accepts Series (result: Series of strings on the same index) or arrays (result: object array).
-    """
-    as_series = isinstance(low_income_share, pd.Series)
-    index = low_income_share.index if as_series else None
-    low = np.asarray(low_income_share, dtype=float)
-    below_120 = np.asarray(below_120pct_income_share, dtype=float)
-    income = np.broadcast_to(np.asarray(median_income, dtype=float), low.shape)
-    labels, known = _three_band_category(low, below_120 - low, 1 - below_120, income,
-                                         LOW_INCOME_CUTOFF * regional_median_income,
-                                         HIGH_INCOME_CUTOFF * regional_median_income)
-    known &= ~(np.isin(labels, (MIXED_LOW, MIXED_MODERATE, MIXED_HIGH)) & ~(income > 0))
-    if as_series:
-        return _categories(labels, known, index)
-    return np.where(known, labels, None).astype(object)
-
-
+# ------------------------------------------------------------------------------------------------- categories
 def _three_band_category(low, moderate, high, level, low_cut, high_cut):
     with np.errstate(invalid="ignore"):
         predominantly_low = (low >= PREDOMINANT_SHARE) & (moderate < MINORITY_SHARE) & (high < MINORITY_SHARE)
@@ -380,40 +383,62 @@ def _three_band_category(low, moderate, high, level, low_cut, high_cut):
     return labels, known
 
 
-def housing_affordability_category(affordable_to_low_share, affordable_to_moderate_share,
-                                   median_housing_cost, regional_median_income):
+def income_category(low_income_share, below_120pct_income_share, median_income, regional_median_income):
+    """UDP income category of each tract (``inc_cat_medhhinc``).
+
+    With ``low = low_income_share`` (below 80% of RMI), ``moderate = below_120 − low`` and ``high = 1 − below_120``:
+    predominantly :data:`LOW` when ``low ≥ 0.55`` and the other two are below 0.45, likewise :data:`MODERATE` and
+    :data:`HIGH`; otherwise mixed, by the tract's median household income against RMI: :data:`MIXED_LOW` below
+    80%, :data:`MIXED_MODERATE` from 80% to below 120%, :data:`MIXED_HIGH` at 120% or more. UDP blanks the
+    category of a tract whose median income is not positive; a missing share gives None too.
+    Series in, Series of strings out (same index); arrays in, an object array out.
+    """
+    as_series = isinstance(low_income_share, pd.Series)
+    low = np.asarray(low_income_share, dtype=float)
+    below_120 = np.asarray(below_120pct_income_share, dtype=float)
+    income = np.broadcast_to(np.asarray(median_income, dtype=float), low.shape)
+    labels, known = _three_band_category(low, below_120 - low, 1 - below_120, income,
+                                         LOW_INCOME_CUTOFF * regional_median_income,
+                                         HIGH_INCOME_CUTOFF * regional_median_income)
+    with np.errstate(invalid="ignore"):
+        known &= ~(np.isin(labels, (MIXED_LOW, MIXED_MODERATE, MIXED_HIGH)) & ~(income > 0))
+        known &= ~(income <= 0)
+    if as_series:
+        return _categories(labels, known, low_income_share.index)
+    return np.where(known, labels, None).astype(object)
+
+
+def housing_affordability_category(affordable_to_low_share, affordable_to_moderate_share, median_housing_cost,
+                                   regional_median_income):
     """UDP housing-affordability category of each tract (``lmh_flag``), at the end.
 
-    UDP's affordable monthly cost is ``0.3 × RMI / 12``. With ``low`` the share of homes costing less
-    than 60% of it, ``moderate`` the share at 60–120% and ``high = 1 − low − moderate``, the 55%/45%
-    rule gives predominantly :data:`LOW`, :data:`MODERATE` or :data:`HIGH`; otherwise the tract is
-    :data:`MIXED_LOW`, :data:`MIXED_MODERATE` or :data:`MIXED_HIGH` as its median monthly housing cost
-    is below 60%, 60% to below 120%, or 120%+ of the affordable cost.
+    UDP's affordable monthly cost is ``0.3 × RMI / 12``. With ``low`` the share of homes costing less than 60% of
+    it, ``moderate`` the share at 60–120% and ``high = 1 − low − moderate``, the 55%/45% rule gives predominantly
+    :data:`LOW`, :data:`MODERATE` or :data:`HIGH`; otherwise :data:`MIXED_LOW`, :data:`MIXED_MODERATE` or
+    :data:`MIXED_HIGH` as the median monthly housing cost is below 60%, 60% to below 120%, or 120%+ of it.
     """
     affordable = 0.3 * regional_median_income / 12
-    as_series = isinstance(affordable_to_low_share, pd.Series)
     low = np.asarray(affordable_to_low_share, dtype=float)
     moderate = np.asarray(affordable_to_moderate_share, dtype=float)
     cost = np.broadcast_to(np.asarray(median_housing_cost, dtype=float), low.shape)
-    labels, known = _three_band_category(low, moderate, 1 - low - moderate, cost,
-                                         0.6 * affordable, 1.2 * affordable)
-    if as_series:
+    labels, known = _three_band_category(low, moderate, 1 - low - moderate, cost, 0.6 * affordable, 1.2 * affordable)
+    if isinstance(affordable_to_low_share, pd.Series):
         return _categories(labels, known, affordable_to_low_share.index)
     return np.where(known, labels, None).astype(object)
 
 
 def market_change(frame: pd.DataFrame, medians: pd.Series) -> pd.Series:
-    """UDP market type (``change_flag``) from the real changes in rent and home value.
+    """UDP market type (``change_flag_encoded``) from the real rent change (recent → end) and home value change
+    (base → end).
 
-    For each of rent and home value: a change below +5% (falling or marginal) is level 1, +5% or more
-    but below the regional median of the increases above +5% is level 2, at or above it level 3. The
-    tract takes the higher level of the two: :data:`DECREASE_OR_MARGINAL`, :data:`INCREASE` or
-    :data:`RAPID_INCREASE`. With one change missing the type is known only if the other is level 3.
-    (UDP measured rent over 2012–2018 and home value over 2000–2018; here both span start → end.)
+    For each: −5% or less is a decrease, under +5% marginal (both level 1), +5% or more an increase (level 2) unless
+    at or above the regional median of the increases above +5% (rapid, level 3). The tract takes the highest level
+    of the two (UDP assigns 1, then 2, then 3): :data:`DECREASE_OR_MARGINAL`, :data:`INCREASE` or
+    :data:`RAPID_INCREASE`. With one change missing the type is known only where the other is level 3.
     """
     changes = tract_changes(frame)
     levels = []
-    for name in ("median_rent_pct_change", "median_home_value_pct_change"):
+    for name in ("rent_change", "home_value_change"):
         change = changes[name].to_numpy(float)
         rapid_from = _rm(medians, f"{name}_increases")
         with np.errstate(invalid="ignore"):
@@ -427,278 +452,387 @@ def market_change(frame: pd.DataFrame, medians: pd.Series) -> pd.Series:
     return _categories(labels, decided, frame.index)
 
 
-# ---------------------------------------------------------------------------------------------------
-# flags
-
-
+# ------------------------------------------------------------------------------------------------------ flags
 def vulnerability_criteria(frame: pd.DataFrame, medians: pd.Series, time: str = END) -> pd.DataFrame:
-    """The five tests behind :func:`vulnerable`, each True/False/<NA>, plus ``vulnerable``.
+    """The five tests of UDP's ``vul_gent`` at ``time`` (early, base or end), each True/False/<NA>, and
+    ``vulnerable``: median rent or median home value below RM (``aboverm_… == 0``), and more than two of four:
+    low-income share ≥ RM, non-white share ≥ RM, renter share ≥ RM, college share < RM."""
+    def test(measure, op):
+        name = column(measure, time)
+        return _compare(_values(frame, name), op, _rm(medians, name))
 
-    ``housing_below_rm``: median rent < RM or median home value < RM. Then the four demographic tests:
-    low-income share ≥ RM, non-white share ≥ RM, renter share ≥ RM, college share < RM.
-    """
-    rent, value, low_income, nonwhite, renter, college = _vulnerability_inputs(time)
     out = pd.DataFrame({
-        "housing_below_rm": _any(_compare(_values(frame, rent), operator.lt, _rm(medians, rent)),
-                                 _compare(_values(frame, value), operator.lt, _rm(medians, value))),
-        "low_income_share_at_or_above_rm": _compare(_values(frame, low_income), operator.ge, _rm(medians, low_income)),
-        "nonwhite_share_at_or_above_rm": _compare(_values(frame, nonwhite), operator.ge, _rm(medians, nonwhite)),
-        "renter_share_at_or_above_rm": _compare(_values(frame, renter), operator.ge, _rm(medians, renter)),
-        "college_share_below_rm": _compare(_values(frame, college), operator.lt, _rm(medians, college)),
+        "housing_below_rm": _any(test(MEDIAN_RENT, operator.lt), test(MEDIAN_HOME_VALUE, operator.lt)),
+        "low_income_share_at_or_above_rm": test(LOW_INCOME_SHARE, operator.ge),
+        "nonwhite_share_at_or_above_rm": test(NONWHITE_SHARE, operator.ge),
+        "renter_share_at_or_above_rm": test(RENTER_SHARE, operator.ge),
+        "college_share_below_rm": test(COLLEGE_SHARE, operator.lt),
     }, index=frame.index)
-    demographic = [out[c] for c in out.columns[1:]]
-    out["vulnerable"] = out["housing_below_rm"] & _at_least(demographic, 3)
+    out["vulnerable"] = out["housing_below_rm"] & _at_least([out[c] for c in out.columns[1:]], 3)
     return out
 
 
 def vulnerable(frame: pd.DataFrame, medians: pd.Series, time: str = END) -> pd.Series:
-    """UDP "vulnerable to gentrification" flag at ``time`` (``vul_gent``).
-
-    Vulnerable: median rent **or** median home value below RM, **and** at least 3 of 4: low-income
-    share ≥ RM, non-white share ≥ RM, renter share ≥ RM, college-educated share < RM. Without a
-    low-income share (as in a snapshot that lacks B19001) a tract meeting all three other tests is
-    still vulnerable and one meeting at most one is not; one meeting exactly two is <NA>.
-    """
+    """UDP "vulnerable to gentrification" (``vul_gent_90/00/18``) at ``time``: see :func:`vulnerability_criteria`.
+    Without a low-income share, a tract meeting the three other tests is vulnerable, one meeting at most one is
+    not, and one meeting exactly two is <NA>."""
     return vulnerability_criteria(frame, medians, time)["vulnerable"]
 
 
-def hot_market(frame: pd.DataFrame, medians: pd.Series) -> pd.Series:
-    """UDP hot market (``hotmarket``): real change in home value or in rent at least the change of the
-    regional median (``(RM_end − RM_start) / RM_start``)."""
-    changes = tract_changes(frame)
-    return _any(
-        _compare(changes["median_home_value_pct_change"], operator.ge, _rm_change(medians, MEDIAN_HOME_VALUE)),
-        _compare(changes["median_rent_pct_change"], operator.ge, _rm_change(medians, MEDIAN_RENT)))
+def hot_market(frame: pd.DataFrame, medians: pd.Series, window: str = LATER) -> pd.Series:
+    """UDP hot market: home value or rent change at least the change of its regional median.
 
-
-def gentrified(frame: pd.DataFrame, medians: pd.Series, *, dense_rule: bool = True) -> pd.Series:
-    """UDP gentrification between start and end (``gent``).
-
-    All of: vulnerable at the start; change in college share above the change of the regional median
-    college share; real median-income change above the change of the regional median income; an
-    absolute loss of low-income households; a hot market. With ``dense_rule`` (UDP's ``gent_urban``
-    for dense tracts) the loss test is dropped where ``dense`` is True. A ``gentrified_earlier``
-    column is not read here; :func:`classify` combines it.
+    ``window=LATER`` (``hotmarket_18``): home value base → end, rent recent → end. ``window=EARLIER``
+    (``hotmarket_00``): both early → base. UDP blanks the flag where either change is missing; here it is <NA>
+    unless the known change settles it.
     """
     changes = tract_changes(frame)
-    rm_college_change = _rm(medians, column(COLLEGE_SHARE, END)) - _rm(medians, column(COLLEGE_SHARE, START))
-    lost_low_income = _compare(changes["low_income_households_change"], operator.lt, 0.0)
-    if dense_rule:
-        lost_low_income = lost_low_income | _truth(frame, DENSE)
-    return _all(vulnerable(frame, medians, START),
-                _compare(changes["college_share_change"], operator.gt, rm_college_change),
-                _compare(changes["median_income_pct_change"], operator.gt, _rm_change(medians, MEDIAN_INCOME)),
-                lost_low_income,
-                hot_market(frame, medians))
+    if window == EARLIER:
+        value, rent = changes["home_value_change_early_base"], changes["rent_change_early_base"]
+        rm_value = _rm_change(medians, MEDIAN_HOME_VALUE, EARLY, BASE)
+        rm_rent = _rm_change(medians, MEDIAN_RENT, EARLY, BASE)
+    else:
+        value, rent = changes["home_value_change"], changes["rent_change"]
+        rm_value = _rm_change(medians, MEDIAN_HOME_VALUE, BASE, END)
+        rm_rent = _rm_change(medians, MEDIAN_RENT, RECENT, END)
+    return _any(_compare(value, operator.ge, rm_value), _compare(rent, operator.ge, rm_rent))
 
 
-def rent_pressure(frame: pd.DataFrame, medians: pd.Series) -> pd.Series:
-    """UDP displacement-pressure test of "At Risk of Gentrification" (``dp_PChRent | dp_RentGap``).
+def gentrified(frame: pd.DataFrame, medians: pd.Series, window: str = LATER, *, dense_rule: bool = False) -> pd.Series:
+    """UDP gentrification in a window: ``gent_90_00`` (``window=EARLIER``) or ``gent_00_18`` (``LATER``).
 
-    ``dp_PChRent``: the tract's rent change is positive and above the regional median change, or the
-    nearby tracts' rent change is above its regional median. ``dp_RentGap``: the rent gap (nearby rent
-    above the tract's) is positive and above its regional median.
+    All of: vulnerable at the window's start; change in college share above the change of the RM college share;
+    real median-income change above the change of RMI; an absolute loss of low-income households; a hot market.
+    ``dense_rule=True`` is UDP's ``…_urban`` variant, which drops the loss test.
+    """
+    start, end = (EARLY, BASE) if window == EARLIER else (BASE, END)
+    suffix = "_early_base" if window == EARLIER else ""
+    changes = tract_changes(frame)
+    rm_college = _rm(medians, column(COLLEGE_SHARE, end)) - _rm(medians, column(COLLEGE_SHARE, start))
+    tests = [vulnerable(frame, medians, start),
+             _compare(changes[f"college_change{suffix}"], operator.gt, rm_college),
+             _compare(changes[f"income_change{suffix}"], operator.gt, _rm_change(medians, MEDIAN_INCOME, start, end)),
+             hot_market(frame, medians, window)]
+    if not dense_rule:
+        tests.append(_compare(changes[f"low_income_households_change{suffix}"], operator.lt, 0.0))
+    return _all(*tests)
+
+
+def rent_pressure(frame: pd.DataFrame, medians: pd.Series) -> pd.DataFrame:
+    """UDP's two displacement-pressure flags of At Risk of Gentrification (sheet ARG-5), from the lag script:
+
+    ``dp_PChRent``: the tract's rent change is positive and above its RM, or the nearby tracts' rent change is
+    above its RM. ``dp_RentGap``: the rent gap (nearby rent above the tract's, as a share of their mean) is
+    positive and above its RM.
     """
     changes = tract_changes(frame)
-    rent_change = changes["median_rent_pct_change"]
-    rising_rent = _any(
-        _all(_compare(rent_change, operator.gt, 0.0),
-             _compare(rent_change, operator.gt, _rm(medians, "median_rent_pct_change"))),
-        _compare(changes[NEARBY_RENT_PCT_CHANGE], operator.gt, _rm(medians, NEARBY_RENT_PCT_CHANGE)))
-    rent_gap = _all(_compare(changes["rent_gap"], operator.gt, 0.0),
-                    _compare(changes["rent_gap"], operator.gt, _rm(medians, "rent_gap")))
-    return rising_rent | rent_gap
+    local = changes["local_rent_change"]
+    pch_rent = _any(_all(_compare(local, operator.gt, 0.0),
+                         _compare(local, operator.gt, _rm(medians, "local_rent_change"))),
+                    _compare(changes[NEARBY_RENT_CHANGE], operator.gt, _rm(medians, NEARBY_RENT_CHANGE)))
+    gap = changes["rent_gap"]
+    rent_gap = _all(_compare(gap, operator.gt, 0.0), _compare(gap, operator.gt, _rm(medians, "rent_gap")))
+    return pd.DataFrame({"dp_PChRent": pch_rent, "dp_RentGap": rent_gap}, index=frame.index)
 
 
-# ---------------------------------------------------------------------------------------------------
-# the typology
+# ---------------------------------------------------------------------------------------------------- the typology
+def _by_density(frame: pd.DataFrame, plain: pd.Series, urban: pd.Series) -> pd.Series:
+    """UDP's ``(dense == 0 & gent) | (dense == 1 & gent_urban)``."""
+    dense = _truth(frame, DENSE)
+    return _any(_all(~dense, plain), _all(dense, urban))
 
 
 def classify(frame: pd.DataFrame, medians: pd.Series | None = None) -> pd.DataFrame:
-    """Classify every tract into one of the nine UDP types, or :data:`INSUFFICIENT_DATA`.
+    """Every tract's UDP flags and type before the map step (``4_typology.py``, Release 1.1).
 
-    ``medians`` defaults to :func:`regional_medians` of ``frame``. The result (same index) has the
-    tract id (when present), the intermediate flags and categories, one True/False/<NA> column per type
-    (:data:`CATEGORY_FLAGS`), ``typology`` and ``typology_note``. The types, as ``4_typology.py``
-    defines them (population at the start above 500 is required throughout; "moderate/high" is any of
-    the four moderate-or-high income categories at the end, "low" is low or mixed-low):
+    ``medians`` defaults to :func:`regional_medians` of ``frame``. The result (same index) has the tract id (when
+    present), the categories and intermediate flags, one True/False/<NA> column per type under UDP's codes
+    (:data:`TYPES`), ``types`` (the codes that hold, in UDP's order: its ``typ_cat``), ``double_counted`` (how
+    many hold), ``typology`` (the published label, :data:`DOUBLE_COUNTED` where more than one holds, or
+    :data:`UNAVAILABLE`) and ``typology_note``. :func:`map_typology` then applies the map step.
 
-    - Stable/Advanced Exclusive: high income at start and end, housing predominantly high-cost, any
-      known market type.
-    - Advanced Gentrification: moderate/high income; housing moderate, high, mixed-moderate or
-      mixed-high; market decrease/marginal or increase; rent or home value rising; gentrified (dense
-      rule) now or earlier; not Stable/Advanced Exclusive.
-    - At Risk of Becoming Exclusive: as Advanced Gentrification without the rising-cost and gentrified
-      tests; neither of the two above.
-    - Becoming Exclusive: moderate/high income; same housing; rapid increase; lost low-income
-      households; share of low-income movers fell; real median income rose; not Stable/Advanced
-      Exclusive.
-    - Stable Moderate/Mixed Income: moderate/high income and none of the four above.
-    - At Risk of Gentrification: low income; housing predominantly low-cost or mixed-low; market
-      decrease/marginal, or home-value change above the regional 90th percentile, or rent up 90%+;
-      rent pressure (:func:`rent_pressure`); vulnerable at the end; not gentrified (without the dense
-      rule) now or earlier.
-    - Early/Ongoing Gentrification: low income; housing predominantly moderate or mixed-moderate;
-      market increase or rapid increase, or home-value or rent change above its regional median;
-      gentrified (dense rule) now or earlier.
-    - Ongoing Displacement: low income; lost low-income households; neither of the two above.
-    - Low-Income/Susceptible to Displacement: low income and none of the three above.
+    The rules (population at the base year above 500 throughout; "moderate/high" is moderate, mixed moderate,
+    mixed high or high income at the end; "low" is low or mixed low):
 
-    "Earlier" is the optional ``gentrified_earlier`` column (UDP: gentrified 1990–2000); without it
-    only the start → end window counts. UDP takes the home-value change of the two "above the regional
-    median / 90th percentile" tests from the Zillow home value index; here it is the change in ACS
-    median home value.
+    - SAE: high income at base and end; housing high or mixed high; any known market type (sheet SAE-1–3).
+    - AdvG: moderate/high; housing moderate, high, mixed moderate or mixed high; any known market type; home value
+      (base → end) or rent (recent → end) rising; gentrified in either window, by the density rule; not SAE
+      (sheet AdvG-1–4).
+    - ARE: moderate/high; the same housing; market decrease/marginal or increase; not AdvG, not SAE (ARE-1–3).
+    - BE: moderate/high; the same housing; rapid increase; lost low-income households base → end; the share of
+      low-income movers fell recent → end; real median income rose base → end; not SAE (BE-1–6).
+    - SMMI: moderate/high and none of ARE, BE, SAE, AdvG (SMMI-1).
+    - ARG: low; housing low or mixed low; market decrease/marginal, or a home value index change above its
+      regional 90th percentile, or rent up 90% or more; not gentrified early → base; dp_PChRent or dp_RentGap;
+      vulnerable at the end; not gentrified base → end (ARG-1–5; the gentrification tests without the density
+      rule, as UDP's code).
+    - EOG: low; housing moderate or mixed moderate; market increase or rapid increase, or a home value index change
+      above its RM, or rent change above its RM; gentrified in either window, by the density rule (EOG-1–4).
+    - OD: low; lost low-income households base → end; not ARG, not EOG (OD-1–2).
+    - LISD: low; not OD, ARG, EOG (LISD-1).
     """
     if medians is None:
         medians = regional_medians(frame)
     index = frame.index
     changes = tract_changes(frame)
-    rmi_start = _rm(medians, column(MEDIAN_INCOME, START))
-    rmi_end = _rm(medians, column(MEDIAN_INCOME, END))
+    rmi = {t: _rm(medians, column(MEDIAN_INCOME, t)) for t in (BASE, END)}
 
-    income_start = income_category(_values(frame, column(LOW_INCOME_SHARE, START)),
-                                   _values(frame, column(BELOW_120PCT_INCOME_SHARE, START)),
-                                   _values(frame, column(MEDIAN_INCOME, START)), rmi_start)
-    income_end = income_category(_values(frame, column(LOW_INCOME_SHARE, END)),
-                                 _values(frame, column(BELOW_120PCT_INCOME_SHARE, END)),
-                                 _values(frame, column(MEDIAN_INCOME, END)), rmi_end)
-    housing = housing_affordability_category(_values(frame, AFFORDABLE_TO_LOW_SHARE),
-                                             _values(frame, AFFORDABLE_TO_MODERATE_SHARE),
-                                             _values(frame, MEDIAN_HOUSING_COST), rmi_end)
+    def income(time):
+        return income_category(_values(frame, column(LOW_INCOME_SHARE, time)),
+                               _values(frame, column(BELOW_120PCT_INCOME_SHARE, time)),
+                               _values(frame, column(MEDIAN_INCOME, time)), rmi[time])
+
+    income_base, income_end = income(BASE), income(END)
+    housing = housing_affordability_category(_values(frame, column(AFFORDABLE_TO_LOW_SHARE, END)),
+                                             _values(frame, column(AFFORDABLE_TO_MODERATE_SHARE, END)),
+                                             _values(frame, column(MEDIAN_HOUSING_COST, END)), rmi[END])
     market = market_change(frame, medians)
-    vulnerable_start = vulnerable(frame, medians, START)
-    vulnerable_end = vulnerable(frame, medians, END)
-    hot = hot_market(frame, medians)
-    gent_dense = gentrified(frame, medians, dense_rule=True)
-    gent_strict = gentrified(frame, medians, dense_rule=False)
-    earlier = _truth(frame, GENTRIFIED_EARLIER) if GENTRIFIED_EARLIER in frame else _known(
-        np.zeros(len(index), bool), np.ones(len(index), bool), index)
+    gent = {(w, urban): gentrified(frame, medians, w, dense_rule=urban) for w in (EARLIER, LATER) for urban in (False, True)}
+    gent_either = _any(_by_density(frame, gent[(EARLIER, False)], gent[(EARLIER, True)]),
+                       _by_density(frame, gent[(LATER, False)], gent[(LATER, True)]))
     pressure = rent_pressure(frame, medians)
+    vul_end = vulnerable(frame, medians, END)
 
-    population_ok = _compare(_values(frame, POPULATION_START), operator.gt, MIN_POPULATION)
+    population_ok = _compare(_values(frame, column(POPULATION, BASE)), operator.gt, MIN_POPULATION)
     low_income = _isin(income_end, LOW_INCOME_GROUP)
     moderate_high = _isin(income_end, MODERATE_HIGH_GROUP)
-    housing_not_low = _isin(housing, (MODERATE, HIGH, MIXED_MODERATE, MIXED_HIGH))
-    market_known = _isin(market, _MARKET_LEVELS.values())
-    market_not_rapid = _isin(market, (DECREASE_OR_MARGINAL, INCREASE))
-    rent_change = changes["median_rent_pct_change"]
-    home_change = changes["median_home_value_pct_change"]
+    not_low_cost = _isin(housing, (MODERATE, HIGH, MIXED_MODERATE, MIXED_HIGH))
+    rent_change, value_change = changes["rent_change"], changes["home_value_change"]
+    index_change = changes[HOME_VALUE_INDEX_CHANGE]
     lost_low_income = _compare(changes["low_income_households_change"], operator.lt, 0.0)
-    gentrified_any = gent_dense | earlier
 
-    exclusive = _all(population_ok, _isin(income_start, [HIGH]), _isin(income_end, [HIGH]),
-                     _isin(housing, [HIGH]), market_known)
-    at_risk_exclusive_base = _all(population_ok, moderate_high, housing_not_low, market_not_rapid)
-    advanced = _all(at_risk_exclusive_base,
-                    _any(_compare(home_change, operator.gt, 0.0), _compare(rent_change, operator.gt, 0.0)),
-                    gentrified_any, ~exclusive)
-    at_risk_exclusive = _all(at_risk_exclusive_base, ~advanced, ~exclusive)
-    becoming = _all(population_ok, moderate_high, housing_not_low, _isin(market, [RAPID_INCREASE]),
-                    lost_low_income,
-                    _compare(_values(frame, column(LOW_INCOME_MOVER_SHARE, END)), operator.lt,
-                             _values(frame, column(LOW_INCOME_MOVER_SHARE, START))),
-                    _compare(_values(frame, column(MEDIAN_INCOME, END)), operator.gt,
-                             _values(frame, column(MEDIAN_INCOME, START))),
-                    ~exclusive)
-    stable_moderate = _all(population_ok, moderate_high, ~at_risk_exclusive, ~becoming, ~exclusive, ~advanced)
+    sae = _all(population_ok, _isin(income_base, [HIGH]), _isin(income_end, [HIGH]), _isin(housing, (HIGH, MIXED_HIGH)),
+               _isin(market, _MARKET_LEVELS.values()))
+    advg = _all(population_ok, moderate_high, not_low_cost, _isin(market, _MARKET_LEVELS.values()),
+                _any(_compare(value_change, operator.gt, 0.0), _compare(rent_change, operator.gt, 0.0)),
+                gent_either, ~sae)
+    are = _all(population_ok, moderate_high, not_low_cost, _isin(market, (DECREASE_OR_MARGINAL, INCREASE)), ~advg, ~sae)
+    be = _all(population_ok, moderate_high, not_low_cost, _isin(market, [RAPID_INCREASE]), lost_low_income,
+              _compare(_values(frame, column(LOW_INCOME_MOVER_SHARE, END)), operator.lt,
+                       _values(frame, column(LOW_INCOME_MOVER_SHARE, RECENT))),
+              _compare(_values(frame, column(MEDIAN_INCOME, END)), operator.gt,
+                       _values(frame, column(MEDIAN_INCOME, BASE))),
+              ~sae)
+    smmi = _all(population_ok, moderate_high, ~are, ~be, ~sae, ~advg)
+    arg = _all(population_ok, low_income, _isin(housing, (LOW, MIXED_LOW)),
+               _any(_isin(market, [DECREASE_OR_MARGINAL]),
+                    _compare(index_change, operator.gt, _rm(medians, f"{HOME_VALUE_INDEX_CHANGE}_p90")),
+                    _compare(rent_change, operator.ge, RENT_UP_90_PERCENT)),
+               ~gent[(EARLIER, False)], _any(pressure["dp_PChRent"], pressure["dp_RentGap"]), vul_end,
+               ~gent[(LATER, False)])
+    eog = _all(population_ok, low_income, _isin(housing, (MODERATE, MIXED_MODERATE)),
+               _any(_isin(market, (INCREASE, RAPID_INCREASE)),
+                    _compare(index_change, operator.gt, _rm(medians, HOME_VALUE_INDEX_CHANGE)),
+                    _compare(rent_change, operator.gt, _rm(medians, "rent_change"))),
+               gent_either)
+    od = _all(population_ok, low_income, lost_low_income, ~arg, ~eog)
+    lisd = _all(population_ok, low_income, ~od, ~arg, ~eog)
 
-    at_risk_gentrification = _all(
-        population_ok, low_income, _isin(housing, (LOW, MIXED_LOW)),
-        _any(_isin(market, [DECREASE_OR_MARGINAL]),
-             _compare(home_change, operator.gt, _rm(medians, "median_home_value_pct_change_p90")),
-             _compare(rent_change, operator.ge, 0.9)),
-        ~earlier, pressure, vulnerable_end, ~gent_strict)
-    early_ongoing = _all(
-        population_ok, low_income, _isin(housing, (MODERATE, MIXED_MODERATE)),
-        _any(_isin(market, (INCREASE, RAPID_INCREASE)),
-             _compare(home_change, operator.gt, _rm(medians, "median_home_value_pct_change")),
-             _compare(rent_change, operator.gt, _rm(medians, "median_rent_pct_change"))),
-        gentrified_any)
-    ongoing_displacement = _all(population_ok, low_income, lost_low_income, ~at_risk_gentrification, ~early_ongoing)
-    susceptible = _all(population_ok, low_income, ~ongoing_displacement, ~at_risk_gentrification, ~early_ongoing)
-
-    flags = pd.DataFrame({
-        "low_income_susceptible": susceptible,
-        "ongoing_displacement": ongoing_displacement,
-        "at_risk_of_gentrification": at_risk_gentrification,
-        "early_ongoing_gentrification": early_ongoing,
-        "advanced_gentrification": advanced,
-        "stable_moderate_mixed_income": stable_moderate,
-        "at_risk_of_becoming_exclusive": at_risk_exclusive,
-        "becoming_exclusive": becoming,
-        "stable_advanced_exclusive": exclusive,
-    }, index=index)
-
-    typology, note = _assign(frame, flags, population_ok)
+    flags = pd.DataFrame({LISD: lisd, OD: od, ARG: arg, EOG: eog, ADVG: advg, SMMI: smmi, ARE: are, BE: be, SAE: sae},
+                         index=index)
     out = pd.DataFrame({
-        "income_category_start": income_start,
-        "income_category_end": income_end,
-        "housing_affordability": housing,
+        "income_category_base": income_base, "income_category_end": income_end, "housing_affordability": housing,
         "market_change": market,
-        "vulnerable_start": vulnerable_start,
-        "vulnerable_end": vulnerable_end,
-        "hot_market": hot,
-        "gentrified": gent_dense,
-        "gentrified_strict": gent_strict,
-        "rent_pressure": pressure,
+        "vulnerable_early": vulnerable(frame, medians, EARLY), "vulnerable_base": vulnerable(frame, medians, BASE),
+        "vulnerable_end": vul_end,
+        "hot_market_early_base": hot_market(frame, medians, EARLIER), "hot_market_base_end": hot_market(frame, medians, LATER),
+        "gentrified_early_base": gent[(EARLIER, False)], "gentrified_early_base_urban": gent[(EARLIER, True)],
+        "gentrified_base_end": gent[(LATER, False)], "gentrified_base_end_urban": gent[(LATER, True)],
+        **{name: pressure[name] for name in pressure},
     }, index=index)
     out = pd.concat([out, flags], axis=1)
-    out["typology"] = typology
-    out["typology_note"] = note
+    is_true = flags.fillna(False).astype(bool)
+    out["types"] = [tuple(c for c in TYPES if row[c]) for _i, row in is_true.iterrows()]
+    out["double_counted"] = is_true.sum(axis=1).astype(int)
+    decided = flags.notna().all(axis=1)
+    out["typology"] = [
+        (TYPES[t[0]] if len(t) == 1 else DOUBLE_COUNTED if len(t) > 1 else UNAVAILABLE) if ok else UNAVAILABLE
+        for t, ok in zip(out["types"], decided)]
+    out["typology_note"] = _notes(frame, out["types"], decided, population_ok)
     if TRACT_ID in frame:
         out.insert(0, TRACT_ID, frame[TRACT_ID])
     return out
 
 
-def _assign(frame: pd.DataFrame, flags: pd.DataFrame, population_ok: pd.Series) -> tuple[pd.Series, pd.Series]:
-    is_true = flags.fillna(False).astype(bool)
-    n_true = is_true.sum(axis=1)
-    first = is_true.idxmax(axis=1).map(CATEGORY_FLAGS)
-    typology = first.where(n_true == 1, INSUFFICIENT_DATA).astype(object)
-
-    inputs = STEP_INPUTS["typology"]
-    too_small = (~population_ok.fillna(True)).to_numpy(dtype=bool)
+def _notes(frame: pd.DataFrame, types: pd.Series, decided: pd.Series, population_ok: pd.Series) -> pd.Series:
+    inputs = required_inputs()
+    small = (~population_ok.fillna(True)).to_numpy(dtype=bool)
     notes = []
-    for i in range(len(frame.index)):
-        if n_true.iloc[i] == 1:
+    for i, (found, ok) in enumerate(zip(types, decided)):
+        if ok and len(found) == 1:
             notes.append(None)
-        elif n_true.iloc[i] > 1:
-            notes.append("matched more than one type: " + ", ".join(flags.columns[is_true.iloc[i].to_numpy()]))
-        elif too_small[i]:
-            notes.append(f"population at the start of {MIN_POPULATION} or fewer: UDP leaves the tract unclassified")
+        elif ok and len(found) > 1:
+            notes.append("meets more than one type: " + ", ".join(found))
+        elif small[i]:
+            notes.append(f"{MIN_POPULATION} residents or fewer at the base year: UDP leaves the tract without a type")
+        elif ok:
+            notes.append("meets no type")
         else:
-            missing = [c for c in inputs if c not in frame or pd.isna(frame[c].iloc[i])]
-            notes.append("missing inputs: " + ", ".join(missing) if missing
-                         else "the inputs do not settle one type")
-    return typology, pd.Series(notes, index=frame.index, dtype=object)
+            absent = [c for c in inputs if c not in frame or pd.isna(frame[c].iloc[i])]
+            notes.append("missing inputs: " + ", ".join(absent) if absent else "the inputs do not settle one type")
+    return pd.Series(notes, index=frame.index, dtype=object)
 
 
-# ---------------------------------------------------------------------------------------------------
-# the published ACS tract profile
+def map_typology(classified: pd.DataFrame, student_share: pd.Series | None = None) -> pd.Series:
+    """UDP's map step (``5_map_creation.r``, Release 1.1): the label each tract is drawn with, one of
+    :data:`MAP_LABELS`, in this order of precedence:
 
-
-TRACT_PROFILE_COLUMNS: dict[str, str] = {
-    "med_gross_rent": MEDIAN_RENT,
-    "med_home_value": MEDIAN_HOME_VALUE,
-    "med_hh_income": MEDIAN_INCOME,
-    "renter_share": RENTER_SHARE,
-    "bachelors_share": COLLEGE_SHARE,
-    "low_income_share": LOW_INCOME_SHARE,
-}
-"""Column of an ACS tract profile (one row per tract, e.g. a county's 2020–24 file) →
-typology measure. ``white_nh_share`` gives ``nonwhite_share = 1 − white_nh_share``."""
-
-
-def inputs_from_tract_profile(profile: pd.DataFrame, time: str = END, *, id_column: str = TRACT_ID) -> pd.DataFrame:
-    """Typology inputs at one ``time`` from an ACS tract profile, renaming :data:`TRACT_PROFILE_COLUMNS`.
-
-    Only the columns the profile has are produced; a ``low_income_share`` column is used if given
-    (it must be the share below 80% of RMI, not a poverty rate). Estimates only: MOEs are not carried.
+    1. more than 30% of residents 3 years and over in college or graduate school: High Student Population
+       (a missing share does not trigger it);
+    2. double counted as Advanced Gentrification and Becoming Exclusive: Advanced Gentrification;
+    3. Low-Income/Susceptible or Ongoing Displacement that gentrified early → base (either density rule):
+       Advanced Gentrification;
+    4. the same that gentrified base → end: Early/Ongoing Gentrification;
+    5. exactly one type: its label;
+    6. anything else (no type, another double count, undecided): Unavailable or Unreliable Data.
     """
-    out = pd.DataFrame({TRACT_ID: profile[id_column]} if id_column in profile else {}, index=profile.index)
-    for source, measure in TRACT_PROFILE_COLUMNS.items():
-        if source in profile:
-            out[column(measure, time)] = pd.to_numeric(profile[source], errors="coerce")
-    if "white_nh_share" in profile:
-        out[column(NONWHITE_SHARE, time)] = 1 - pd.to_numeric(profile["white_nh_share"], errors="coerce")
+    students = (pd.Series(np.nan, index=classified.index) if student_share is None
+                else pd.to_numeric(student_share, errors="coerce").reindex(classified.index))
+    earlier = classified["gentrified_early_base"].fillna(False) | classified["gentrified_early_base_urban"].fillna(False)
+    later = classified["gentrified_base_end"].fillna(False) | classified["gentrified_base_end_urban"].fillna(False)
+    decided = classified[list(TYPES)].notna().all(axis=1)
+    labels = []
+    for i in classified.index:
+        found = classified.at[i, "types"]
+        if pd.notna(students[i]) and students[i] > STUDENT_SHARE_ABOVE:
+            labels.append(HIGH_STUDENT_POPULATION)
+        elif not decided[i]:
+            labels.append(UNAVAILABLE)
+        elif found == (ADVG, BE):
+            labels.append(ADVANCED_GENTRIFICATION)
+        elif found in ((LISD,), (OD,)) and earlier[i]:
+            labels.append(ADVANCED_GENTRIFICATION)
+        elif found in ((LISD,), (OD,)) and later[i]:
+            labels.append(EARLY_ONGOING_GENTRIFICATION)
+        elif len(found) == 1:
+            labels.append(TYPES[found[0]])
+        else:
+            labels.append(UNAVAILABLE)
+    return pd.Series(labels, index=classified.index, dtype=object)
+
+
+def typology(frame: pd.DataFrame, medians: pd.Series | None = None) -> pd.DataFrame:
+    """:func:`classify` then :func:`map_typology` (with the frame's ``student_share_end``): the flags and the
+    ``label`` each tract is drawn with."""
+    out = classify(frame, medians)
+    out["label"] = map_typology(out, _values(frame, column(STUDENT_SHARE, END)) if column(STUDENT_SHARE, END) in frame
+                                else None)
     return out
+
+
+# ---------------------------------------------------------------------------------------------- what a frame lacks
+def required_inputs() -> tuple[str, ...]:
+    """The input columns every tract needs for a type (the optional ones left out: ``home_value_index_change``,
+    the lag script's own rent change and gap, the student share)."""
+    optional = {HOME_VALUE_INDEX_CHANGE, LOCAL_RENT_CHANGE, RENT_GAP, column(STUDENT_SHARE, END)}
+    return tuple(c for c in INPUT_COLUMNS if c != TRACT_ID and c not in optional)
+
+
+def missing_inputs(columns: Iterable[str]) -> list[str]:
+    """The required input columns a frame lacks, in :data:`INPUT_COLUMNS` order."""
+    present = set(columns)
+    return [c for c in required_inputs() if c not in present]
+
+
+STEP_INPUTS: dict[str, tuple[str, ...]] = {
+    "vulnerable_end": tuple(column(m, END) for m in (MEDIAN_RENT, MEDIAN_HOME_VALUE, LOW_INCOME_SHARE,
+                                                     NONWHITE_SHARE, RENTER_SHARE, COLLEGE_SHARE)),
+    "typology": required_inputs(),
+}
+
+
+def available_steps(columns: Iterable[str]) -> dict[str, tuple[bool, list[str]]]:
+    """For each step (the end-time vulnerability, the whole typology), whether every input column is present and
+    which are missing: ``available_steps(frame.columns)["vulnerable_end"] == (False, ["low_income_share_end"])``."""
+    present = set(columns)
+    return {step: (not absent, absent) for step, needed in STEP_INPUTS.items()
+            for absent in [[c for c in needed if c not in present]]}
+
+
+# --------------------------------------------------------------------------------------------------- spatial lags
+def centroids(geometries) -> pd.DataFrame:
+    """``x, y`` of each polygon's centroid (a GeoSeries or a list of shapely geometries), in their coordinates."""
+    import shapely
+
+    points = shapely.centroid(np.asarray(list(geometries), dtype=object))
+    return pd.DataFrame({"x": shapely.get_x(points), "y": shapely.get_y(points)})
+
+
+def inverse_distance_weights(ids, x, y, *, share_of_max_nearest: float = 0.1, power: float = 2.0) -> pd.DataFrame:
+    """Neighbours and weights as ``3_create_lag_vars.r`` makes them: every pair of tracts whose centroids lie
+    within ``share_of_max_nearest`` × the largest nearest-neighbour distance of the region (spdep
+    ``dnearneigh(coords, 0, 0.1 * max_1nn)``), weighted 1 / distance^``power`` and row-standardised (style "W").
+
+    Returns ``tract_id, neighbour_id, distance, weight`` (weights of each tract sum to 1; a tract with no
+    neighbour has no row). Coordinates are used as given (UDP: degrees of longitude and latitude).
+    """
+    from scipy.spatial import cKDTree
+
+    ids = np.asarray(list(ids), dtype=object)
+    points = np.column_stack([np.asarray(x, float), np.asarray(y, float)])
+    tree = cKDTree(points)
+    nearest, _ = tree.query(points, k=2)
+    max_nearest = float(nearest[:, 1].max()) if len(points) > 1 else 0.0
+    radius = share_of_max_nearest * max_nearest
+    pairs = tree.query_pairs(radius, output_type="ndarray") if radius > 0 else np.empty((0, 2), int)
+    both = np.vstack([pairs, pairs[:, ::-1]]) if len(pairs) else np.empty((0, 2), int)
+    distance = np.linalg.norm(points[both[:, 0]] - points[both[:, 1]], axis=1) if len(both) else np.array([])
+    keep = distance > 0  # coincident centroids would get an infinite weight
+    both, distance = both[keep], distance[keep]
+    raw = 1.0 / distance ** power
+    frame = pd.DataFrame({"tract_id": ids[both[:, 0]], "neighbour_id": ids[both[:, 1]], "distance": distance,
+                          "raw": raw})
+    frame["weight"] = frame["raw"] / frame.groupby("tract_id")["raw"].transform("sum")
+    return frame.drop(columns="raw").sort_values(["tract_id", "neighbour_id"]).reset_index(drop=True)
+
+
+def spatial_lag(weights: pd.DataFrame, values: pd.Series) -> pd.Series:
+    """Σ weight × neighbour's value for each tract of ``values`` (indexed by tract id), with the weights of
+    :func:`inverse_distance_weights`; 0 for a tract without neighbours (spdep's ``zero.policy``). A missing
+    neighbour value makes the lag missing (spdep would stop; UDP fills missing rents first, :func:`rent_lags`)."""
+    joined = weights.assign(value=weights["neighbour_id"].map(values).astype(float))
+    joined["part"] = joined["weight"] * joined["value"]
+    grouped = joined.groupby("tract_id")
+    lag = grouped["part"].sum()
+    lag[grouped["value"].count() < grouped.size()] = np.nan
+    out = pd.Series(0.0, index=values.index)
+    inside = lag.index.intersection(values.index)
+    out[inside] = lag[inside]
+    return out
+
+
+def rent_lags(ids, x, y, rent_recent, rent_end, *, county=None, recent_to_end_dollars: float = 1.07) -> pd.DataFrame:
+    """The lag script's rent measures for each tract (index: ``ids``): ``local_rent_change`` (the tract's rent
+    change recent → end, the recent rent first raised by ``recent_to_end_dollars``, UDP's 1.07), ``nearby_rent_change``
+    and ``nearby_median_rent_end`` (spatial lags of the change and of the end rent, :func:`inverse_distance_weights`)
+    and ``rent_gap`` ((nearby rent − rent) ÷ their mean). With ``county`` (one code per tract), a missing rent is
+    filled with its county's median first, as UDP does."""
+    index = pd.Index(list(ids))
+    recent = pd.Series(np.asarray(rent_recent, float) * recent_to_end_dollars, index=index)
+    end = pd.Series(np.asarray(rent_end, float), index=index)
+    if county is not None:
+        groups = pd.Series(list(county), index=index)
+        recent = recent.fillna(recent.groupby(groups).transform("median"))
+        end = end.fillna(end.groupby(groups).transform("median"))
+    change = (end - recent) / recent
+    weights = inverse_distance_weights(index, x, y)
+    nearby_change = spatial_lag(weights, change)
+    nearby_rent = spatial_lag(weights, end)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = (nearby_rent - end) / ((end + nearby_rent) / 2)
+    return pd.DataFrame({LOCAL_RENT_CHANGE: change, NEARBY_RENT_CHANGE: nearby_change, NEARBY_MEDIAN_RENT: nearby_rent,
+                         RENT_GAP: gap}, index=index)
+
+
+def dense_from_density(residents_per_square_mile) -> pd.Series:
+    """UDP's density flag: 3,000 or more residents per square mile (of the tract's PUMA)."""
+    density = pd.Series(residents_per_square_mile, dtype=float)
+    return _compare(density, operator.ge, 3000.0)
+
+
+def student_share(college_enrolled, graduate_enrolled, residents_3_and_over):
+    """UDP's ``tr_pstudents``: (B14007_017 + B14007_018) ÷ B14007_001, missing enrolment counted as 0 (R's
+    ``sum(…, na.rm = TRUE)``)."""
+    college = pd.Series(college_enrolled, dtype=float).fillna(0) + pd.Series(graduate_enrolled, dtype=float).fillna(0)
+    base = pd.Series(residents_3_and_over, dtype=float)
+    return college / base.where(base > 0)

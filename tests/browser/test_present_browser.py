@@ -38,7 +38,8 @@ def test_presentation_mode_has_no_sidebar_and_moves_slide_by_slide(browser):
     page.get_by_role("button", name="Next →").first.click()
     page.wait_for_url("**/present?*slide=1*", timeout=30000)
     wait_rendered(page)
-    assert page.locator("h1").first.inner_text() == catalog.get(ON_MAP[0]).title
+    # the first slide leads with the city's stability headline, its period in the title
+    assert page.locator("h1").first.inner_text() == f"{catalog.get(ON_MAP[0]).title} (2010)"
     page.get_by_role("button", name="← Previous").first.click()
     page.wait_for_function("() => !location.search.includes('slide=')", timeout=30000)
     page.close()
@@ -49,7 +50,7 @@ def test_a_copied_presentation_url_reopens_the_same_slide_in_spanish(browser):
     page = open_page(browser, f"present?slide={position}&lang=es")
     page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60000)
     wait_rendered(page)
-    assert page.locator("h1").first.inner_text() == catalog.get("rent_burden_share", "es").title
+    assert page.locator("h1").first.inner_text() == f"{catalog.get('rent_burden_share', 'es').title} (2020–2024)"
     assert "Diapositiva" in page.inner_text("body") and "Margen de error" in page.inner_text("body")
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     screenshot(page, "present_rent_burden_es")
@@ -61,7 +62,8 @@ def test_the_map_page_in_spanish_keeps_the_language_in_the_url(browser):
     page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60000)
     wait_rendered(page)
     body = page.inner_text("body")
-    assert catalog.get("rent_burden_share", "es").title in body
+    # the landing map leads with residential stability
+    assert catalog.get("avg_years_of_residence", "es").title in body
     assert "Mostrar cifras por" in body and "Barrios" in body
     assert "lang=es" in page.url
     screenshot(page, "map_es")
@@ -69,5 +71,5 @@ def test_the_map_page_in_spanish_keeps_the_language_in_the_url(browser):
     page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
     page.wait_for_function("() => !location.search.includes('lang=')", timeout=30000)
     wait_rendered(page)
-    assert catalog.get("rent_burden_share").title in page.inner_text("body")
+    assert catalog.get("avg_years_of_residence").title in page.inner_text("body")
     page.close()

@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from indicators.metrics import catalog, compute
+from indicators.metrics import catalog, compute, summary
 from indicators.snapshot.read import open_snapshot
 from tests.conftest import COMMITTED_SNAPSHOT
 
@@ -34,8 +34,9 @@ def test_spanish_sidebar_widgets_survive_reruns(app):
     level.set_value("tract").run()
     assert not app.exception, [e.message for e in app.exception]
     assert app.query_params["level"] == "tract"
-    served = compute.available(open_snapshot(COMMITTED_SNAPSHOT, verify=False), "tract")
-    other = next(i.id for i in served if i.id != "rent_burden_share")
+    snapshot = open_snapshot(COMMITTED_SNAPSHOT, verify=False)
+    served = compute.available(snapshot, "tract")
+    other = next(i.id for i in served if i.id != summary.headline_indicator(snapshot, "tract"))
     app.sidebar.selectbox(key="sb_indicator").set_value(other).run()
     assert not app.exception, [e.message for e in app.exception]
     assert catalog.get(other, "es").title in app.title[0].value
@@ -46,5 +47,7 @@ def test_switching_to_english_changes_the_page_and_drops_the_parameter(app):
     app.sidebar.radio(key="sb_lang").set_value("en").run()
     assert not app.exception
     assert app.title[0].value != spanish_title
-    assert catalog.get("rent_burden_share").title in app.title[0].value
+    # the landing map leads with the city's stability headline, its period in the title
+    headline = summary.headline_indicator(open_snapshot(COMMITTED_SNAPSHOT, verify=False))
+    assert app.title[0].value == f"Pittsburgh: {catalog.get(headline).title} (2010)"
     assert "lang" not in app.query_params

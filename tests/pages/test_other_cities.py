@@ -101,7 +101,7 @@ def test_the_minimal_city_compare_and_growth_pages_say_each_family_is_not_availa
     assert "Arrests by race is not available for Testville: arrests and other police records\\: not configured" in said
     assert "Eviction filings by the racial majority of the ZIP code is not available for Testville" in said
     assert "Rent burden by income is not available for Testville" in said
-    ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
+    ranking = next(d.value for d in at.dataframe if "Rank (1 = worst)" in d.value.columns)
     assert ranking["Census tract"].str.startswith("Census tract ").all()
     growth = city_link("app_pages/growth.py", city=MINIMAL[0])
     said = "\n".join(not_available(growth))
@@ -143,9 +143,9 @@ def test_the_degraded_city_offers_no_indicator_of_its_missing_families(city_link
     options = at.sidebar.selectbox(key="sb_indicator").options
     for absent in ("eviction_filing_rate", "eviction_vs_baseline", "arrest_rate", "firearm_seizure_rate"):
         assert catalog.get(absent).title not in options
-    # a shared link to an indicator the city lacks opens the default one instead
+    # a shared link to an indicator the city lacks opens the default one instead: its stability headline
     at = city_link("app_pages/map.py", city=DEGRADED[0], indicator="eviction_filing_rate")
-    assert at.sidebar.selectbox(key="sb_indicator").value == "rent_burden_share"
+    assert at.sidebar.selectbox(key="sb_indicator").value == "avg_years_of_residence"
 
 
 def test_the_degraded_city_says_why_its_evictions_and_arrests_are_not_shown(city_link):

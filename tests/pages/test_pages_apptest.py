@@ -9,6 +9,7 @@ formatted the way the pages format them (their arithmetic is checked in tests/te
 from __future__ import annotations
 
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -55,8 +56,33 @@ def test_profile_shows_the_neighborhood_renter_share_as_the_snapshot_computes_it
     shown = table_rows(at)[fmt.escape_markdown(ind.title)]
     assert shown[HOOD] == fmt.escape_markdown(expected)
     city = compute.city_value(snapshot, ind.id)
-    assert shown["Whole city"] == fmt.escape_markdown(fmt.value_with_margin(ind, city["estimate"], city["moe"]))
-    assert shown["Rank"].endswith("of 90")
+    assert shown[fmt.escape_markdown("City (or county, where said)")] == fmt.escape_markdown(
+        fmt.value_with_margin(ind, city["estimate"], city["moe"]))
+    # 65.1% ± 4.6 against 52.3% ± 0.8: 12.8 points apart, 12.8 ÷ √(2.80² + 0.46²) = 4.5 > 1.645
+    assert shown["Compared with the city"] == fmt.escape_markdown("12.8 points above the city")
+    assert " of 90" in shown["Rank"]
+
+
+def test_profile_opens_on_can_people_stay_with_periods_and_what_plus_minus_means(open_page):
+    at = open_page("app_pages/profile.py", hood="Shadyside")
+    assert at.header[0].value == "Can people stay?"
+    first = at.table[0].value
+    assert first.iloc[0]["Indicator"] == "Average years at the same address"
+    # Shadyside's published 0 is no figure and no rank (before: 0 years, rank 1 of 90)
+    years = first.iloc[0]
+    assert years["Shadyside"] == "not available" or years["Shadyside"] == "no figure"
+    assert years["Rank"] == "no rank" and "published as 0 years" in years["Note"]
+    assert years["Period"] == "2010"
+    owner = first.set_index("Indicator").loc["Homes lived in by their owners"]
+    assert owner["Reliability"] and owner["Figure for"] == "tracts apportioned by land area"
+    assert owner["Change over time"].startswith(fmt.escape_markdown("city: 47.2% ± 0.7 points (2015–2019) → 47.7%"))
+    # the displacement pressure around it, in a table of its own
+    assert [s.value for s in at.subheader][:2] == ["Stability", "Displacement pressure around it"]
+    pressure = at.table[1].value.set_index("Indicator")
+    assert fmt.escape_markdown("Eviction filings per 100 renter households") in pressure.index
+    assert fmt.escape_markdown("Displacement typology (Urban Displacement Project)") in pressure.index
+    assert any(i.value.startswith("How to read ±:") for i in at.info)
+    assert any("Caveats of these figures" in c.value for c in at.caption)
 
 
 def test_profile_groups_indicators_by_topic_with_one_title(open_page):
@@ -95,14 +121,18 @@ def test_profile_lists_indicators_without_neighborhood_figures_with_the_reason(o
 
 
 def test_profile_lists_the_upr_recommendations_on_the_theme_with_both_statuses(open_page):
-    # the sidebar's default indicator (rent burden) is a housing indicator
+    # the sidebar's default indicator is the stability headline: its themes are housing, living standards, racism
     at = open_page("app_pages/profile.py", hood=HOOD)
     recs = table_rows(at, "Number")
-    # us_upr_cycle3_recommendations.csv: 26.286 (Ethiopia, supported) is the one "Right to adequate housing"
+    # us_upr_cycle3_recommendations.csv: 26.286 (Ethiopia, supported) is the one "Right to adequate housing",
+    # 26.287 "Right to an adequate standard of living"; 26.283–26.285 are "Human rights & poverty"
     housing = recs[fmt.escape_markdown("26.286")]
     assert housing["Recommending State"] == "Ethiopia"
     assert housing["City government claims"] == housing["Community assessment"] == "No assessment yet"
-    assert {fmt.escape_markdown(n) for n in ("26.283", "26.284", "26.285", "26.287")} <= set(recs)
+    assert fmt.escape_markdown("26.287") in recs and fmt.escape_markdown("26.283") not in recs
+    # rent burden is a housing indicator, whose themes take in poverty
+    recs = table_rows(open_page("app_pages/profile.py", hood=HOOD, indicator="rent_burden_share"), "Number")
+    assert {fmt.escape_markdown(n) for n in ("26.283", "26.284", "26.285", "26.286", "26.287")} <= set(recs)
 
 
 def test_profile_shows_the_recorded_city_and_community_statuses(open_page, tmp_path):
@@ -150,10 +180,14 @@ def test_compare_sets_the_chosen_neighborhoods_side_by_side(open_page, snapshot)
 
 def test_compare_ranks_every_neighborhood_on_the_sidebar_indicator(open_page):
     at = open_page("app_pages/compare.py")
-    ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
+    ranking = next(d.value for d in at.dataframe if "Rank (1 = worst)" in d.value.columns)
     assert len(ranking) == 90
-    assert ranking["Rank"].iloc[0] == 1
-    assert ranking["Estimate"].is_monotonic_decreasing  # rent burden: higher is worse, rank 1 the highest
+    assert ranking["Rank (1 = worst)"].iloc[0] == 1
+    # the default indicator is the stability headline, years at the address: higher is better, rank 1 the lowest;
+    # the ten neighborhoods published at 0 years have no rank and come last
+    assert ranking["Estimate"].iloc[:80].is_monotonic_increasing and ranking["Estimate"].iloc[80:].isna().all()
+    assert ranking["Rank note"].iloc[0] == "no margin of error published"
+    assert {"indicator_id", "Unit", "Source", "Vintage", "Rank range (90%)"} <= set(ranking.columns) | {"indicator_id"}
     assert any(b.proto.label == "Download the ranking (CSV)" for b in at.get("download_button"))
 
 
@@ -219,3 +253,21 @@ def test_methods_documents_every_indicator_and_offers_every_table(open_page, sna
     assert [b for b in buttons if b.endswith(".csv")] == [f"{t}.csv" for t in tables]
     assert sorted(b for b in buttons if b.endswith(".geojson")) == sorted(
         f"{t}.geojson" for t in tables if t.startswith("areas_"))
+
+
+def test_map_leads_with_stability_and_says_which_typology_inputs_are_missing(open_page):
+    at = open_page("app_pages/map.py")
+    # the landing map: the stability headline, its period in the title, its caveats beside it, no city figure
+    assert at.title[0].value == "Pittsburgh: Average years at the same address (2010)"
+    assert any("Caveats of these figures" in c.value and "Where the publisher gives 0 years" in c.value
+               for c in at.caption)
+    assert any("No figure for the whole city is published" in c.value for c in at.caption)
+    table = at.dataframe[0].value.set_index("Area")
+    # Shadyside's published 0 is no figure and no rank; the five neighborhoods at 2 years share rank 1
+    assert pd.isna(table.loc["Shadyside", "Estimate"]) and pd.isna(table.loc["Shadyside", "Rank (1 = worst)"])
+    assert set(table.index[table["Rank (1 = worst)"] == 1]) == {
+        "West Oakland", "South Side Flats", "Lower Lawrenceville", "Arlington Heights", "Bedford Dwellings"}
+    tracts = open_page("app_pages/map.py", level="tract")
+    said = "\n".join(i.value for i in tracts.info)
+    assert "Displacement typology (Urban Displacement Project) is not available for Pittsburgh" in said
+    assert "base year \\(UDP\\: 2000\\)\\: median rent" in said

@@ -58,10 +58,10 @@ def assert_no_english_label(at: AppTest) -> None:
 
 
 def test_map_in_spanish(open_spanish):
-    at = open_spanish("app_pages/map.py")
+    at = open_spanish("app_pages/map.py", indicator="rent_burden_share")
     title = catalog.get("rent_burden_share", "es").title
     assert title != catalog.get("rent_burden_share").title
-    assert [t.value for t in at.title] == [f"Pittsburgh: {title}"]
+    assert [t.value for t in at.title] == [f"Pittsburgh: {title} (2020–2024)"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Toda la ciudad (2020–2024)"] == "45.3%"
     assert metrics["Zonas con cifra"] == "90 de 90"
@@ -70,11 +70,16 @@ def test_map_in_spanish(open_spanish):
     assert f"<strong>{title} (2020–2024)</strong>" in legend
     assert es.escape("estimación poco confiable (CV > 30%)") in legend and "<span>sin cifra</span>" in legend
     table = at.dataframe[0].value
-    # the table is what the CSV download holds: its headings are Spanish too
-    assert list(table.columns) == ["Zona", "Estimación", "Margen de error (90%)", "Confiabilidad", "Posición",
-                                   "Período", "Nota"]
-    assert set(table["Confiabilidad"]) <= {"confiable", "usar con cautela", "poco confiable"}
-    assert [b.proto.label for b in at.get("download_button")] == ["Descargar esta tabla (CSV)"]
+    # the table is what the CSV download holds (with the ids): its headings are Spanish too
+    assert list(table.columns) == ["Zona", "Indicador", "Estimación", "Margen de error (90%)", "Unidad", "Etiqueta",
+                                   "Confiabilidad", "Posición (1 = peor)", "Rango de posiciones (90%)",
+                                   "Nota sobre la posición", "Comparado con la ciudad", "Cifra de", "Período",
+                                   "Fuente", "Versión", "Nota"]
+    assert set(table["Confiabilidad"]) <= {"confiable (CV inferior al 15%)", "usar con cautela (CV 15–30%)",
+                                           "poco confiable"}
+    assert set(table["Unidad"]) == {"porcentaje"}
+    assert [b.proto.label for b in at.get("download_button")] == ["Descargar esta tabla (CSV)",
+                                                                  "Descargar el mapa (GeoJSON)"]
     assert any(c.value.startswith("Seleccione una zona para abrir su perfil. Fuentes:") for c in at.caption)
     assert_no_english_label(at)
 
@@ -100,7 +105,9 @@ def test_profile_in_spanish(open_spanish, snapshot):
     value = compute.compute(snapshot, ind.id, "neighborhood").set_index("area_id").loc[HOOD]
     assert row[HOOD] == es.escape_markdown(es.value_with_margin(ind, value["estimate"], value["moe"]))
     assert row[HOOD] == es.escape_markdown("65.1% ± 4.6 puntos")
-    assert row["Posición"].endswith(" de 90") and row["Confiabilidad"] == es.escape_markdown("confiable (CV inferior al 15%)")
+    assert " de 90" in row["Posición"] and row["Confiabilidad"] == es.escape_markdown("confiable (CV inferior al 15%)")
+    # 65.1% ± 4.6 against the city's 52.3% ± 0.8: significant, said in points
+    assert row["Comparado con la ciudad"] == es.escape_markdown("12.8 puntos por encima de la ciudad")
     # same census counts as in English, under Spanish group names
     assert any("tenía **8,442** residentes en 2010 y **8,665** en 2020 (+2.6%)" in m.value for m in at.markdown)
     race = next(d.value for d in at.dataframe if "Grupo" in d.value.columns).set_index("Grupo")
@@ -108,7 +115,7 @@ def test_profile_in_spanish(open_spanish, snapshot):
     # the recommendations stay in their official English, and the page says so
     recs = next(t.value for t in at.table if "Número" in t.value.columns)
     assert set(recs["Tema"]) <= {"Derecho a una vivienda adecuada", "Derecho a un nivel de vida adecuado",
-                                 "Derechos humanos y pobreza"}
+                                 "Discriminación racial"}
     assert any("texto oficial, en inglés" in c.value for c in at.caption)
     assert_no_english_label(at)
 
@@ -116,8 +123,8 @@ def test_profile_in_spanish(open_spanish, snapshot):
 def test_compare_in_spanish(open_spanish):
     at = open_spanish("app_pages/compare.py", hoods="Bloomfield|Hazelwood")
     assert [t.value for t in at.title] == ["Comparar y clasificar"]
-    ranking = next(d.value for d in at.dataframe if "Posición" in d.value.columns)
-    assert len(ranking) == 90 and ranking["Posición"].iloc[0] == 1
+    ranking = next(d.value for d in at.dataframe if "Posición (1 = peor)" in d.value.columns)
+    assert len(ranking) == 90 and ranking["Posición (1 = peor)"].iloc[0] == 1
     assert [b.proto.label for b in at.get("download_button")] == ["Descargar la clasificación (CSV)"]
     arrests = next(d.value for d in at.dataframe if "Todos los arrestos" in d.value.columns).set_index("Zona")
     assert arrests.loc["Bloomfield", ["Blanca", "Negra", "Todos los arrestos"]].tolist() == [57, 46, 108]
