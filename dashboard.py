@@ -33,7 +33,8 @@ city = state.chosen_city(cities)
 
 present = st.Page(HERE / "app_pages/present.py", title=_("Presentation mode"), url_path="present")
 landing = st.Page(HERE / "app_pages/map.py", title=_("Map"), url_path="home", default=True)
-
+campaign = st.Page(HERE / "app_pages/campaign.py", title=_("Campaigns"), url_path="campaign")
+tell_us = st.Page(HERE / "app_pages/tell_us.py", title=_("Tell us"), url_path="tell-us")
 pages = {
     _("Evidence"): [
         landing,
@@ -53,11 +54,21 @@ pages = {
         # /map, what the navigation calls the landing page, opens the same page (a link may say either)
         st.Page(HERE / "app_pages/map.py", title=_("Map"), url_path="map", visibility="hidden"),
     ],
+    # last, so the sidebar's own widgets stay where they were; the sidebar's foot links to Tell us
+    _("Residents and the coalition"): [
+        tell_us,
+        campaign,
+        st.Page(HERE / "app_pages/review.py", title=_("Review testimony (sign in)"), url_path="review"),
+        st.Page(HERE / "app_pages/report_builder.py", title=_("Report builder (sign in)"), url_path="report"),
+        st.Page(HERE / "app_pages/campaign_log.py", title=_("Campaign log (sign in)"), url_path="campaign-log"),
+    ],
 }
 navigation = st.navigation(pages)
 
-if navigation.url_path == present.url_path:
-    # a clean full-width view for projecting: no sidebar, no navigation; the page keeps its own state in the URL
+card = navigation.url_path == campaign.url_path and st.query_params.get("card") == "1"
+if navigation.url_path == present.url_path or card:
+    # a clean full-width view for projecting, or a campaign's card inside another site's page: no sidebar, no
+    # navigation; the page keeps its own state in the URL
     state.keep_language()
 else:
     state.language_selector()
@@ -68,6 +79,7 @@ else:
             "adequate standard of living — not by growth alone. This dashboard maps the evidence by neighborhood, "
             "with margins of error, and tracks the city's progress on the UN Universal Periodic Review "
             "recommendations."))
+        st.page_link(tell_us, label=_("Tell us what happens here"), icon=":material/record_voice_over:")
     state.unknown_city_notice(cities)
 
 navigation.run()

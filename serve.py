@@ -1,10 +1,11 @@
 """Run the dashboard: ``streamlit run serve.py`` (what ``scripts/dashboard.sh`` does).
 
 The pages are ``dashboard.py``; this wrapper adds the sign-in routes (``/account/sign-in``, ``/account/sign-out``:
-``ui/account.py``), which set and end the editors' sign-in cookie, and a start-up step: as the server starts it
-loads, in a background thread, the libraries and the city snapshot the landing map needs, so the first visitor
-after a restart does not wait for them. ``streamlit run dashboard.py`` still shows every page, but without the
-routes editors cannot sign in with a password there.
+``ui/account.py``), which set and end the editors' sign-in cookie, the campaigns' Atom feeds
+(``/feeds/campaign.atom``: ``ui/feeds.py``), and a start-up step: as the server starts it loads, in a background
+thread, the libraries and the city snapshot the landing map needs, so the first visitor after a restart does not
+wait for them. ``streamlit run dashboard.py`` still shows every page, but without the routes editors cannot sign
+in with a password there, and there are no feeds.
 """
 
 from __future__ import annotations
@@ -55,4 +56,11 @@ async def lifespan(_app):
     yield
 
 
-app = st.App(HERE / "dashboard.py", lifespan=lifespan, routes=account.routes())
+def feed_routes() -> list:
+    """The campaigns' Atom feeds (``ui/feeds.py``)."""
+    from ui.feeds import ROUTES
+
+    return list(ROUTES)
+
+
+app = st.App(HERE / "dashboard.py", lifespan=lifespan, routes=[*account.routes(), *feed_routes()])

@@ -7,7 +7,7 @@ import streamlit as st
 from indicators.metrics import catalog, summary
 from indicators.metrics.compute import NotAvailable
 from indicators.tracker.validation import NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
-from ui import briefs, charts, data, evidence, search, state
+from ui import briefs, charts, data, evidence, search, state, testimony
 from ui import tracker as ut
 from ui.i18n import _, indicator, lang, topics, words
 
@@ -180,6 +180,9 @@ if recs is not None:
         st.caption(_("The recommendations and the names of the States that made them are the official text, in "
                      "English."))
     st.page_link("app_pages/upr_recommendations.py", label=_("All recommendations and their statuses"))
+
+if recs is not None:
+    testimony.area_section(city, hood, name)
 
 if unavailable:
     st.header(_("Not available by {level} for {city}", level=data.level_label(city, level),

@@ -89,6 +89,11 @@ if actor.can(IMPORT):
 if not recs and not actor.can(IMPORT):
     st.info(_("No recommendations yet: an editor imports the official list first."))
     st.stop()
+if not tab_codes:
+    # a reviewer: testimony has a page of its own
+    st.info(_("Your role edits no statuses or priority lists."))
+    st.page_link(ut.page("review.py"), label=_("Review testimony (sign in)"), icon=":material/rate_review:")
+    st.stop()
 # keyed, the tabs remember the open one: a save (which reruns the page) leaves the editor where they were
 tabs = dict(zip(tab_codes, st.tabs([_(TAB_TITLES[code]) for code in tab_codes], key="edit_tab", on_change="rerun"),
                 strict=True))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -39,6 +41,8 @@ if plist.restored_from:
     saved += " " + _("(restored from version {version})", version=plist.restored_from)
 st.caption(saved)
 briefs.priority_list_downloads(city, plist, store)
+st.page_link(ut.page("campaign.py"), label=_("The campaign page of this list (to share, embed or follow)"),
+             icon=":material/campaign:", query_params=ut.kept_params(list=str(plist.list_id)))
 
 if not plist.items:
     st.info(_("This list has no recommendations yet."))
@@ -46,16 +50,20 @@ if not plist.items:
 
 table = overview_table(store.recommendation_frame(), store.current_statuses_frame(city), [plist]).set_index(
     ["cycle", "number"])
+# who must act and by when: the item's own, else the recommendation's target in the campaign log
+campaign = store.campaign.campaign_items(plist, table["community_status"].to_dict(), today=dt.date.today())
 rows = []
 for position, item in enumerate(plist.items, start=1):
     rec = table.loc[(item.cycle, item.number)]
+    planned = campaign.iloc[position - 1]
     rows.append({
         "position": position,
         "link": ut.rec_link(item.number, "recommendations"),
         "city": ut.status_label(rec["city_status"]),
         "community": ut.status_label(rec["community_status"]),
-        "responsible": item.responsible_body,
-        "target": item.target_date,
+        "responsible": planned["responsible"],
+        "target": planned["target"],
+        "overdue": _("overdue") if planned["overdue"] else "",
         "rationale": item.rationale,
         "recommendation": rec["text"],
         "number": item.number,
@@ -72,6 +80,7 @@ tables.dataframe(
         "rationale": st.column_config.TextColumn(_("Why it matters here"), width="medium"),
         "responsible": st.column_config.TextColumn(_("Responsible local body")),
         "target": st.column_config.DateColumn(_("Target date")),
+        "overdue": st.column_config.TextColumn(_("Overdue")),
         "city": st.column_config.TextColumn(ut.track_label("city")),
         "community": st.column_config.TextColumn(ut.track_label("community")),
     })

@@ -113,6 +113,27 @@ else:
                                 **{s: st.column_config.NumberColumn(labels[s]) for s in STATUS_ORDER},
                                 "total": st.column_config.NumberColumn(_("Total"))})
 
+st.subheader(_("Overdue targets"))
+community = dict(zip(zip(table["cycle"], table["number"], strict=True), table["community_status"], strict=True))
+late = store.campaign.overdue(city, community, lists, today=dt.date.today())
+if late.empty:
+    st.caption(_("No target date has passed while the community still sees work to do."))
+else:
+    tables.dataframe(pd.DataFrame({
+        "link": [ut.rec_link(n, "recommendations") if n else "" for n in late["number"]],
+        "list_name": late["list_name"], "responsible": late["responsible"], "target": late["target"],
+        "days_late": late["days_late"],
+        "status": late["community_status"].map(lambda s: ut.status_label(s) if s else "")}),
+        hide_index=True, width="stretch", column_config={
+            "link": st.column_config.LinkColumn(_("No."), display_text=r"rec=([0-9.]+)", width="small"),
+            "list_name": st.column_config.TextColumn(_("Priority list")),
+            "responsible": st.column_config.TextColumn(_("Responsible local body")),
+            "target": st.column_config.DateColumn(_("Target date")),
+            "days_late": st.column_config.NumberColumn(_("Days overdue")),
+            "status": st.column_config.TextColumn(ut.track_label("community"))})
+    st.caption(_("A target is overdue when its date has passed and the community's assessment is not yet "
+                 "“implemented” (or “not applicable”). A row without a number is a whole list's target."))
+
 st.subheader(_("Download"))
 st.caption(_("Column headings and statuses in the language of this page."))
 c1, c2, c3 = st.columns(3)

@@ -7,6 +7,7 @@ import streamlit as st
 from indicators.tracker.errors import NotFound
 from indicators.tracker.progress import filter_overview, overview_table
 from indicators.tracker.validation import NO_ASSESSMENT, RESPONSES, STATUSES, TRACKS
+from ui import campaign as uc
 from ui import state, tables
 from ui import tracker as ut
 from ui.i18n import _, lang
@@ -163,7 +164,8 @@ def show_recommendation(number: str) -> None:
                 if item.rationale:
                     st.text(item.rationale)
 
-    st.subheader(_("Timeline"))
+    uc.show_recommendation_campaign(store, city, rec)
+    st.subheader(_("Status versions"))
     history = store.status_history(rec.number, city=city, cycle=rec.cycle)
     if history:
         st.caption(_("Every change is kept; the newest is on top. Editors can restore any earlier version."))

@@ -10,6 +10,7 @@ pdftoppm, for people to look at.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import re
 import shutil
@@ -470,3 +471,49 @@ def test_app_offers_both_briefs_in_the_readers_language(store, snapshot, monkeyp
     assert ui_briefs.tracker_stamp(store, CITY) != stamp
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_progress_brief_lists_campaign_actions_and_flags_overdue_targets(snapshot, store, lang):
+    from indicators.tracker.campaign import list_subject, rec_subject
+
+    _ = translator(lang)
+    housing = store.numbers["housing"]
+    if not store.campaign.actions(CITY):
+        store.campaign.log_action(EDITOR, city=CITY, subject=rec_subject(3, housing), kind="council_hearing",
+                                  happened_on="2025-04-02", who="Tenant union", note="Residents testified & rents < incomes")
+    lists = [pl for pl in store.priority_lists(CITY) if pl.name == "Campaign list"]
+    plist = lists[0] if lists else store.create_priority_list(EDITOR, city=CITY, name="Campaign list", items=[
+        {"number": housing, "responsible_body": "Housing Authority", "target_date": "2025-01-31"}])
+    if not lists:
+        store.campaign.log_action(EDITOR, city=CITY, subject=list_subject(plist.list_id), kind="letter",
+                                  happened_on="2025-05-01", who="Coalition", note="Letter to the Mayor")
+    brief = briefs.progress_brief(snapshot, store, plist.list_id, lang=lang, today=dt.date(2026, 1, 1))
+    item = brief.items[0]
+    hearing = f"2025-04-02 · {_('Council hearing')} · Tenant union: Residents testified & rents < incomes"
+    assert item.overdue and item.actions == (hearing,)
+    assert brief.list_actions == (f"2025-05-01 · {_('Letter')} · Coalition: Letter to the Mayor",)
+    text, _pages = pdf_text(briefs.progress_pdf(brief))
+    assert _("{date} — overdue", date="2025-01-31") in text
+    assert flat(hearing) in text and "Letter to the Mayor" in text
+    deck = briefs.progress_pptx(brief)
+    assert flat(_("Latest action: {action}", action=hearing)) in pptx_text(deck)
+    assert _("target {date}, overdue", date="2025-01-31") in pptx_text(deck)
+    assert slides.overflowing(deck) == []
+
+
+def test_progress_brief_quotes_only_testimony_whose_givers_allowed_reports(snapshot, store):
+    housing = store.numbers["housing"]
+    reviewer = Actor("rita", "reviewer", "Rita Reviewer")
+    for story, consent in (("Reports may quote me: the rent doubled.", "reports"),
+                           ("Keep this inside the coalition.", "coalition")):
+        given = store.testimony.submit(city=CITY, kind="harm", story=story, consent_use=consent)
+        store.testimony.decide(reviewer, given.testimony.testimony_id, decision="accepted", expected_version=1,
+                               recommendation_numbers=[housing])
+    list_id = content.find_list(store, CITY, "Housing first")
+    brief = briefs.progress_brief(snapshot, store, list_id, lang="en")
+    item = next(i for i in brief.items if i.recommendation.number == housing)
+    assert item.testimony == "fewer than 5 residents' testimonies"
+    assert item.quotes == ("“Reports may quote me: the rent doubled.”",)
+    text, _pages = pdf_text(briefs.progress_pdf(brief))
+    assert "Reports may quote me: the rent doubled." in text and "Keep this inside" not in text

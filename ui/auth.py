@@ -27,6 +27,7 @@ ROLE_LABELS = {
     "editor": N_("editor"),
     "city": N_("city government liaison"),
     "community": N_("community assessor"),
+    "reviewer": N_("testimony reviewer"),
     "viewer": N_("read only"),
     "system": N_("the app itself"),
 }

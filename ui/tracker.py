@@ -77,6 +77,7 @@ HEADINGS = {
     "target": N_("Target date"),
     "rationale": N_("Why it matters here"),
     "recommendation": N_("Recommendation (official text, in English)"),
+    "overdue": N_("Overdue"),
 }
 #: the headings of a status timeline (the frame's columns are these codes)
 TIMELINE_HEADINGS = {
@@ -104,6 +105,10 @@ CONTENT_FIELDS = {
     "description": N_("description"),
     "archived": N_("archived"),
     "items": N_("recommendations"),
+    "state": N_("state"),
+    "reason": N_("reason"),
+    "excerpt": N_("excerpt"),
+    "recommendation_numbers": N_("recommendations"),
 }
 
 
@@ -240,6 +245,9 @@ def store(city: str | None = None) -> Store:
         opened = _open_store(store_url(city))
     if opened.count_recommendations() == 0:
         ensure_seeded(opened, snapshot_parquet(city))
+    folder = secrets_section("tracker").get("attachments_dir")
+    if folder:   # testimony's files in a folder every replica shares, rather than in the store
+        opened.testimony.attachments_dir = Path(folder)
     return opened
 
 
@@ -399,7 +407,11 @@ def show_conflict(conflict: ConflictError) -> None:
 
 
 def _shown(field: str, value: object) -> str:
-    """A field's value as text; a status in the reader's words."""
+    """A field's value as text; a status, or a testimony's state, in the reader's words."""
+    from indicators.tracker.vocabularies import TESTIMONY_STATES
+
+    if field == "state" and value in TESTIMONY_STATES:
+        return _(TESTIMONY_STATES[value])
     return status_label(value) if field == "status" and value in STATUSES else _plain(value)
 
 

@@ -18,7 +18,9 @@ from indicators.core.i18n import N_, normalise, translator
 from indicators.snapshot.read import Snapshot
 from indicators.snapshot.words import in_language as snapshot_words
 from indicators.metrics.text import Words, missing
+from indicators.tracker.campaign import is_overdue
 from indicators.tracker.validation import NO_ASSESSMENT, NO_ASSESSMENT_LABEL, RESPONSES, STATUSES, TRACKS
+from indicators.tracker.vocabularies import ACTION_KINDS
 
 #: the figures a brief puts first ("Can people stay?"), after the city's stability headline
 #: (:func:`indicators.metrics.summary.headline_indicator`): the other stability measures, then the displacement
@@ -200,6 +202,10 @@ class ProgressItem:
     responsible_body: str
     target_date: str
     trends: tuple[Trend, ...]
+    overdue: bool = False
+    actions: tuple[str, ...] = ()    # the campaign's latest actions on it, in words, newest first
+    testimony: str = ""              # how many residents' testimonies bear on it (from five), in words
+    quotes: tuple[str, ...] = ()     # residents' words, where their givers allowed reports
 
 
 @dataclass(frozen=True)
@@ -217,6 +223,7 @@ class ProgressBrief:
     items: tuple[ProgressItem, ...]
     counts: dict[str, dict[str, int]]     # track -> status -> number of recommendations on the list
     sources: tuple[Source, ...]
+    list_actions: tuple[str, ...] = ()    # the campaign's latest actions on the list as a whole
 
     @property
     def has_margins(self) -> bool:
@@ -668,15 +675,19 @@ def progress_brief(snapshot: Snapshot, store, list_id: int, *, lang: str = "en",
     table = table.set_index(["cycle", "number"], drop=False)
     trends: dict[str, Trend] = {}
     items = []
+    today = today or dt.date.today()
+    campaign = campaign_lines(store, plist, lang)
     for position, item in enumerate(plist.items, start=1):
         rec = recommendation(store, plist.city, table.loc[(item.cycle, item.number)], lang)
         ids = list(dict.fromkeys([*rec.city.indicator_ids, *rec.community.indicator_ids]))
         for indicator_id in ids:
             if indicator_id not in trends:
                 trends[indicator_id] = city_trend(snapshot, indicator_id, lang)
-        items.append(ProgressItem(position, rec, item.rationale, item.responsible_body,
-                                  item.target_date.isoformat() if item.target_date else "",
-                                  tuple(trends[i] for i in ids)))
+        target, body, actions = campaign[(item.cycle, item.number)]
+        said, quotes = residents_words(store, plist.city, item.number, lang)
+        items.append(ProgressItem(position, rec, item.rationale, body, target.isoformat() if target else "",
+                                  tuple(trends[i] for i in ids),
+                                  is_overdue(target, rec.community.status, today), actions, said, quotes))
     counts = {track: {s: 0 for s in STATUS_ORDER} for track in TRACK_LABELS}
     for item in items:
         for track in TRACK_LABELS:
@@ -688,8 +699,54 @@ def progress_brief(snapshot: Snapshot, store, list_id: int, *, lang: str = "en",
         lang=lang, city_id=plist.city, city_name=city_name(snapshot), list_id=plist.list_id, list_name=plist.name,
         description=plist.description, list_version=plist.version,
         list_saved=saved.date().isoformat() if isinstance(saved, dt.datetime) else str(saved or ""),
-        generated=(today or dt.date.today()).isoformat(), snapshot_built=built_date(snapshot), items=tuple(items),
-        counts=counts, sources=sources_of(snapshot, ids, lang))
+        generated=today.isoformat(), snapshot_built=built_date(snapshot), items=tuple(items),
+        counts=counts, sources=sources_of(snapshot, ids, lang), list_actions=campaign["list"])
+
+
+def residents_words(store, city: str, number: str, lang: str, *, limit: int = 2) -> tuple[str, tuple[str, ...]]:
+    """How many accepted testimonies bear on a recommendation (said only from five, as everywhere) and up to
+    ``limit`` quotes whose givers allowed reports — a brief is handed out like a report."""
+    from indicators.tracker.vocabularies import MIN_CELL
+
+    _ = translator(lang)
+    counted = [t for t in store.testimony.shared(city, "count") if number in t.recommendation_numbers]
+    if not counted:
+        return "", ()
+    said = (_("{n} residents' testimonies", n=len(counted)) if len(counted) >= MIN_CELL
+            else _("fewer than {n} residents' testimonies", n=MIN_CELL))
+    quotes = tuple(f"“{t.text}”" for t in store.testimony.shared(city, "report", number=number)[:limit])
+    return said, quotes
+
+
+def action_words(action, lang: str) -> str:
+    """A campaign action in one line: ``2025-03-04 · Council hearing · Tenant union: twelve residents spoke``."""
+    _ = translator(lang)
+    line = f"{action.happened_on.isoformat()} · {_(ACTION_KINDS.get(action.kind, action.kind))}"
+    if action.who:
+        line += f" · {action.who}"
+    if action.note:
+        line += f": {action.note}"
+    return line
+
+
+def campaign_lines(store, plist, lang: str, *, latest: int = 4) -> dict:
+    """For each item of a priority list, its target date and responsible body (the item's own, else the
+    recommendation's target in the campaign log) and its latest actions in words; under ``"list"``, the latest
+    actions on the list as a whole."""
+    from indicators.tracker.campaign import list_subject, rec_subject
+
+    targets = store.campaign.targets(plist.city)
+    actions = store.campaign.actions(plist.city, subjects=store.campaign.list_subjects(plist))
+    found: dict = {"list": tuple(action_words(a, lang) for a in actions
+                                 if a.subject == list_subject(plist.list_id))[:latest]}
+    for item in plist.items:
+        subject = rec_subject(item.cycle, item.number)
+        target = targets.get(subject)
+        found[(item.cycle, item.number)] = (
+            item.target_date or (target.target_date if target else None),
+            item.responsible_body or (target.body_name if target else ""),
+            tuple(action_words(a, lang) for a in actions if a.subject == subject)[:latest])
+    return found
 
 
 def find_list(store, city: str, wanted: str, lang: str = "en") -> int:

@@ -424,7 +424,12 @@ def _item_details(item, lang: str) -> list:
     if item.responsible_body:
         rows.append((_("Responsible local body"), item.responsible_body))
     if item.target_date:
-        rows.append((_("Target date"), item.target_date))
+        rows.append((_("Target date"), _("{date} — overdue", date=item.target_date) if item.overdue
+                     else item.target_date))
+    if item.actions:
+        rows.append((_("Campaign actions"), "\n".join(item.actions)))
+    if item.testimony:
+        rows.append((_("Residents' testimony"), "\n".join([item.testimony, *item.quotes])))
     if item.trends:
         for trend in item.trends:
             rows.append((_("Trend: {indicator}", indicator=trend.title), f"{trend.summary} {trend.note}".strip()))
@@ -473,6 +478,9 @@ def progress_pdf(brief: ProgressBrief) -> bytes:
     for n, item in enumerate(brief.items):
         story += _recommendation_block(item.recommendation, brief.lang, item.position, _item_details(item, brief.lang),
                                        before=heading if n == 0 else ())
+    if brief.list_actions:
+        story += [CondPageBreak(1.2 * inch), _para(_("The campaign on the whole list"), "h2")]
+        story += [_para(line, "body") for line in brief.list_actions]
     trends = [t for t in brief.trends if t.has_series]
     if trends:
         story += [CondPageBreak(2.6 * inch), _para(_("Trends of the linked indicators, whole city"), "h1"),

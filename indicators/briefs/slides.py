@@ -54,6 +54,7 @@ ACCENT = _rgb(staticmap.ACCENT)
 SHADE = _rgb("#f1f4f7")
 TOPIC = _rgb("#e3e9f0")
 WHITE = _rgb("#ffffff")
+OVERDUE = _rgb("#c62828")
 
 
 # ------------------------------------------------------------------------------------------ measuring
@@ -408,7 +409,11 @@ def progress_pptx(brief: ProgressBrief) -> bytes:
         if item.rationale:
             what.append((_("Why it matters here: {text}", text=shorten(item.rationale, 160)), 10, False, MUTED))
         if item.responsible_body or item.target_date:
-            what.append((" · ".join(filter(None, [item.responsible_body, item.target_date])), 10, False, MUTED))
+            target = _("target {date}, overdue", date=item.target_date) if item.overdue else item.target_date
+            what.append((" · ".join(filter(None, [item.responsible_body, target])), 10, True if item.overdue
+                         else False, OVERDUE if item.overdue else MUTED))
+        if item.actions:
+            what.append((_("Latest action: {action}", action=shorten(item.actions[0], 120)), 10, False, MUTED))
         trend = [("• " + t.title + ": " + t.summary, 10, False, INK) for t in item.trends[:2]] or [
             (_("No indicator is linked to this recommendation's statuses, so no trend is shown."), 10, False, MUTED)]
         rows.append({"cells": [[(f"{item.position}. {rec.number}", 12, True, INK),
@@ -417,6 +422,12 @@ def progress_pptx(brief: ProgressBrief) -> bytes:
                                trend]})
     if rows:
         _tabled_slides(deck, _("The recommendations"), header, rows, [1.9, 4.0, 2.1, 2.1, 2.033], 11)
+
+    campaign = [*brief.list_actions, *(f"{item.recommendation.number} · {action}" for item in brief.items
+                                       for action in item.actions)]
+    if campaign:
+        rows = [{"cells": [[(shorten(line, 200), 12, False, INK)]]} for line in campaign[:24]]
+        _tabled_slides(deck, _("The campaign: latest actions"), [_("Action")], rows, [WIDTH], 12)
 
     trends = [t for t in brief.trends if t.has_series]
     if trends:

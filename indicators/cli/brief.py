@@ -4,6 +4,8 @@
     the neighborhood brief of NAME (as the snapshot names it), as PDF and slides.
 ``brief priorities LIST [--city CITY] [--lang en|es] [--format pdf,pptx] [--out DIR] [--db URL]``
     the progress brief of a priority list (its number or its name).
+``brief report REPORT [--city CITY] [--lang en|es] [--format docx,pdf] [--out DIR] [--db URL]``
+    a report the coalition compiled in the report builder (its number or its title), newest version.
 
 The tracker store is the dashboard's: ``--db``, else ``$HRC_TRACKER_URL``, else ``[tracker] url`` in
 ``.streamlit/secrets.toml``, else ``data/store/tracker.sqlite``.
@@ -35,7 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     hood.add_argument("name", help="the neighborhood, as the snapshot names it (e.g. Bloomfield)")  # i18n: not shown
     plist = kinds.add_parser("priorities", help="the progress brief of a priority list")  # i18n: not shown
     plist.add_argument("list", help="the list's number or its name")  # i18n: not shown
-    for sub in (hood, plist):
+    report = kinds.add_parser("report", help="a report compiled in the report builder (Word, PDF)")  # i18n: not shown
+    report.add_argument("report", help="the report's number or its title")  # i18n: not shown
+    for sub in (hood, plist, report):
         sub.add_argument("--city", default=DEFAULT_CITY, help="city (default %(default)s)")
         sub.add_argument("--snapshot", help="a snapshot folder (default: the city's own)")  # i18n: not shown
         sub.add_argument("--lang", default="en", choices=sorted(LANGUAGES), help="language (default %(default)s)")
@@ -52,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     from indicators.briefs.content import BriefError, find_list
     from indicators.snapshot.read import open_snapshot
 
+    if args.brief_kind == "report":
+        return run_report(args)
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     if not formats or set(formats) - {"pdf", "pptx"}:
         print("error: --format takes pdf, pptx or pdf,pptx", file=sys.stderr)  # i18n: not shown
@@ -89,6 +95,42 @@ def run(args: argparse.Namespace) -> int:
         path.write_bytes(makers[fmt](brief))
         print(path)
     print(f"made in {time.perf_counter() - started:.1f} s", file=sys.stderr)  # i18n: not shown
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """A compiled report as Word and PDF files, made from its newest saved version."""
+    from indicators import briefs
+    from indicators.briefs import file_stem
+    from indicators.briefs.report import build_report
+    from indicators.snapshot.read import open_snapshot
+
+    formats = [f.strip().lower() for f in (args.format if args.format != "pdf,pptx" else "docx,pdf").split(",")
+               if f.strip()]
+    if not formats or set(formats) - {"docx", "pdf"}:
+        print("error: --format takes docx, pdf or docx,pdf for a report", file=sys.stderr)  # i18n: not shown
+        return 2
+    snap = open_snapshot(args.snapshot or args.city)
+    store = briefs.open_store(args.db, snapshot=snap)
+    try:
+        drafts = store.reports.drafts(snap.city)
+        wanted = str(args.report).strip()
+        found = [d for d in drafts if str(d.report_id) == wanted or d.title.casefold() == wanted.casefold()]
+        if not found:
+            print(f"error: no report {wanted!r} in {snap.city}", file=sys.stderr)  # i18n: not shown
+            return 2
+        report = build_report(snap, store, found[0], lang=args.lang)
+    finally:
+        store.close()
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = file_stem("report", snap.city, str(found[0].report_id), found[0].title, args.lang)
+    makers = {"docx": briefs.report_docx, "pdf": briefs.report_pdf}
+    for fmt in formats:
+        path = args.out / f"{stem}.{fmt}"
+        path.write_bytes(makers[fmt](report))
+        print(path)
+    limit = f" of {report.word_limit:,}" if report.word_limit else ""  # i18n: not shown
+    print(f"{report.word_count:,}{limit} words, {report.paragraph_count} numbered paragraphs", file=sys.stderr)  # i18n: not shown
     return 0
 
 

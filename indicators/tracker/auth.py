@@ -9,8 +9,14 @@ Roles (given to people in the deployment's secrets, never in code):
     a city government liaison: only the city-government claims.
 ``community``
     a community assessor: only the community assessment.
+``reviewer``
+    a coalition member who moderates residents' testimony (accepts, asks for changes, rejects) and enters
+    testimony gathered at a meeting or by phone.
 ``viewer``
     signed in but read-only (the default for an OpenID Connect user with no role assigned).
+
+Editors may also review testimony, log campaign actions and write reports; community assessors may enter
+testimony gathered at a meeting or by phone.
 
 The store checks the role on every write (:func:`require`), whatever a page shows or hides.
 Password hashes are bcrypt (``$2b$``), kept in ``st.secrets``::
@@ -50,16 +56,22 @@ IMPORT = N_("import recommendations")
 EDIT_PRIORITIES = N_("edit priority lists")
 EDIT_CITY_STATUS = N_("edit city-government claims")
 EDIT_COMMUNITY_STATUS = N_("edit community assessments")
+REVIEW_TESTIMONY = N_("review residents' testimony")
+RECORD_TESTIMONY = N_("enter testimony gathered at a meeting or by phone")
+EDIT_CAMPAIGN = N_("log campaign actions")
+WRITE_REPORTS = N_("write reports")
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "editor": frozenset({IMPORT, EDIT_PRIORITIES, EDIT_CITY_STATUS, EDIT_COMMUNITY_STATUS}),
+    "editor": frozenset({IMPORT, EDIT_PRIORITIES, EDIT_CITY_STATUS, EDIT_COMMUNITY_STATUS, REVIEW_TESTIMONY,
+                         RECORD_TESTIMONY, EDIT_CAMPAIGN, WRITE_REPORTS}),
     "city": frozenset({EDIT_CITY_STATUS}),
-    "community": frozenset({EDIT_COMMUNITY_STATUS}),
+    "community": frozenset({EDIT_COMMUNITY_STATUS, RECORD_TESTIMONY}),
+    "reviewer": frozenset({REVIEW_TESTIMONY, RECORD_TESTIMONY}),
     "viewer": frozenset(),
     # the app itself, seeding an empty store from the city snapshot; never given to a person
     "system": frozenset({IMPORT}),
 }
-ASSIGNABLE_ROLES = ("editor", "city", "community", "viewer")
+ASSIGNABLE_ROLES = ("editor", "city", "community", "reviewer", "viewer")
 STATUS_PERMISSION = {"city": EDIT_CITY_STATUS, "community": EDIT_COMMUNITY_STATUS}
 
 BCRYPT_HASH = re.compile(r"^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$")

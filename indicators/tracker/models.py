@@ -12,6 +12,10 @@ public); ``recorded_by_name`` is the name the public pages show for it.
 ``sign_in_sessions`` and ``sign_in_failures`` hold what every app replica must share about sign-in: the
 signed-in browsers (by a hash of their cookie's secret) and the failed attempts counted against a user name or
 a client (by a hash of either).
+
+One exception to append-only, on purpose: when a person withdraws their testimony, its words, contact and files
+are erased from every version (the record that a testimony was given and withdrawn stays). Consent withdrawn
+outweighs history.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -36,6 +41,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from indicators.tracker.validation import RESPONSES, STATUSES, TRACKS
+from indicators.tracker.vocabularies import (
+    ACTION_KINDS,
+    CHANNELS,
+    CONSENT_USES,
+    REPORT_TEMPLATES,
+    TESTIMONY_ACTIONS,
+    TESTIMONY_KINDS,
+    TESTIMONY_STATES,
+)
 
 
 class UTCDateTime(TypeDecorator):
@@ -225,3 +239,190 @@ class SignInFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64))
     failed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+# ---------------------------------------------------------------------------------- testimony (collect)
+
+class TestimonyRow(Base):
+    """One testimony as given: its city, how it was gathered, and the hash of the receipt code that lets the
+    person who gave it see its state and withdraw it (the code itself is never stored)."""
+
+    __tablename__ = "testimonies"
+    __table_args__ = (CheckConstraint(_in("channel", CHANNELS), name="ck_testimonies_channel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city: Mapped[str] = mapped_column(String(60), index=True)
+    receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class TestimonyVersionRow(Base):
+    """One version of a testimony: what it says, its consent, its state in moderation and its links. Every
+    submission, revision, decision, re-linking and withdrawal appends one."""
+
+    __tablename__ = "testimony_versions"
+    __table_args__ = (
+        UniqueConstraint("testimony_id", "version", name="uq_testimony_versions_version"),
+        CheckConstraint(_in("state", TESTIMONY_STATES), name="ck_testimony_versions_state"),
+        CheckConstraint(_in("action", TESTIMONY_ACTIONS), name="ck_testimony_versions_action"),
+        CheckConstraint(_in("kind", TESTIMONY_KINDS), name="ck_testimony_versions_kind"),
+        CheckConstraint(_in("consent_use", CONSENT_USES), name="ck_testimony_versions_consent_use"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    testimony_id: Mapped[int] = mapped_column(ForeignKey("testimonies.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(24))
+    state: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str] = mapped_column(String(16))
+    story: Mapped[str] = mapped_column(Text)
+    excerpt: Mapped[str] = mapped_column(Text)
+    topics: Mapped[list] = mapped_column(JSON)
+    upr_themes: Mapped[list] = mapped_column(JSON)
+    area_level: Mapped[str] = mapped_column(String(40))
+    area_id: Mapped[str] = mapped_column(String(120))
+    occurred_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    contact: Mapped[str] = mapped_column(Text)
+    consent_use: Mapped[str] = mapped_column(String(16))
+    consent_area: Mapped[bool] = mapped_column(Boolean)
+    gathered_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    recommendation_numbers: Mapped[list] = mapped_column(JSON)
+    indicator_ids: Mapped[list] = mapped_column(JSON)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_role: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class TestimonyAttachmentRow(Base):
+    """A file given with a testimony, metadata stripped on upload; its bytes in the store or in a configured
+    folder (named by checksum), checked against ``sha256`` whenever read."""
+
+    __tablename__ = "testimony_attachments"
+    __table_args__ = (UniqueConstraint("testimony_id", "position", name="uq_testimony_attachments_position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    testimony_id: Mapped[int] = mapped_column(ForeignKey("testimonies.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    file_name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_in: Mapped[str] = mapped_column(String(16))
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+# ---------------------------------------------------------------------------------- campaign (clamor)
+
+class ResponsibleBodyRow(Base):
+    """A city body the coalition holds responsible for acting (a department, the council, a committee)."""
+
+    __tablename__ = "responsible_bodies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city: Mapped[str] = mapped_column(String(60), index=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ResponsibleBodyVersionRow(Base):
+    __tablename__ = "responsible_body_versions"
+    __table_args__ = (UniqueConstraint("body_id", "version", name="uq_responsible_body_versions_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("responsible_bodies.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(2000))
+    archived: Mapped[bool] = mapped_column(Boolean)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_role: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class CampaignTargetRow(Base):
+    """One version of the target of a recommendation or a priority list: who must act and by when.
+    ``subject`` is ``rec:<cycle>:<number>`` or ``list:<id>``."""
+
+    __tablename__ = "campaign_targets"
+    __table_args__ = (UniqueConstraint("city", "subject", "version", name="uq_campaign_targets_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city: Mapped[str] = mapped_column(String(60), index=True)
+    subject: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("responsible_bodies.id"), nullable=True)
+    target_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_role: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class CampaignActionRow(Base):
+    """An action of the campaign on a recommendation or a priority list (``subject`` as for targets)."""
+
+    __tablename__ = "campaign_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city: Mapped[str] = mapped_column(String(60), index=True)
+    subject: Mapped[str] = mapped_column(String(40), index=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class CampaignActionVersionRow(Base):
+    __tablename__ = "campaign_action_versions"
+    __table_args__ = (
+        UniqueConstraint("action_id", "version", name="uq_campaign_action_versions_version"),
+        CheckConstraint(_in("kind", ACTION_KINDS), name="ck_campaign_action_versions_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("campaign_actions.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    happened_on: Mapped[dt.date] = mapped_column(Date)
+    who: Mapped[str] = mapped_column(String(200))
+    link: Mapped[str] = mapped_column(String(2000))
+    note: Mapped[str] = mapped_column(Text)
+    retracted: Mapped[bool] = mapped_column(Boolean)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_role: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+# ---------------------------------------------------------------------------------- reports (compile)
+
+class ReportRow(Base):
+    """A report the coalition compiles: a stakeholder submission to the UPR or a local report to officials."""
+
+    __tablename__ = "reports"
+    __table_args__ = (CheckConstraint(_in("template", REPORT_TEMPLATES), name="ck_reports_template"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city: Mapped[str] = mapped_column(String(60), index=True)
+    template: Mapped[str] = mapped_column(String(24))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ReportVersionRow(Base):
+    """One saved draft of a report (its outline as JSON); ``issued_on`` set on the version that was sent."""
+
+    __tablename__ = "report_versions"
+    __table_args__ = (UniqueConstraint("report_id", "version", name="uq_report_versions_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    outline: Mapped[dict] = mapped_column(JSON)
+    issued_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_role: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

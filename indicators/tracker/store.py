@@ -10,9 +10,10 @@ appends the next version, and saving on top of a version other than the newest r
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
@@ -57,6 +58,11 @@ from indicators.tracker.validation import (
     name_key,
     number_sort_key,
 )
+
+if TYPE_CHECKING:
+    from indicators.tracker.campaign import Campaigns
+    from indicators.tracker.reports import ReportDrafts
+    from indicators.tracker.testimony import Testimonies
 
 _UNCHANGED: Any = object()
 # what a conflict is about, per track (the English says which status; the reader's language says it too)
@@ -507,6 +513,29 @@ class Store:
                         for item, number, cycle in items),
             recorded_by=row.recorded_by, recorded_role=row.recorded_role, recorded_at=row.recorded_at,
             restored_from=row.restored_from, recorded_by_name=row.recorded_by_name or "")
+
+    # ------------------------------------------------------------------ testimony, campaigns, reports
+
+    @functools.cached_property
+    def testimony(self) -> Testimonies:
+        """Residents' testimony (:mod:`indicators.tracker.testimony`)."""
+        from indicators.tracker.testimony import Testimonies
+
+        return Testimonies(self)
+
+    @functools.cached_property
+    def campaign(self) -> Campaigns:
+        """The campaign log: responsible bodies, targets, actions (:mod:`indicators.tracker.campaign`)."""
+        from indicators.tracker.campaign import Campaigns
+
+        return Campaigns(self)
+
+    @functools.cached_property
+    def reports(self) -> ReportDrafts:
+        """Report drafts, versioned (:mod:`indicators.tracker.reports`)."""
+        from indicators.tracker.reports import ReportDrafts
+
+        return ReportDrafts(self)
 
     # ------------------------------------------------------------------ helpers
 

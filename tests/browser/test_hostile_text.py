@@ -54,7 +54,7 @@ def test_a_hostile_neighborhood_name_is_shown_as_text_on_every_page(tmp_path):
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         for path in ["", "?level=neighborhood&indicator=renter_share", f"profile?hood={quoted}",
-                     f"compare?hoods={quoted}", "growth", "methods"]:
+                     f"compare?hoods={quoted}", "growth", "tell-us", "campaign", "methods"]:
             page.goto(f"{url}/{path}")
             wait_rendered(page)
             assert_no_exception(page)

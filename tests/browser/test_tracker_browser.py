@@ -276,7 +276,8 @@ def test_editor_sets_both_statuses_with_evidence_and_the_public_page_shows_them(
     assert link.get_attribute("href") == "https://pittsburgh.legistar.com/"
     expect(visitor.get_by_role("link", name="Community report 2024")).to_have_count(1)
     assert visitor.get_by_role("link", name="Click me").count() == 0
-    expect(visitor.locator('[data-testid="stDataFrame"]')).to_have_count(1)   # the timeline
+    # the campaign's time axis and the status versions
+    expect(visitor.locator('[data-testid="stDataFrame"]')).to_have_count(2)
     assert visitor.locator("textarea").count() == 0
     assert_no_exception(visitor, app)
     shot(visitor, "visitor_recommendation_with_statuses")

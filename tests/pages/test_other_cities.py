@@ -15,7 +15,8 @@ from tests.pages.fixture_cities import DEGRADED, MINIMAL, other_cities
 
 fmt = Words("en")
 EVIDENCE = ["map", "profile", "compare", "growth", "methods", "present"]
-TRACKER = ["upr_recommendations", "upr_progress", "upr_priorities", "upr_edit"]
+TRACKER = ["upr_recommendations", "upr_progress", "upr_priorities", "upr_edit", "campaign", "tell_us", "review",
+           "report_builder", "campaign_log"]
 
 
 @pytest.fixture(scope="module")

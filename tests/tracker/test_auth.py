@@ -69,7 +69,7 @@ def test_users_from_secrets_are_checked_and_plain_passwords_refused():
                     "eve": {"role": "admin", "password_hash": hash_password(PASSWORD, rounds=10)}})
     message = str(info.value)
     assert "tracker.users.bob: password_hash is not a bcrypt hash" in message
-    assert "tracker.users.eve: role 'admin' is not one of editor, city, community, viewer" in message
+    assert "tracker.users.eve: role 'admin' is not one of editor, city, community, reviewer, viewer" in message
 
 
 def test_roles_grant_only_their_writes():
