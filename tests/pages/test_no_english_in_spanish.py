@@ -17,7 +17,7 @@ from tests.english import english_words, is_english, page_texts
 ROOT = Path(__file__).resolve().parents[2]
 CITIES = ("pittsburgh", "dc")
 PAGES = ["map", "profile", "compare", "growth", "methods", "present", "upr_recommendations", "upr_progress",
-         "upr_priorities", "upr_edit"]
+         "upr_priorities", "upr_edit", "tell_us", "campaign", "review", "report_builder", "campaign_log"]
 
 
 def snapshot_of(city: str):
