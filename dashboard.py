@@ -26,8 +26,13 @@ st.html("""<style>
 }
 </style>""")  # i18n: not shown
 if state.seed_language() != "en":
-    # Streamlit's "Press Enter to apply" under a text box is English and cannot be set: hidden in other languages
-    st.html('<style>[data-testid="InputInstructions"] {display: none;}</style>')  # i18n: not shown
+    # Streamlit's own English that cannot be set: the "Press Enter to apply" under a text box is hidden, and the
+    # navigation's "View 5 more" / "View less" button says this page's words instead
+    more = _("More or fewer pages")
+    st.html('<style>[data-testid="InputInstructions"] {display: none;}'
+            '[data-testid="stSidebarNavViewButton"] {font-size: 0 !important;}'
+            f'[data-testid="stSidebarNavViewButton"]::after {{content: "{more}"; font-size: 0.875rem;}}'
+            '</style>')  # i18n: not shown
 cities = data.cities()
 city = state.chosen_city(cities)
 
