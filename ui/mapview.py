@@ -30,7 +30,7 @@ from indicators.metrics.catalog import Indicator
 from indicators.core.i18n import translator
 from indicators.metrics.text import Words, escape
 from ui import i18n as ui_i18n
-from ui.i18n import N_, _, words
+from ui.i18n import N_, words
 
 
 # pydeck tries to import its Jupyter widget on every Deck() and does not remember that it failed: each chart then

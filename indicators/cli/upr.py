@@ -17,10 +17,9 @@ import getpass
 import json
 import re
 import sys
-import tomllib
 from pathlib import Path
 
-from indicators.core.config import DEFAULT_CITY, PROJECT_ROOT, ConfigError, load_city
+from indicators.core.config import DEFAULT_CITY, ConfigError, load_city
 
 DESCRIPTION = """The UPR recommendation tracker.
 

@@ -26,7 +26,13 @@ from sqlalchemy.orm import Session
 
 from indicators.core.i18n import N_
 from indicators.tracker.auth import EDIT_CAMPAIGN, Actor, require
-from indicators.tracker.errors import ConflictError, Message, NotFound, Problem, ValidationError
+from indicators.tracker.errors import (
+    ConflictError,
+    Message,
+    NotFound,
+    Problem,
+    ValidationError,
+)
 from indicators.tracker.models import (
     CampaignActionRow,
     CampaignActionVersionRow,
@@ -41,9 +47,11 @@ from indicators.tracker.validation import (
     SHORT_TEXT_LIMIT,
     clean_city,
     clean_date,
+    clean_expected_version,
     clean_number,
     clean_text,
     clean_url,
+    collect_problem,
 )
 from indicators.tracker.vocabularies import ACTION_KINDS
 
@@ -135,18 +143,8 @@ class CampaignAction:
                 "note": self.note, "retracted": self.retracted}
 
 
-def _expected(version: object) -> int:
-    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise ValidationError(Problem(N_("must be the version number the edit started from"), "expected_version"))
-    return version
 
 
-def _collect(problems: list[Problem], check) -> Any:
-    try:
-        return check()
-    except ValidationError as exc:
-        problems.extend(exc.problems)
-        return None
 
 
 def is_overdue(target_date: dt.date | None, community_status: str | None, today: dt.date) -> bool:
@@ -194,7 +192,7 @@ class Campaigns:
         current = self.body(body_id)
         content = self._body_content(current.city, name, description, url, archived)
         content.pop("city")
-        expected = _expected(expected_version)
+        expected = clean_expected_version(expected_version)
         what = Message(N_("The responsible body '{name}'"), name=current.name)
         try:
             with self.store._write() as s, s.begin():
@@ -214,11 +212,11 @@ class Campaigns:
     def _body_content(city, name, description, url, archived) -> dict:
         problems: list[Problem] = []
         content = {
-            "city": _collect(problems, lambda: clean_city(city)),
-            "name": _collect(problems, lambda: clean_text(name, N_("name"), limit=SHORT_TEXT_LIMIT, required=True,
+            "city": collect_problem(problems, lambda: clean_city(city)),
+            "name": collect_problem(problems, lambda: clean_text(name, N_("name"), limit=SHORT_TEXT_LIMIT, required=True,
                                                           multiline=False)),
-            "description": _collect(problems, lambda: clean_text(description, N_("description"), limit=NOTE_LIMIT)),
-            "url": _collect(problems, lambda: clean_url(url, N_("web page")) if url else ""),
+            "description": collect_problem(problems, lambda: clean_text(description, N_("description"), limit=NOTE_LIMIT)),
+            "url": collect_problem(problems, lambda: clean_url(url, N_("web page")) if url else ""),
             "archived": bool(archived),
         }
         if problems:
@@ -273,15 +271,15 @@ class Campaigns:
         """A new version of who must act on ``subject`` and by when."""
         require(actor, EDIT_CAMPAIGN)
         problems: list[Problem] = []
-        city = _collect(problems, lambda: clean_city(city))
-        _collect(problems, lambda: parse_subject(subject))
+        city = collect_problem(problems, lambda: clean_city(city))
+        collect_problem(problems, lambda: parse_subject(subject))
         content = {
             "body_id": body_id if body_id else None,
-            "target_date": _collect(problems, lambda: clean_date(target_date, N_("target date"), required=False,
+            "target_date": collect_problem(problems, lambda: clean_date(target_date, N_("target date"), required=False,
                                                                  allow_future=True)),
-            "note": _collect(problems, lambda: clean_text(note, N_("note"), limit=NOTE_LIMIT)),
+            "note": collect_problem(problems, lambda: clean_text(note, N_("note"), limit=NOTE_LIMIT)),
         }
-        expected = _collect(problems, lambda: _expected(expected_version))
+        expected = collect_problem(problems, lambda: clean_expected_version(expected_version))
         if problems:
             raise ValidationError(problems, title=N_("Target not saved"))
         what = Message(N_("The target of {subject}"), subject=subject)
@@ -329,8 +327,8 @@ class Campaigns:
         """A new action on a recommendation or a priority list."""
         require(actor, EDIT_CAMPAIGN)
         problems: list[Problem] = []
-        city = _collect(problems, lambda: clean_city(city))
-        _collect(problems, lambda: parse_subject(subject))
+        city = collect_problem(problems, lambda: clean_city(city))
+        collect_problem(problems, lambda: parse_subject(subject))
         content = self._action_content(problems, kind, happened_on, who, link, note, False)
         if problems:
             raise ValidationError(problems, title=N_("Action not saved"))
@@ -352,7 +350,7 @@ class Campaigns:
         require(actor, EDIT_CAMPAIGN)
         problems: list[Problem] = []
         content = self._action_content(problems, kind, happened_on, who, link, note, retracted)
-        expected = _collect(problems, lambda: _expected(expected_version))
+        expected = collect_problem(problems, lambda: clean_expected_version(expected_version))
         if problems:
             raise ValidationError(problems, title=N_("Action not saved"))
         what = Message(N_("Campaign action {id}"), id=action_id)
@@ -374,11 +372,11 @@ class Campaigns:
     @staticmethod
     def _action_content(problems, kind, happened_on, who, link, note, retracted) -> dict:
         return {
-            "kind": _collect(problems, lambda: _kind(kind)),
-            "happened_on": _collect(problems, lambda: clean_date(happened_on, N_("date"))),
-            "who": _collect(problems, lambda: clean_text(who, N_("who"), limit=SHORT_TEXT_LIMIT, multiline=False)),
-            "link": _collect(problems, lambda: clean_url(link, N_("link")) if link else ""),
-            "note": _collect(problems, lambda: clean_text(note, N_("note"), limit=NOTE_LIMIT)),
+            "kind": collect_problem(problems, lambda: _kind(kind)),
+            "happened_on": collect_problem(problems, lambda: clean_date(happened_on, N_("date"))),
+            "who": collect_problem(problems, lambda: clean_text(who, N_("who"), limit=SHORT_TEXT_LIMIT, multiline=False)),
+            "link": collect_problem(problems, lambda: clean_url(link, N_("link")) if link else ""),
+            "note": collect_problem(problems, lambda: clean_text(note, N_("note"), limit=NOTE_LIMIT)),
             "retracted": bool(retracted),
         }
 

@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 
 from indicators.core.i18n import N_, normalise, translator
 from indicators.tracker.campaign import list_subject, rec_subject
-from indicators.tracker.validation import STATUSES, TRACKS
+from indicators.tracker.validation import STATUSES
 from indicators.tracker.vocabularies import ACTION_KINDS
 
 ATOM = "http://www.w3.org/2005/Atom"

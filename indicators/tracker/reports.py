@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,16 +26,24 @@ from sqlalchemy.orm import Session
 
 from indicators.core.i18n import LANGUAGES, N_
 from indicators.tracker.auth import WRITE_REPORTS, Actor, require
-from indicators.tracker.errors import ConflictError, Message, NotFound, Problem, ValidationError
+from indicators.tracker.errors import (
+    ConflictError,
+    Message,
+    NotFound,
+    Problem,
+    ValidationError,
+)
 from indicators.tracker.models import ReportRow, ReportVersionRow, utc_now
 from indicators.tracker.validation import (
     NOTE_LIMIT,
     SHORT_TEXT_LIMIT,
     clean_city,
     clean_date,
+    clean_expected_version,
     clean_indicator_ids,
     clean_number,
     clean_text,
+    collect_problem,
 )
 from indicators.tracker.vocabularies import REPORT_TEMPLATES
 
@@ -109,12 +117,6 @@ EMPTY_OUTLINE: dict[str, Any] = {
 }
 
 
-def _collect(problems: list[Problem], check) -> Any:
-    try:
-        return check()
-    except ValidationError as exc:
-        problems.extend(exc.problems)
-        return None
 
 
 def _lines(values: object, field: str, limit: int, count: int) -> list[str]:
@@ -138,7 +140,7 @@ def clean_outline(outline: Mapping[str, Any]) -> dict:
     problems: list[Problem] = []
     numbers = []
     for value in given["numbers"] or []:
-        number = _collect(problems, lambda v=value: clean_number(v, N_("recommendations")))
+        number = collect_problem(problems, lambda v=value: clean_number(v, N_("recommendations")))
         if number and number not in numbers:
             numbers.append(number)
     if len(numbers) > MAX_OUTLINE_ITEMS:
@@ -147,14 +149,14 @@ def clean_outline(outline: Mapping[str, Any]) -> dict:
     paragraphs, quotes, indicators = {}, {}, {}
     for number in numbers:
         text = (given["paragraphs"] or {}).get(number, "")
-        paragraphs[number] = _collect(problems, lambda t=text, n=number: clean_text(
+        paragraphs[number] = collect_problem(problems, lambda t=text, n=number: clean_text(
             t, Message(N_("paragraph on {number}"), number=n), limit=NOTE_LIMIT)) or ""
         ids = (given["quotes"] or {}).get(number, [])
         if not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids or []):
             problems.append(Problem(N_("must be testimony numbers"), Message(N_("quotes on {number}"), number=number)))
             ids = []
         quotes[number] = list(dict.fromkeys(ids or []))
-        indicators[number] = _collect(problems, lambda v=(given["indicators"] or {}).get(number, []):
+        indicators[number] = collect_problem(problems, lambda v=(given["indicators"] or {}).get(number, []):
                                       clean_indicator_ids(v)) or []
     lang = given["lang"] if given["lang"] in LANGUAGES else None
     if lang is None:
@@ -171,22 +173,22 @@ def clean_outline(outline: Mapping[str, Any]) -> dict:
         problems.append(Problem(N_("must be a number of words between 100 and 100,000"), N_("word limit")))
     cleaned = {
         "lang": lang, "list_id": list_id, "numbers": numbers, "submission": submission, "word_limit": word_limit,
-        "coalition": _collect(problems, lambda: clean_text(given["coalition"], N_("coalition"),
+        "coalition": collect_problem(problems, lambda: clean_text(given["coalition"], N_("coalition"),
                                                            limit=SHORT_TEXT_LIMIT, multiline=False)),
-        "members": _collect(problems, lambda: _lines(given["members"], N_("members"), SHORT_TEXT_LIMIT,
+        "members": collect_problem(problems, lambda: _lines(given["members"], N_("members"), SHORT_TEXT_LIMIT,
                                                      MAX_MEMBERS)),
-        "contact": _collect(problems, lambda: clean_text(given["contact"], N_("contact"), limit=SHORT_TEXT_LIMIT,
+        "contact": collect_problem(problems, lambda: clean_text(given["contact"], N_("contact"), limit=SHORT_TEXT_LIMIT,
                                                          multiline=False)),
-        "review": _collect(problems, lambda: clean_text(given["review"], N_("review"), limit=SHORT_TEXT_LIMIT,
+        "review": collect_problem(problems, lambda: clean_text(given["review"], N_("review"), limit=SHORT_TEXT_LIMIT,
                                                         multiline=False)),
-        "keywords": _collect(problems, lambda: clean_text(given["keywords"], N_("keywords"),
+        "keywords": collect_problem(problems, lambda: clean_text(given["keywords"], N_("keywords"),
                                                           limit=SHORT_TEXT_LIMIT, multiline=False)),
-        "summary": _collect(problems, lambda: clean_text(given["summary"], N_("executive summary"),
+        "summary": collect_problem(problems, lambda: clean_text(given["summary"], N_("executive summary"),
                                                          limit=NOTE_LIMIT)),
         "paragraphs": paragraphs, "quotes": quotes, "indicators": indicators,
-        "asks": _collect(problems, lambda: _lines(given["asks"], N_("the coalition's recommendations"), 2_000,
+        "asks": collect_problem(problems, lambda: _lines(given["asks"], N_("the coalition's recommendations"), 2_000,
                                                   MAX_OUTLINE_ITEMS)),
-        "addressee": _collect(problems, lambda: clean_text(given["addressee"], N_("addressed to"),
+        "addressee": collect_problem(problems, lambda: clean_text(given["addressee"], N_("addressed to"),
                                                            limit=SHORT_TEXT_LIMIT, multiline=False)),
     }
     if problems:
@@ -194,10 +196,6 @@ def clean_outline(outline: Mapping[str, Any]) -> dict:
     return cleaned
 
 
-def _expected(version: object) -> int:
-    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise ValidationError(Problem(N_("must be the version number the edit started from"), "expected_version"))
-    return version
 
 
 class ReportDrafts:
@@ -210,13 +208,13 @@ class ReportDrafts:
                ) -> ReportDraft:
         require(actor, WRITE_REPORTS)
         problems: list[Problem] = []
-        city = _collect(problems, lambda: clean_city(city))
+        city = collect_problem(problems, lambda: clean_city(city))
         if template not in REPORT_TEMPLATES:
             problems.append(Problem(Message(N_("{value} is not one of {choices}"), value=repr(str(template)[:40]),
                                             choices=", ".join(REPORT_TEMPLATES)), N_("template")))
-        title = _collect(problems, lambda: clean_text(title, N_("title"), limit=300, required=True,
+        title = collect_problem(problems, lambda: clean_text(title, N_("title"), limit=300, required=True,
                                                       multiline=False))
-        outline = _collect(problems, lambda: clean_outline(outline))
+        outline = collect_problem(problems, lambda: clean_outline(outline))
         if problems:
             raise ValidationError(problems, title=N_("Report not saved"))
         now = utc_now()
@@ -234,11 +232,11 @@ class ReportDrafts:
         """The next version of a report; with ``issued_on`` it is the version that was sent, on that date."""
         require(actor, WRITE_REPORTS)
         problems: list[Problem] = []
-        title = _collect(problems, lambda: clean_text(title, N_("title"), limit=300, required=True,
+        title = collect_problem(problems, lambda: clean_text(title, N_("title"), limit=300, required=True,
                                                       multiline=False))
-        outline = _collect(problems, lambda: clean_outline(outline))
-        issued = _collect(problems, lambda: clean_date(issued_on, N_("sent on"), required=False))
-        expected = _collect(problems, lambda: _expected(expected_version))
+        outline = collect_problem(problems, lambda: clean_outline(outline))
+        issued = collect_problem(problems, lambda: clean_date(issued_on, N_("sent on"), required=False))
+        expected = collect_problem(problems, lambda: clean_expected_version(expected_version))
         if problems:
             raise ValidationError(problems, title=N_("Report not saved"))
         what = Message(N_("The report '{title}'"), title=title)

@@ -20,10 +20,23 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from indicators.tracker import db
-from indicators.tracker.auth import EDIT_PRIORITIES, IMPORT, STATUS_PERMISSION, Actor, require
 from indicators.core.i18n import N_
-from indicators.tracker.errors import ConflictError, Message, NotFound, Problem, ValidationError, message_of
+from indicators.tracker import db
+from indicators.tracker.auth import (
+    EDIT_PRIORITIES,
+    IMPORT,
+    STATUS_PERMISSION,
+    Actor,
+    require,
+)
+from indicators.tracker.errors import (
+    ConflictError,
+    Message,
+    NotFound,
+    Problem,
+    ValidationError,
+    message_of,
+)
 from indicators.tracker.importer import OFFICIAL_FIELDS, validate_recommendation_frame
 from indicators.tracker.models import (
     ImportRun,
@@ -50,11 +63,13 @@ from indicators.tracker.validation import (
     clean_city,
     clean_date,
     clean_evidence,
+    clean_expected_version,
     clean_indicator_ids,
     clean_number,
     clean_status,
     clean_text,
     clean_track,
+    collect_problem,
     name_key,
     number_sort_key,
 )
@@ -73,19 +88,8 @@ IMPORT_LOCK_KEY = 4_815_162_343
 RowHook = Callable[[int, int, Mapping[str, Any]], None]
 
 
-def _collect(problems: list[Problem], check: Callable[[], Any]) -> Any:
-    """Run one field check, adding its problems to ``problems`` instead of stopping at the first."""
-    try:
-        return check()
-    except ValidationError as exc:
-        problems.extend(exc.problems)
-        return None
 
 
-def _expected(version: object) -> int:
-    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise ValidationError(Problem(N_("must be the version number the edit started from"), "expected_version"))
-    return version
 
 
 class Store:
@@ -290,17 +294,17 @@ class Store:
         track = clean_track(track)
         require(actor, STATUS_PERMISSION[track])
         problems: list[Problem] = []
-        city = _collect(problems, lambda: clean_city(city))
+        city = collect_problem(problems, lambda: clean_city(city))
         content = {
-            "status": _collect(problems, lambda: clean_status(status)),
-            "as_of": _collect(problems, lambda: clean_date(as_of, N_("date"))),
-            "author": _collect(problems, lambda: clean_text(author, N_("author"), limit=SHORT_TEXT_LIMIT,
+            "status": collect_problem(problems, lambda: clean_status(status)),
+            "as_of": collect_problem(problems, lambda: clean_date(as_of, N_("date"))),
+            "author": collect_problem(problems, lambda: clean_text(author, N_("author"), limit=SHORT_TEXT_LIMIT,
                                                             required=True, multiline=False)),
-            "note": _collect(problems, lambda: clean_text(note, N_("note"), limit=NOTE_LIMIT)),
-            "evidence": _collect(problems, lambda: clean_evidence(evidence)),
-            "indicator_ids": _collect(problems, lambda: clean_indicator_ids(indicator_ids)),
+            "note": collect_problem(problems, lambda: clean_text(note, N_("note"), limit=NOTE_LIMIT)),
+            "evidence": collect_problem(problems, lambda: clean_evidence(evidence)),
+            "indicator_ids": collect_problem(problems, lambda: clean_indicator_ids(indicator_ids)),
         }
-        expected = _collect(problems, lambda: _expected(expected_version))
+        expected = collect_problem(problems, lambda: clean_expected_version(expected_version))
         if problems:
             raise ValidationError(problems, title=N_("Status not saved"))
         return self._append_status(actor, number, cycle, city, track, content, expected, restored_from=None)
@@ -312,7 +316,7 @@ class Store:
         require(actor, STATUS_PERMISSION[track])
         old = self.status_version(number, city=city, track=track, version=version, cycle=cycle)
         content = old.content()
-        return self._append_status(actor, number, cycle, city, track, content, _expected(expected_version),
+        return self._append_status(actor, number, cycle, city, track, content, clean_expected_version(expected_version),
                                    restored_from=version)
 
     def _append_status(self, actor: Actor, number: str, cycle: int | None, city: str, track: str,
@@ -367,12 +371,12 @@ class Store:
                              items: Iterable[PriorityItem | Mapping] = ()) -> PriorityList:
         require(actor, EDIT_PRIORITIES)
         problems: list[Problem] = []
-        city = _collect(problems, lambda: clean_city(city))
+        city = collect_problem(problems, lambda: clean_city(city))
         content = {
-            "name": _collect(problems, lambda: _list_name(name)),
-            "description": _collect(problems, lambda: clean_text(description, N_("description"))),
+            "name": collect_problem(problems, lambda: _list_name(name)),
+            "description": collect_problem(problems, lambda: clean_text(description, N_("description"))),
             "archived": False,
-            "items": _collect(problems, lambda: _clean_items(items)),
+            "items": collect_problem(problems, lambda: _clean_items(items)),
         }
         if problems:
             raise ValidationError(problems, title=N_("Priority list not saved"))
@@ -403,14 +407,14 @@ class Store:
         problems: list[Problem] = []
         changes: dict[str, Any] = {}
         if name is not _UNCHANGED:
-            changes["name"] = _collect(problems, lambda: _list_name(name))
+            changes["name"] = collect_problem(problems, lambda: _list_name(name))
         if description is not _UNCHANGED:
-            changes["description"] = _collect(problems, lambda: clean_text(description, N_("description")))
+            changes["description"] = collect_problem(problems, lambda: clean_text(description, N_("description")))
         if items is not _UNCHANGED:
-            changes["items"] = _collect(problems, lambda: _clean_items(items))
+            changes["items"] = collect_problem(problems, lambda: _clean_items(items))
         if archived is not _UNCHANGED:
             changes["archived"] = bool(archived)
-        expected = _collect(problems, lambda: _expected(expected_version))
+        expected = collect_problem(problems, lambda: clean_expected_version(expected_version))
         if problems:
             raise ValidationError(problems, title=N_("Priority list not saved"))
         current = self.priority_list(list_id)
@@ -421,7 +425,7 @@ class Store:
                               ) -> PriorityList:
         require(actor, EDIT_PRIORITIES)
         old = self.priority_list(list_id, version)
-        return self._append_list_version(actor, old, old.content(), _expected(expected_version),
+        return self._append_list_version(actor, old, old.content(), clean_expected_version(expected_version),
                                          restored_from=version)
 
     def _append_list_version(self, actor: Actor, base: PriorityList, content: dict, expected: int,
@@ -607,7 +611,7 @@ def _clean_items(items: Iterable[PriorityItem | Mapping]) -> list[dict]:
             problems.append(Problem(N_("must name a recommendation"), Message(N_("item {n}"), n=position)))
             continue
         field = Message(N_("item {n}"), n=position)
-        number = _collect(problems, lambda: clean_number(item.get("number"), Message(N_("item {n} number"),
+        number = collect_problem(problems, lambda: clean_number(item.get("number"), Message(N_("item {n} number"),
                                                                                       n=position)))
         cycle = item.get("cycle")
         if cycle is not None and (isinstance(cycle, bool) or not isinstance(cycle, int)):
@@ -615,12 +619,12 @@ def _clean_items(items: Iterable[PriorityItem | Mapping]) -> list[dict]:
         cleaned.append({
             "number": number,
             "cycle": cycle,
-            "rationale": _collect(problems, lambda: clean_text(item.get("rationale"),
+            "rationale": collect_problem(problems, lambda: clean_text(item.get("rationale"),
                                                                Message(N_("item {n} rationale"), n=position))),
-            "responsible_body": _collect(problems, lambda: clean_text(
+            "responsible_body": collect_problem(problems, lambda: clean_text(
                 item.get("responsible_body"), Message(N_("item {n} responsible body"), n=position),
                 limit=SHORT_TEXT_LIMIT, multiline=False)),
-            "target_date": _collect(problems, lambda: clean_date(
+            "target_date": collect_problem(problems, lambda: clean_date(
                 item.get("target_date"), Message(N_("item {n} target date"), n=position), required=False,
                 allow_future=True)),
         })

@@ -48,16 +48,31 @@ from sqlalchemy.orm import Session
 
 from indicators.core.i18n import N_
 from indicators.tracker.auth import RECORD_TESTIMONY, REVIEW_TESTIMONY, Actor, require
-from indicators.tracker.errors import ConflictError, Message, NotFound, Problem, TrackerError, ValidationError
-from indicators.tracker.models import TestimonyAttachmentRow, TestimonyRow, TestimonyVersionRow, utc_now
+from indicators.tracker.errors import (
+    ConflictError,
+    Message,
+    NotFound,
+    Problem,
+    TrackerError,
+    ValidationError,
+)
+from indicators.tracker.models import (
+    TestimonyAttachmentRow,
+    TestimonyRow,
+    TestimonyVersionRow,
+    utc_now,
+)
 from indicators.tracker.uploads import CleanFile, checksum, clean_files
 from indicators.tracker.validation import (
+    REVIEW_STARTED_FROM,
     SHORT_TEXT_LIMIT,
     clean_city,
     clean_date,
+    clean_expected_version,
     clean_indicator_ids,
     clean_number,
     clean_text,
+    collect_problem,
 )
 from indicators.tracker.vocabularies import (
     CHANNELS,
@@ -67,6 +82,9 @@ from indicators.tracker.vocabularies import (
     PURPOSE_CONSENTS,
     TESTIMONY_KINDS,
 )
+
+if TYPE_CHECKING:
+    from indicators.tracker.store import Store
 
 STORY_LIMIT = 5_000
 EXCERPT_LIMIT = 1_500
@@ -292,14 +310,6 @@ def street_address_in(text: str) -> str | None:
     return found.group(0).strip() if found else None
 
 
-def _collect(problems: list[Problem], check: Callable[[], Any]) -> Any:
-    try:
-        return check()
-    except ValidationError as exc:
-        problems.extend(exc.problems)
-        return None
-
-
 def _no_address(text: str, field_name: str) -> str:
     found = street_address_in(text)
     if found:
@@ -365,18 +375,18 @@ def clean_testimony(*, kind: object, story: object, topics: Iterable[object] = (
         # a person never sees this field; something that fills in every field is not a person
         problems.append(Problem(N_("this field must stay empty"), N_("leave this empty")))
     content = {
-        "kind": _collect(problems, lambda: _choice(kind, TESTIMONY_KINDS, N_("what it is about"))),
-        "story": _collect(problems, lambda: _no_address(clean_text(story, N_("what happened"), limit=STORY_LIMIT,
+        "kind": collect_problem(problems, lambda: _choice(kind, TESTIMONY_KINDS, N_("what it is about"))),
+        "story": collect_problem(problems, lambda: _no_address(clean_text(story, N_("what happened"), limit=STORY_LIMIT,
                                                                    required=True), N_("what happened"))),
-        "topics": _collect(problems, lambda: _codes(topics, TOPIC_ID, N_("topics"), MAX_THEMES)),
-        "upr_themes": _collect(problems, lambda: _themes(upr_themes)),
-        "area_level": _collect(problems, lambda: clean_text(area_level, N_("neighborhood"), limit=40,
+        "topics": collect_problem(problems, lambda: _codes(topics, TOPIC_ID, N_("topics"), MAX_THEMES)),
+        "upr_themes": collect_problem(problems, lambda: _themes(upr_themes)),
+        "area_level": collect_problem(problems, lambda: clean_text(area_level, N_("neighborhood"), limit=40,
                                                             multiline=False)),
-        "area_id": _collect(problems, lambda: _area(area_id)),
-        "occurred_on": _collect(problems, lambda: clean_date(occurred_on, N_("when"), required=False)),
-        "contact": _collect(problems, lambda: _no_address(clean_text(contact, N_("contact"), limit=SHORT_TEXT_LIMIT,
+        "area_id": collect_problem(problems, lambda: _area(area_id)),
+        "occurred_on": collect_problem(problems, lambda: clean_date(occurred_on, N_("when"), required=False)),
+        "contact": collect_problem(problems, lambda: _no_address(clean_text(contact, N_("contact"), limit=SHORT_TEXT_LIMIT,
                                                                      multiline=False), N_("contact"))),
-        "consent_use": _collect(problems, lambda: _choice(consent_use, CONSENT_USES, N_("consent"))),
+        "consent_use": collect_problem(problems, lambda: _choice(consent_use, CONSENT_USES, N_("consent"))),
         "consent_area": bool(consent_area),
     }
     if problems:
@@ -391,13 +401,6 @@ def _area(value: object) -> str:
     if text and not AREA_ID.match(text):
         raise ValidationError(Problem(N_("is not a neighborhood of the list"), N_("neighborhood")))
     return text
-
-
-def _expected(version: object) -> int:
-    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise ValidationError(Problem(N_("must be the version number the review started from"),
-                                      "expected_version"))
-    return version
 
 
 # ------------------------------------------------------------------------------------------------ the store
@@ -423,20 +426,20 @@ class Testimonies:
         record testimony, another ``channel``, ``gathered_by`` who heard it). Returns the receipt code, shown
         once: the store keeps only its hash."""
         problems: list[Problem] = []
-        city = _collect(problems, lambda: clean_city(city))
-        channel = _collect(problems, lambda: _choice(channel, CHANNELS, N_("how it was gathered")))
+        city = collect_problem(problems, lambda: clean_city(city))
+        channel = collect_problem(problems, lambda: _choice(channel, CHANNELS, N_("how it was gathered")))
         if actor is not None:
             require(actor, RECORD_TESTIMONY)
         elif channel not in (None, "online"):
             problems.append(Problem(N_("only coalition members enter testimony gathered elsewhere"),
                                     N_("how it was gathered")))
-        gathered_by = _collect(problems, lambda: clean_text(gathered_by, N_("gathered by"), limit=SHORT_TEXT_LIMIT,
+        gathered_by = collect_problem(problems, lambda: clean_text(gathered_by, N_("gathered by"), limit=SHORT_TEXT_LIMIT,
                                                             multiline=False))
-        content = _collect(problems, lambda: clean_testimony(
+        content = collect_problem(problems, lambda: clean_testimony(
             kind=kind, story=story, topics=topics, upr_themes=upr_themes, area_level=area_level, area_id=area_id,
             occurred_on=occurred_on, contact=contact, consent_use=consent_use, consent_area=consent_area,
             honeypot=honeypot))
-        cleaned_files = _collect(problems, lambda: clean_files(files))
+        cleaned_files = collect_problem(problems, lambda: clean_files(files))
         if problems:
             raise ValidationError(problems, title=N_("Testimony not saved"))
         code = new_receipt_code()
@@ -495,10 +498,10 @@ class Testimonies:
                area_level: str = "", area_id: str = "", occurred_on=None) -> ReceiptView:
         """The giver's new words after a reviewer asked for changes (or before any decision): back to review."""
         problems: list[Problem] = []
-        content = _collect(problems, lambda: clean_testimony(
+        content = collect_problem(problems, lambda: clean_testimony(
             kind=kind, story=story, topics=topics, upr_themes=upr_themes, area_level=area_level, area_id=area_id,
             occurred_on=occurred_on, consent_use=consent_use, consent_area=consent_area))
-        expected = _collect(problems, lambda: _expected(expected_version))
+        expected = collect_problem(problems, lambda: clean_expected_version(expected_version, REVIEW_STARTED_FROM))
         if problems:
             raise ValidationError(problems, title=N_("Testimony not saved"))
         with self.store._read() as s:
@@ -597,11 +600,11 @@ class Testimonies:
         Asking for changes or rejecting needs a reason (the giver reads it with their receipt code)."""
         require(actor, REVIEW_TESTIMONY)
         problems: list[Problem] = []
-        decision = _collect(problems, lambda: _choice(decision, DECISIONS, N_("decision")))
-        reason = _collect(problems, lambda: clean_text(reason, N_("reason"), limit=REASON_LIMIT,
+        decision = collect_problem(problems, lambda: _choice(decision, DECISIONS, N_("decision")))
+        reason = collect_problem(problems, lambda: clean_text(reason, N_("reason"), limit=REASON_LIMIT,
                                                        required=decision in ("changes_requested", "rejected")))
         changes = self._link_changes(problems, excerpt, recommendation_numbers, indicator_ids)
-        expected = _collect(problems, lambda: _expected(expected_version))
+        expected = collect_problem(problems, lambda: clean_expected_version(expected_version, REVIEW_STARTED_FROM))
         if problems:
             raise ValidationError(problems, title=N_("Decision not saved"))
         return self._append(testimony_id, expected, (actor.user_id, actor.role), action=decision, state=decision,
@@ -614,7 +617,7 @@ class Testimonies:
         require(actor, REVIEW_TESTIMONY)
         problems: list[Problem] = []
         changes = self._link_changes(problems, excerpt, recommendation_numbers, indicator_ids)
-        expected = _collect(problems, lambda: _expected(expected_version))
+        expected = collect_problem(problems, lambda: clean_expected_version(expected_version, REVIEW_STARTED_FROM))
         if problems:
             raise ValidationError(problems, title=N_("Links not saved"))
         current = self.get(testimony_id)
@@ -625,12 +628,12 @@ class Testimonies:
     def _link_changes(problems, excerpt, numbers, indicators) -> dict:
         changes: dict[str, Any] = {}
         if excerpt is not None:
-            changes["excerpt"] = _collect(problems, lambda: _no_address(
+            changes["excerpt"] = collect_problem(problems, lambda: _no_address(
                 clean_text(excerpt, N_("excerpt"), limit=EXCERPT_LIMIT), N_("excerpt")))
         if numbers is not None:
-            changes["recommendation_numbers"] = _collect(problems, lambda: _numbers(numbers))
+            changes["recommendation_numbers"] = collect_problem(problems, lambda: _numbers(numbers))
         if indicators is not None:
-            changes["indicator_ids"] = _collect(problems, lambda: clean_indicator_ids(indicators))
+            changes["indicator_ids"] = collect_problem(problems, lambda: clean_indicator_ids(indicators))
         return changes
 
     def _append(self, testimony_id: int, expected: int, who: tuple[str, str], *, action: str, state: str,

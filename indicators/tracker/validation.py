@@ -359,3 +359,25 @@ def name_key(name: str) -> str:
     # (I and l) is folded as itself, so HOUSING stays housing
     text = "".join(table.get(c, c) if c.isupper() and table.get(c, c).isupper() else c for c in text)
     return skeleton(text.casefold())
+
+
+#: the refusal of a stale or malformed version number, by what was being edited
+EDIT_STARTED_FROM = N_("must be the version number the edit started from")
+REVIEW_STARTED_FROM = N_("must be the version number the review started from")
+
+
+def clean_expected_version(version: object, reason: str = EDIT_STARTED_FROM) -> int:
+    """The version number an edit started from (a whole number ≥ 0, not a bool), else ValidationError."""
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        raise ValidationError(Problem(reason, "expected_version"))
+    return version
+
+
+def collect_problem(problems: list[Problem], check) -> object:
+    """Run one field check (a callable), adding its problems to ``problems`` instead of stopping at the first;
+    the checked value, or None where it was refused."""
+    try:
+        return check()
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+        return None

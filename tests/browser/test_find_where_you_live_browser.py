@@ -8,7 +8,6 @@ Screenshots go to ``screenshots/`` (not committed) for a person to look at.
 
 from __future__ import annotations
 
-import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path

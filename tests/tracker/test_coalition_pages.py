@@ -4,7 +4,6 @@ language."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -216,7 +215,7 @@ def test_the_campaign_page_its_card_and_an_unknown_campaign(store, app_for):
     # typed text is escaped: the stars stay stars, never bold
     assert "Coalition: \\*\\*1\\,200\\*\\* signatures" in markdown(at)
     assert f"/campaign?list={plist.list_id}&city={PGH}" in at.code[0].value
-    assert f"card=1" in at.code[1].value and at.code[1].value.startswith("<iframe")
+    assert "card=1" in at.code[1].value and at.code[1].value.startswith("<iframe")
     card = app_for("campaign.py", list=str(plist.list_id), card="1")
     assert not card.exception and not card.dataframe and len(card.code) == 0
     assert card.subheader[0].value == "Housing first"

@@ -89,4 +89,4 @@ def test_the_feed_speaks_the_readers_language(campaign):
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "es"
     assert root.findtext("a:title", namespaces=NS) == "Housing first: campaña en Pittsburgh"
     assert "Audiencia del concejo el 2025-03-04: 26.286" in [e["title"] for e in entries(xml)]
-    assert f"lang=es" in root.find("a:link[@rel='self']", NS).get("href")
+    assert "lang=es" in root.find("a:link[@rel='self']", NS).get("href")

@@ -253,7 +253,7 @@ def test_two_reviewers_deciding_the_same_testimony_at_once_keep_one_decision_and
     winner, conflict = saved[0], conflicts[0]
     assert conflict.current.version == 2 and conflict.current.state == winner.state
     assert conflict.attempted["state"] in {"accepted", "rejected"} - {winner.state}
-    assert f"now version 2) after you opened version 1" in str(conflict)
+    assert "now version 2) after you opened version 1" in str(conflict)
     history = store.testimony.history(receipt.testimony.testimony_id, REVIEWER)
     assert [(v.version, v.state) for v in history] == [(1, "pending"), (2, winner.state)]
     # the second reviewer, told, decides again on the newest version
