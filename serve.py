@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -22,32 +23,110 @@ HERE = Path(__file__).resolve().parent
 
 
 def warm_up() -> None:
-    """Import what the landing page imports and open the default city's snapshot. Failures are left for the
-    page to report to its reader."""
+    """Load what the landing page needs at once; then, once the first visitor's page has been served (or nobody
+    came), what the next clicks need: the profile's first run and the pictures of Growth vs people. Each later
+    step waits until no page is running, so it never delays a reader's page. Failures are left for the page to
+    report to its reader."""
     try:
-        import pydeck  # noqa: F401
-        from streamlit import string_util
-
-        from ui import data, mapview, state
-
-        for city in data.cities()[:1]:
-            # the landing page's default view: its figures, the city figure and the map's shapes
-            # (called with the same arguments as the page: a cache key counts the arguments given)
-            headline = state.default_indicator(city, "neighborhood")
-            data.indicator(city, headline, "neighborhood", None)
-            data.city_value(city, headline, None)
-            data.vintages(city, headline, "neighborhood")
-            data.areas(city, "neighborhood")
-            data.area_shapes(city, "neighborhood")
-            # the pictures of Growth vs people, in both languages (matplotlib's first figure takes seconds)
-            if "neighborhood" in data.available_levels(city, "population_change_2010_2020"):
-                for language in ("en", "es"):
-                    for indicator_id in ("population_change_2010_2020", "black_population_change_2010_2020"):
-                        data.map_png(city, indicator_id, "neighborhood", None, "quantiles", language)
-        mapview.basemap_reachable()
-        string_util.is_emoji("⚖️")  # compiles Streamlit's emoji pattern, which the page icon needs
+        city = landing()
     except Exception:  # the page itself says what is wrong
-        pass
+        return
+    wait_for_first_visit()
+    for step in later_steps(city):
+        wait_until_idle()
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - as above
+            pass
+
+
+def landing() -> str:
+    """Import what the landing page imports and compute its default view of the default city; returns the city."""
+    import pydeck  # noqa: F401
+    from streamlit import string_util
+
+    from ui import data, mapview, state
+
+    city = data.cities()[0]
+    # the landing page's default view: its figures, the city figure and the map's shapes (called with the same
+    # arguments as the page: a cache key counts the arguments given)
+    headline = state.default_indicator(city, "neighborhood")
+    data.indicator(city, headline, "neighborhood", None)
+    data.city_value(city, headline, None)
+    data.vintages(city, headline, "neighborhood")
+    data.areas(city, "neighborhood")
+    data.area_shapes(city, "neighborhood")
+    data.label_points(city, "neighborhood", "en")
+    data._area_names(city, "neighborhood", "en")
+    data.indicator_table(city, headline, "neighborhood", None, lang="en")
+    mapview.basemap_reachable()
+    string_util.is_emoji("⚖️")  # compiles Streamlit's emoji pattern, which the page icon needs
+    return city
+
+
+def later_steps(city: str) -> list:
+    """What a reader's next pages need, most likely first: a profile (its libraries, every figure of the first
+    area, which computes the level's figures the other areas share), then the pictures of Growth vs people."""
+    from ui import data, state
+
+    level = state.area_level(city)
+
+    def profile_imports():
+        from ui import briefs, charts, evidence, testimony, tracker  # noqa: F401
+
+    def profile_figures():
+        # (the session-free calls: outside a page there is no reader's language to read)
+        area = next(iter(data._area_names(city, level, "en")))
+        data.can_people_stay(city, area, level)
+        for indicator_id in data.catalog.CATALOG:
+            if level in data.available_levels(city, indicator_id):
+                for language in ("en", "es"):
+                    data.ranked(city, indicator_id, level, lang=language)
+                data.city_value(city, indicator_id)
+        if level in data.available_levels(city, "population_change_2010_2020"):
+            data.population_change_by_group(city, level)
+
+    def pictures(language):
+        def draw():
+            # matplotlib's first figure takes seconds
+            if "neighborhood" in data.available_levels(city, "population_change_2010_2020"):
+                for indicator_id in ("population_change_2010_2020", "black_population_change_2010_2020"):
+                    data.map_png(city, indicator_id, "neighborhood", None, "quantiles", language)
+        return draw
+
+    return [profile_imports, profile_figures, pictures("en"), pictures("es")] if level else [pictures("en"),
+                                                                                           pictures("es")]
+
+
+def _pages_running() -> bool | None:
+    """Whether any session is running a page now; None where no session has connected yet. (Streamlit has no
+    public call for this: its session manager is asked, and where that fails the server is taken as idle.)"""
+    try:
+        from streamlit.runtime import Runtime
+        from streamlit.runtime.app_session import AppSessionState
+
+        sessions = Runtime.instance()._session_mgr.list_active_sessions()
+        if not sessions:
+            return None
+        return any(s.session._state == AppSessionState.APP_IS_RUNNING for s in sessions)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+FIRST_VISIT_WAIT_S = 15.0   # after this with no visitor, the later steps go ahead
+IDLE_WAIT_S = 10.0          # and a step waits at most this long for the pages to pause
+
+
+def wait_for_first_visit() -> None:
+    deadline = time.monotonic() + FIRST_VISIT_WAIT_S
+    while time.monotonic() < deadline and _pages_running() is not False:
+        time.sleep(0.05)
+
+
+def wait_until_idle() -> None:
+    deadline = time.monotonic() + IDLE_WAIT_S
+    while time.monotonic() < deadline and _pages_running():
+        time.sleep(0.05)
 
 
 @contextlib.asynccontextmanager
