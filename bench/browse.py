@@ -6,11 +6,13 @@ One dashboard server (``serve.py``) for each figure; the browser is Debian's Chr
   for the evidence pages (map, profile, compare, growth, presentation, methods), for the second city too
   (``?city=``). The server is warmed first by one websocket session that opens each of those views once (so the
   figure is a page as a reader opens it on a running server, not the process's first run). Then, round after
-  round, each view is opened in a fresh browser context (empty cache: a first visit). A page's **settle time** is
+  round, a browser context opens the landing page once (not counted: the app's files are then in its cache, as
+  for a reader who has the app open) and then each view in a new tab of it. A page's **settle time** is
   from the start of the navigation (``performance.timeOrigin``) to the last thing the page did — the last change
   to the page's content (a ``MutationObserver``), the last websocket message, the map's last drawing on its canvas
   — taken once the script has finished and nothing has changed for 1 s. The table gives each view's median and
-  range; the figure is the slowest view's median.
+  range; the figure is the slowest view's median. Beside it, the framework's text-only page opened the same way:
+  what loading any page of this Streamlit costs before the page's own content.
 - ``click``: a fresh server, a fresh browser that opens the neighborhood map and lets it settle; then, for areas
   taken evenly from the map, the pointer moves over the area (until the map's tooltip names it: the map library
   is ready) and clicks. Two times, both inside the page (``performance.now``, checked on every animation frame):
@@ -27,7 +29,7 @@ import json
 import math
 import time
 
-from common import DASHBOARD, VIEWPORT, chromium, context, judged, median, server
+from common import APPS, DASHBOARD, VIEWPORT, chromium, context, judged, median, server
 from render import _frame_kind
 
 QUIET_MS = 1000
@@ -110,8 +112,7 @@ async def _warm(url: str, views) -> None:
             await c.open_page(parts.path.strip("/"), parts.query)
 
 
-def settle_once(browser, url: str) -> dict:
-    ctx = browser.new_context(viewport=VIEWPORT)
+def settle_once(ctx, url: str) -> dict:
     page = ctx.new_page()
     page.add_init_script(SETTLE_HOOK)
     frames: list[str] = []
@@ -147,7 +148,7 @@ def settle_once(browser, url: str) -> dict:
         out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
         return out
     finally:
-        ctx.close()
+        page.close()
 
 
 def settle_figures(quick: bool, log=print) -> list:
@@ -164,15 +165,29 @@ def settle_figures(quick: bool, log=print) -> list:
         errors: dict[str, str] = {}
         with chromium() as browser:
             for r in range(rounds):
+                # a browser that has the app's files in its cache (a first visit, not counted)
+                ctx = browser.new_context(viewport=VIEWPORT)
+                settle_once(ctx, srv.url + "/")
                 for label, path, _language in views:
-                    one = settle_once(browser, f"{srv.url}/{path}")
+                    one = settle_once(ctx, f"{srv.url}/{path}")
                     if one["error"]:
                         errors[label] = one["error"]
                     else:
                         times[label].append(one["settled"])
+                ctx.close()
                 log(f"    round {r + 1}/{rounds}: " + ", ".join(
                     f"{label} {times[label][-1]:.2f}" for label, _p, _l in views if times[label]))
         cause = srv.last_error()
+    # the same moment for the framework's text-only page, opened the same way: the floor of any page
+    floor = []
+    with server(APPS / "floor_text.py", "settle_floor") as srv_floor, chromium() as browser:
+        ctx = browser.new_context(viewport=VIEWPORT)
+        settle_once(ctx, srv_floor.url + "/")
+        for _r in range(max(3, rounds)):
+            one = settle_once(ctx, srv_floor.url + "/")
+            if not one["error"]:
+                floor.append(one["settled"])
+        ctx.close()
     medians = {label: median(t) for label, t in times.items() if t}
     table = []
     for label, _p, _language in views:
@@ -186,11 +201,13 @@ def settle_figures(quick: bool, log=print) -> list:
     if error and cause:
         error += f" — server log: {cause}"
     figs = [judged("settle", "Settle: slowest page of the navigation (median)", worst and medians[worst], "s", 2,
-                   detail=f"{worst}; {len(views)} views × {rounds} rounds, fresh browser context each; "
+                   detail=f"{worst}; {len(views)} views × {rounds} rounds, a new tab each, app files cached; "
                           f"every view: " + "; ".join(table), error=error, extra={"times": times})]
     for lang in ("en", "es"):
         figs.append(context("settle", f"  median page, {'English' if lang == 'en' else 'Spanish'}",
                             by_language[lang], "s"))
+    figs.append(context("settle", "  floor: the text-only page, opened the same way (median)", median(floor), "s",
+                        detail=f"range {min(floor):.2f}–{max(floor):.2f} s over {len(floor)} loads" if floor else ""))
     return figs
 
 
@@ -223,11 +240,16 @@ PROFILE_BY = """([name]) => {
 
 
 def click_figures(quick: bool, log=print) -> list:
+    import sys
+
+    from common import ROOT
+
+    sys.path.insert(0, str(ROOT))   # the app's own map geometry, to find an area's pixel
     from indicators.snapshot.read import open_snapshot
     from ui import mapview
 
     n_areas = 4 if quick else 7
-    hoods = open_snapshot("data/snapshots/pittsburgh").table("areas_neighborhoods").sort_values("area_id")
+    hoods = open_snapshot(ROOT / "data" / "snapshots" / "pittsburgh").table("areas_neighborhoods").sort_values("area_id")
     view = mapview.fitted_view(hoods.total_bounds, mapview.DESKTOP_MAP_WIDTH, 560)
     picks = hoods.iloc[:: max(1, len(hoods) // n_areas)].head(n_areas)
     tapped, opened, errors = [], [], []
