@@ -45,6 +45,7 @@ def landing() -> str:
     import pydeck  # noqa: F401
     from streamlit import string_util
 
+    from indicators.core import places
     from ui import data, mapview, state
 
     city = data.cities()[0]
@@ -55,47 +56,44 @@ def landing() -> str:
     data.city_value(city, headline, None)
     data.vintages(city, headline, "neighborhood")
     data.areas(city, "neighborhood")
-    data.area_shapes(city, "neighborhood")
-    data.label_points(city, "neighborhood", "en")
-    data._area_names(city, "neighborhood", "en")
+    tiles = places.basemap(data.city_config(city))
+    streets = tiles is not None and mapview.basemap_reachable(tiles.host)
+    data.map_view(city, headline, "neighborhood", None, "quantiles", "en")
+    data.map_deck(city, headline, "neighborhood", None, "quantiles", "en", opacity=0.8, streets=streets,
+                  names_on=True, phone=False)
     data.indicator_table(city, headline, "neighborhood", None, lang="en")
-    mapview.basemap_reachable()
     string_util.is_emoji("⚖️")  # compiles Streamlit's emoji pattern, which the page icon needs
     return city
 
 
 def later_steps(city: str) -> list:
-    """What a reader's next pages need, most likely first: a profile (its libraries, every figure of the first
-    area, which computes the level's figures the other areas share), then the pictures of Growth vs people."""
+    """What a reader's next pages need, most likely first, in steps short enough not to hold up a page for long:
+    a profile (its libraries, every figure of the first area, which computes the level's figures the other areas
+    share), then the pictures of Growth vs people (matplotlib's first figure takes seconds)."""
+    from functools import partial
+
     from ui import data, state
 
     level = state.area_level(city)
+    steps = []
+    if level:
+        def profile_imports():
+            from ui import briefs, charts, evidence, testimony, tracker  # noqa: F401
 
-    def profile_imports():
-        from ui import briefs, charts, evidence, testimony, tracker  # noqa: F401
-
-    def profile_figures():
         # (the session-free calls: outside a page there is no reader's language to read)
-        area = next(iter(data._area_names(city, level, "en")))
-        data.can_people_stay(city, area, level)
-        for indicator_id in data.catalog.CATALOG:
-            if level in data.available_levels(city, indicator_id):
-                for language in ("en", "es"):
-                    data.ranked(city, indicator_id, level, lang=language)
-                data.city_value(city, indicator_id)
+        area = next(iter(data._area_names(city, level, "en")), None)
+        served = [i for i in data.catalog.CATALOG if level in data.available_levels(city, i)]
+        steps += [profile_imports, partial(data.can_people_stay, city, area, level)]
+        # called as the profile calls them: a cache key counts the arguments as given
+        steps += [partial(data.ranked, city, i, level, lang=language) for i in served for language in ("en", "es")]
+        steps += [partial(data.city_value, city, i) for i in served]
         if level in data.available_levels(city, "population_change_2010_2020"):
-            data.population_change_by_group(city, level)
-
-    def pictures(language):
-        def draw():
-            # matplotlib's first figure takes seconds
-            if "neighborhood" in data.available_levels(city, "population_change_2010_2020"):
-                for indicator_id in ("population_change_2010_2020", "black_population_change_2010_2020"):
-                    data.map_png(city, indicator_id, "neighborhood", None, "quantiles", language)
-        return draw
-
-    return [profile_imports, profile_figures, pictures("en"), pictures("es")] if level else [pictures("en"),
-                                                                                           pictures("es")]
+            steps.append(partial(data.population_change_by_group, city, level))
+    if "neighborhood" in data.available_levels(city, "population_change_2010_2020"):
+        steps += [partial(data.map_png, city, i, "neighborhood", None, "quantiles", language)
+                  for language in ("en", "es")
+                  for i in ("population_change_2010_2020", "black_population_change_2010_2020")]
+    return steps
 
 
 def _pages_running() -> bool | None:

@@ -63,7 +63,7 @@ cols[2].caption(_("**Right:** {right}  \n**Why it matters:** {framing}", right=f
                   framing=fmt.escape_markdown(ind.framing)))
 
 with map_area:
-    frame, breaks, colours = mapview.map_frame(areas, result, ind, scheme=scheme, names=data.map_names(city, level))
+    frame, breaks, colours = data.map_view(city, ind.id, level, view.get("year"), scheme, lang())
     phone = state.on_phone()
     height = mapview.fitted_height(areas.total_bounds, mapview.PHONE_MAP_WIDTH) if phone else 560
     tiles = places.basemap(data.city_config(city))
@@ -98,11 +98,8 @@ with map_area:
         typology = indicator("displacement_typology")
         data.say_not_available(city, typology.title, data.indicator_reason(city, typology.id, "tract"))
     with left:
-        chart = mapview.deck(frame, opacity=opacity, basemap=tiles if streets else None,
-                             shapes=data.area_shapes(city, level), size=(
-                                 mapview.PHONE_MAP_WIDTH if phone else mapview.DESKTOP_MAP_WIDTH, height),
-                             label_points=data.label_points(city, level, lang()) if names_on else None,
-                             label_size=11 if phone else 12)
+        chart = data.map_deck(city, ind.id, level, view.get("year"), scheme, lang(), opacity=opacity,
+                              streets=bool(streets and tiles), names_on=names_on, phone=phone)
         event = st.pydeck_chart(chart, on_select="rerun", selection_mode="single-object", key=f"map_{level}",
                                 height=height)
         # a tap shows the area's figure first (a phone has no hover), with a button to its profile
