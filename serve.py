@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -22,32 +23,108 @@ HERE = Path(__file__).resolve().parent
 
 
 def warm_up() -> None:
-    """Import what the landing page imports and open the default city's snapshot. Failures are left for the
-    page to report to its reader."""
+    """Load what the landing page needs at once; then, once the first visitor's page has been served (or nobody
+    came), what the next clicks need: the profile's first run and the pictures of Growth vs people. Each later
+    step waits until no page is running, so it never delays a reader's page. Failures are left for the page to
+    report to its reader."""
     try:
-        import pydeck  # noqa: F401
-        from streamlit import string_util
-
-        from ui import data, mapview, state
-
-        for city in data.cities()[:1]:
-            # the landing page's default view: its figures, the city figure and the map's shapes
-            # (called with the same arguments as the page: a cache key counts the arguments given)
-            headline = state.default_indicator(city, "neighborhood")
-            data.indicator(city, headline, "neighborhood", None)
-            data.city_value(city, headline, None)
-            data.vintages(city, headline, "neighborhood")
-            data.areas(city, "neighborhood")
-            data.area_shapes(city, "neighborhood")
-            # the pictures of Growth vs people, in both languages (matplotlib's first figure takes seconds)
-            if "neighborhood" in data.available_levels(city, "population_change_2010_2020"):
-                for language in ("en", "es"):
-                    for indicator_id in ("population_change_2010_2020", "black_population_change_2010_2020"):
-                        data.map_png(city, indicator_id, "neighborhood", None, "quantiles", language)
-        mapview.basemap_reachable()
-        string_util.is_emoji("⚖️")  # compiles Streamlit's emoji pattern, which the page icon needs
+        city = landing()
     except Exception:  # the page itself says what is wrong
-        pass
+        return
+    wait_for_first_visit()
+    for step in later_steps(city):
+        wait_until_idle()
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - as above
+            pass
+
+
+def landing() -> str:
+    """Import what the landing page imports and compute its default view of the default city; returns the city."""
+    import pydeck  # noqa: F401
+    from streamlit import string_util
+
+    from indicators.core import places
+    from ui import data, mapview, state
+
+    city = data.cities()[0]
+    # the landing page's default view: its figures, the city figure and the map's shapes (called with the same
+    # arguments as the page: a cache key counts the arguments given)
+    headline = state.default_indicator(city, "neighborhood")
+    data.indicator(city, headline, "neighborhood", None)
+    data.city_value(city, headline, None)
+    data.vintages(city, headline, "neighborhood")
+    data.areas(city, "neighborhood")
+    tiles = places.basemap(data.city_config(city))
+    streets = tiles is not None and mapview.basemap_reachable(tiles.host)
+    data.map_view(city, headline, "neighborhood", None, "quantiles", "en")
+    data.map_deck(city, headline, "neighborhood", None, "quantiles", "en", opacity=0.8, streets=streets,
+                  names_on=True, phone=False)
+    data.indicator_table(city, headline, "neighborhood", None, lang="en")
+    string_util.is_emoji("⚖️")  # compiles Streamlit's emoji pattern, which the page icon needs
+    return city
+
+
+def later_steps(city: str) -> list:
+    """What a reader's next pages need, most likely first, in steps short enough not to hold up a page for long:
+    a profile (its libraries, every figure of the first area, which computes the level's figures the other areas
+    share), then the pictures of Growth vs people (matplotlib's first figure takes seconds)."""
+    from functools import partial
+
+    from ui import data, state
+
+    level = state.area_level(city)
+    steps = []
+    if level:
+        def profile_imports():
+            from ui import briefs, charts, evidence, testimony, tracker  # noqa: F401
+
+        # (the session-free calls: outside a page there is no reader's language to read)
+        area = next(iter(data._area_names(city, level, "en")), None)
+        served = [i for i in data.catalog.CATALOG if level in data.available_levels(city, i)]
+        steps += [profile_imports, partial(data.can_people_stay, city, area, level)]
+        # called as the profile calls them: a cache key counts the arguments as given
+        steps += [partial(data.ranked, city, i, level, lang=language) for i in served for language in ("en", "es")]
+        steps += [partial(data.city_value, city, i) for i in served]
+        if level in data.available_levels(city, "population_change_2010_2020"):
+            steps.append(partial(data.population_change_by_group, city, level))
+    if "neighborhood" in data.available_levels(city, "population_change_2010_2020"):
+        steps += [partial(data.map_png, city, i, "neighborhood", None, "quantiles", language)
+                  for language in ("en", "es")
+                  for i in ("population_change_2010_2020", "black_population_change_2010_2020")]
+    return steps
+
+
+def _pages_running() -> bool | None:
+    """Whether any session is running a page now; None where no session has connected yet. (Streamlit has no
+    public call for this: its session manager is asked, and where that fails the server is taken as idle.)"""
+    try:
+        from streamlit.runtime import Runtime
+        from streamlit.runtime.app_session import AppSessionState
+
+        sessions = Runtime.instance()._session_mgr.list_active_sessions()
+        if not sessions:
+            return None
+        return any(s.session._state == AppSessionState.APP_IS_RUNNING for s in sessions)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+FIRST_VISIT_WAIT_S = 15.0   # after this with no visitor, the later steps go ahead
+IDLE_WAIT_S = 10.0          # and a step waits at most this long for the pages to pause
+
+
+def wait_for_first_visit() -> None:
+    deadline = time.monotonic() + FIRST_VISIT_WAIT_S
+    while time.monotonic() < deadline and _pages_running() is not False:
+        time.sleep(0.05)
+
+
+def wait_until_idle() -> None:
+    deadline = time.monotonic() + IDLE_WAIT_S
+    while time.monotonic() < deadline and _pages_running():
+        time.sleep(0.05)
 
 
 @contextlib.asynccontextmanager

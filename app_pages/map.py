@@ -44,66 +44,8 @@ if result is None:
     st.stop()
 
 areas = data.areas(city, level)
-frame, breaks, colours = mapview.map_frame(areas, result, ind, scheme=scheme, names=data.map_names(city, level))
-phone = state.on_phone()
-height = mapview.fitted_height(areas.total_bounds, mapview.PHONE_MAP_WIDTH) if phone else 560
-tiles = places.basemap(data.city_config(city))
-reachable = tiles is not None and mapview.basemap_reachable(tiles.host)
-
-left, right = st.columns([4, 1])
-with right:
-    st.markdown(mapview.legend_html(f"{ind.title} ({period})",
-                                    mapview.legend_rows(ind, breaks, colours, frame["estimate"].min())),
-                unsafe_allow_html=True)
-    if (frame["reliability"] == "unreliable").any():
-        st.caption(_("Grey areas: the margin of error is large compared with the estimate (coefficient of "
-                     "variation over 30%), so the figure should not be relied on."))
-    with st.expander(_("Map options"), icon=":material/tune:"):
-        # labels bound now: a format function may be called after the run, where the reader's language is not known
-        scheme_names = {key: _(label) for key, label in mapview.SCHEMES.items()}
-        new_scheme = st.radio(_("Class breaks"), list(mapview.SCHEMES), format_func=scheme_names.get,
-                              index=list(mapview.SCHEMES).index(scheme), key="map_scheme")
-        if new_scheme != scheme:
-            state.set_param("scheme", None if new_scheme == "quantiles" else new_scheme)
-            st.rerun()
-        opacity = st.slider(_("Fill opacity"), 0.2, 1.0, 0.8, 0.1, key="map_opacity")
-        names_on = st.toggle(_("Names on the map"), value=True, key="map_names")
-        streets = st.toggle(_("Street map underneath") if reachable else _("Street map: cannot be reached from here"),
-                            value=reachable, disabled=not reachable, key=f"map_streets_{reachable}",
-                            help=_("Map tiles from {host}; the map works without them.",
-                                   host=tiles.host) if tiles else _("This city names no street map."))
-if level == "tract" and "tract" not in data.available_levels(city, "displacement_typology"):
-    # the typology is drawn by tract where a snapshot has its inputs; where not, say which it lacks
-    typology = indicator("displacement_typology")
-    data.say_not_available(city, typology.title, data.indicator_reason(city, typology.id, "tract"))
-with left:
-    chart = mapview.deck(frame, opacity=opacity, basemap=tiles if streets else None,
-                         shapes=data.area_shapes(city, level), size=(
-                             mapview.PHONE_MAP_WIDTH if phone else mapview.DESKTOP_MAP_WIDTH, height),
-                         label_points=data.label_points(city, level, lang()) if names_on else None,
-                         label_size=11 if phone else 12)
-    event = st.pydeck_chart(chart, on_select="rerun", selection_mode="single-object", key=f"map_{level}",
-                            height=height)
-    # a tap shows the area's figure first (a phone has no hover), with a button to its profile
-    picked = ((event or {}).get("selection", {}).get("indices", {}) or {}).get("areas", [])
-    if picked:
-        row = frame.iloc[picked[0]]
-        with st.container(border=True, horizontal=True, vertical_alignment="center"):
-            st.markdown(_("**{area}**: {value}", area=fmt.escape_markdown(row["name"]),
-                          value=fmt.escape_markdown(fmt.value_with_margin(ind, row["estimate"], row["moe"])))
-                        + (f" · {fmt.escape_markdown(row['tip_rank'])}" if row["tip_rank"] else ""))
-            if level == profile_level and st.button(_("Open its profile"), icon=":material/arrow_forward:",
-                                                    type="primary", key="map_open_profile"):
-                open_profile(row["area_id"])
-    sources = fmt.escape_markdown(data.source_titles(city, result["source_ids"].iloc[0] if len(result) else ""))
-    st.caption(_("Tap or click an area for its figure and its profile. Sources: {sources} — see Methods and "
-                 "sources.", sources=sources) if level == profile_level else
-               _("Sources: {sources} — see Methods and sources.", sources=sources))
-    if streets and tiles:
-        st.caption(_("Street map: {credit}", credit=fmt.escape_markdown(tiles.attribution)))
-    # under the map, not above it: on a phone the map is the first thing to see
-    evidence.caveats([ind])
-
+# the map is drawn above the figures but made after them: the title and the figures reach the reader first
+map_area = st.container()
 headline = data.city_value(city, ind.id, view.get("year"))
 cols = st.columns([1, 1, 2])
 if headline:
@@ -115,10 +57,70 @@ if headline:
                           margin=fmt.margin(ind, headline["moe"]) or _("none published")))
 else:
     cols[0].caption(_("No figure for the whole city is published for this measure."))
-cols[1].metric(_("Areas with a figure"), _("{shown} of {total}", shown=int(frame["estimate"].notna().sum()),
-                                           total=len(frame)))
+with_figure = result.loc[result["area_id"].isin(areas["area_id"]) & result["estimate"].notna(), "area_id"].nunique()
+cols[1].metric(_("Areas with a figure"), _("{shown} of {total}", shown=int(with_figure), total=len(areas)))
 cols[2].caption(_("**Right:** {right}  \n**Why it matters:** {framing}", right=fmt.escape_markdown(ind.right),
                   framing=fmt.escape_markdown(ind.framing)))
+
+with map_area:
+    frame, breaks, colours = data.map_view(city, ind.id, level, view.get("year"), scheme, lang())
+    phone = state.on_phone()
+    height = mapview.fitted_height(areas.total_bounds, mapview.PHONE_MAP_WIDTH) if phone else 560
+    tiles = places.basemap(data.city_config(city))
+    reachable = tiles is not None and mapview.basemap_reachable(tiles.host)
+
+    left, right = st.columns([4, 1])
+    with right:
+        st.markdown(mapview.legend_html(f"{ind.title} ({period})",
+                                        mapview.legend_rows(ind, breaks, colours, frame["estimate"].min())),
+                    unsafe_allow_html=True)
+        if (frame["reliability"] == "unreliable").any():
+            st.caption(_("Grey areas: the margin of error is large compared with the estimate (coefficient of "
+                         "variation over 30%), so the figure should not be relied on."))
+        with st.expander(_("Map options"), icon=":material/tune:"):
+            # labels bound now: a format function may be called after the run, where the reader's language is
+            # not known
+            scheme_names = {key: _(label) for key, label in mapview.SCHEMES.items()}
+            new_scheme = st.radio(_("Class breaks"), list(mapview.SCHEMES), format_func=scheme_names.get,
+                                  index=list(mapview.SCHEMES).index(scheme), key="map_scheme")
+            if new_scheme != scheme:
+                state.set_param("scheme", None if new_scheme == "quantiles" else new_scheme)
+                st.rerun()
+            opacity = st.slider(_("Fill opacity"), 0.2, 1.0, 0.8, 0.1, key="map_opacity")
+            names_on = st.toggle(_("Names on the map"), value=True, key="map_names")
+            streets = st.toggle(
+                _("Street map underneath") if reachable else _("Street map: cannot be reached from here"),
+                value=reachable, disabled=not reachable, key=f"map_streets_{reachable}",
+                help=_("Map tiles from {host}; the map works without them.",
+                       host=tiles.host) if tiles else _("This city names no street map."))
+    if level == "tract" and "tract" not in data.available_levels(city, "displacement_typology"):
+        # the typology is drawn by tract where a snapshot has its inputs; where not, say which it lacks
+        typology = indicator("displacement_typology")
+        data.say_not_available(city, typology.title, data.indicator_reason(city, typology.id, "tract"))
+    with left:
+        chart = data.map_deck(city, ind.id, level, view.get("year"), scheme, lang(), opacity=opacity,
+                              streets=bool(streets and tiles), names_on=names_on, phone=phone)
+        event = st.pydeck_chart(chart, on_select="rerun", selection_mode="single-object", key=f"map_{level}",
+                                height=height)
+        # a tap shows the area's figure first (a phone has no hover), with a button to its profile
+        picked = ((event or {}).get("selection", {}).get("indices", {}) or {}).get("areas", [])
+        if picked:
+            row = frame.iloc[picked[0]]
+            with st.container(border=True, horizontal=True, vertical_alignment="center"):
+                st.markdown(_("**{area}**: {value}", area=fmt.escape_markdown(row["name"]),
+                              value=fmt.escape_markdown(fmt.value_with_margin(ind, row["estimate"], row["moe"])))
+                            + (f" · {fmt.escape_markdown(row['tip_rank'])}" if row["tip_rank"] else ""))
+                if level == profile_level and st.button(_("Open its profile"), icon=":material/arrow_forward:",
+                                                        type="primary", key="map_open_profile"):
+                    open_profile(row["area_id"])
+        sources = fmt.escape_markdown(data.source_titles(city, result["source_ids"].iloc[0] if len(result) else ""))
+        st.caption(_("Tap or click an area for its figure and its profile. Sources: {sources} — see Methods and "
+                     "sources.", sources=sources) if level == profile_level else
+                   _("Sources: {sources} — see Methods and sources.", sources=sources))
+        if streets and tiles:
+            st.caption(_("Street map: {credit}", credit=fmt.escape_markdown(tiles.attribution)))
+        # under the map, not above it: on a phone the map is the first thing to see
+        evidence.caveats([ind])
 
 st.subheader(_("The same figures as a table"))
 shown = data.indicator_table(city, ind.id, level, view.get("year"), lang=lang())

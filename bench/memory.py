@@ -1,10 +1,10 @@
-"""Resident memory of the dashboard's server after 10 sessions have opened every page.
+"""Resident memory of the dashboard's server after 50 sessions have opened every page.
 
 A fresh dashboard server is started; its RSS (``psutil``: the server process and any process under it) is read
-once it answers its health check. Then 10 websocket sessions (``stclient.py``; the server does for them what it
+once it answers its health check. Then 50 websocket sessions (``stclient.py``; the server does for them what it
 does for a browser) run at the same time; each opens the landing page and goes through every page of the
 navigation (the pages the server lists in ``new_session``) the way a click in the sidebar does, the profile page
-with a different neighborhood (``?hood=``) for each session. The RSS is read while the 10 sessions are still
+with a different neighborhood (``?hood=``) for each session. The RSS is read while the 50 sessions are still
 connected (the figure), then again 2 s after they have disconnected.
 """
 
@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from common import DASHBOARD, context, judged, server
 from stclient import StreamlitClient
 
-SESSIONS = 10
+SESSIONS = 50
 
 
 async def _visit_all(url: str, hood: str | None, errors: list[str], pages: set[str], ready: list,
@@ -29,7 +29,7 @@ async def _visit_all(url: str, hood: str | None, errors: list[str], pages: set[s
             if run.exceptions:
                 errors.append(f"map: {run.exceptions[0][:120]}")
             for path in [p for p in c.pages if p]:
-                query = urlencode({"hood": hood}) if path == "profile" and hood else ""
+                query = urlencode({"area": hood}) if path == "profile" and hood else ""
                 run = await c.switch_page(path, query)
                 pages.add(path)
                 if run.exceptions:
@@ -45,7 +45,7 @@ async def _run(srv) -> dict:
     async with StreamlitClient(srv.url, timeout=180) as c:      # the neighborhood names, from the profile page
         await c.open_page("profile")
         try:
-            hoods = list(c.widget_by_key("selectbox", "profile_hood").options)
+            hoods = list(c.widget_by_key("selectbox", "profile_area_neighborhood").options)
         except KeyError:
             hoods = []
     errors: list[str] = []

@@ -4,11 +4,13 @@ Figures (``--only`` names):
 
 - ``render``          cold render of the map page ÷ a one-polygon pydeck floor; first content ÷ a text-only page
 - ``scale_map``       cold render of ~3,400 GENERATED tracts through the app's map code ÷ the same pydeck floor
-- ``interaction``     server-side rerun time: indicator change, neighborhood click → profile, profile ?hood=
+- ``interaction``     server-side rerun time: indicator change, area tapped → figure → profile, profile ?area=
+- ``click``           in the browser: a click on the map → the area's figure; its profile button → profile content
+- ``settle``          in the browser: every page's settle time, English and Spanish, both cities where it matters
 - ``payload``         bytes the browser receives for the map page: app data (websocket) and static assets
-- ``memory``          server RSS after 10 sessions have opened every page
+- ``memory``          server RSS after 50 sessions have opened every page
 - ``scale_indicator`` one indicator for 85,000 GENERATED tracts
-- ``load``            50 concurrent sessions changing the indicator: p50/p95 rerun time, errors
+- ``load``            50 concurrent sessions changing the indicator (1–3 s and 5–15 s pauses): p95, errors
 
 Prints the table (figure, measured, target, met) and writes it to ``bench/results/latest.json``. Every server
 runs on its own free port in 8700–8799; every server and browser started here is stopped at the end, also on an
@@ -33,19 +35,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import RESULTS, ROOT, Figure, stop_everything  # noqa: E402
 
-GROUPS = ["scale_indicator", "render", "scale_map", "interaction", "payload", "memory", "load"]
+GROUPS = ["scale_indicator", "render", "scale_map", "interaction", "click", "settle", "payload", "memory", "load"]
 
 
 def _parse(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="\n".join(__doc__.splitlines()[2:11]))
+                                     epilog="\n".join(__doc__.splitlines()[2:13]))
     parser.add_argument("--quick", action="store_true", help="fewer runs and shorter windows (about 5 minutes)")
     parser.add_argument("--only", default="", help="comma-separated figure names (see below)")
     parser.add_argument("--runs", type=int, default=None, help="cold launches per app for render/scale_map "
                                                               "(default 5, --quick 2)")
-    parser.add_argument("--think", default=None, help="load: a session's pause between two changes, MIN,MAX "
-                                                      "seconds (default 5,15)")
+    parser.add_argument("--think", default=None, help="load: only this pause between two changes, MIN,MAX "
+                                                      "seconds (default both 1,3 and 5,15)")
     parser.add_argument("--time-limit", type=float, default=1800, help="stop everything after this many seconds")
     args = parser.parse_args(argv)
     only = [g.strip() for g in args.only.split(",") if g.strip()]
@@ -132,6 +134,10 @@ def main(argv=None) -> int:
                     both = {g for g in ("render", "scale_map") if g in args.groups}
                     figures += render.figures(both, args.runs, log)
                     done |= both
+                elif group in ("click", "settle"):
+                    import browse
+
+                    figures += browse.figures({group}, args.quick, log)
                 elif group == "load":
                     import load
 

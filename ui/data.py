@@ -249,10 +249,10 @@ def tract_number(name: str) -> str:
     return name
 
 
-def map_names(city: str, level: str) -> dict[str, str]:
+def map_names(city: str, level: str, language: str | None = None) -> dict[str, str]:
     """area_id → the name a map shows: a tract's with the neighborhoods it lies in (``Census tract 1609 ·
-    Bloomfield``), so a reader knows where it is."""
-    names = area_names(city, level)
+    Bloomfield``), so a reader knows where it is; in ``language`` (the reader's unless given)."""
+    names = _area_names(city, level, language or lang())
     if level != "tract":
         return names
     hoods = tract_neighborhoods(city)
@@ -296,6 +296,34 @@ def map_png(city: str, indicator_id: str, level: str, year: int | None, scheme: 
     source = _("{city}. Sources: {sources}.", city=city_name(city),
                sources=source_titles(city, result["source_ids"].iloc[0] if len(result) else "", language))
     return choropleth(shown, title=f"{ind.title} ({period})", legend=legend, source=source, hatched=mapview.NO_DATA)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def map_view(city: str, indicator_id: str, level: str, year: int | None, scheme: str, language: str):
+    """The map page's frame, class breaks and colours (:func:`ui.mapview.map_frame`) of one view, in ``language``:
+    made once and shared, read-only, by every session (a rerun that changes nothing on the map made it again)."""
+    from ui import mapview
+
+    ind = catalog.get(indicator_id, language)
+    return mapview.map_frame(areas(city, level), indicator(city, indicator_id, level, year), ind, scheme=scheme,
+                             names=map_names(city, level, language), language=language)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def map_deck(city: str, indicator_id: str, level: str, year: int | None, scheme: str, language: str, *,
+             opacity: float, streets: bool, names_on: bool, phone: bool):
+    """The map of one view as deck.gl's JSON (:class:`ui.mapview.ReadyDeck`), made once for every session that
+    shows the same view with the same options."""
+    from indicators.core import places
+    from ui import mapview
+
+    frame = map_view(city, indicator_id, level, year, scheme, language)[0]
+    width = mapview.PHONE_MAP_WIDTH if phone else mapview.DESKTOP_MAP_WIDTH
+    height = mapview.fitted_height(areas(city, level).total_bounds, width) if phone else 560
+    return mapview.ReadyDeck(mapview.deck(
+        frame, opacity=opacity, basemap=places.basemap(city_config(city)) if streets else None,
+        shapes=area_shapes(city, level), size=(width, height),
+        label_points=label_points(city, level, language) if names_on else None, label_size=11 if phone else 12))
 
 
 @st.cache_resource(show_spinner=False)

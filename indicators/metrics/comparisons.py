@@ -172,18 +172,13 @@ def rank_areas(frame: pd.DataFrame, *, direction: str, uncertainty: str = SAMPLI
     hi = np.full(len(out), np.nan)
     idx = np.flatnonzero(known & ~np.isnan(moe)) if uncertainty != UNPUBLISHED else np.array([], int)
     if len(idx) and n <= MAX_AREAS_FOR_RANGES:
-        x, se = est[idx], moe[idx] / Z90
-        diff = x[:, None] - x[None, :]                     # row minus column
-        spread = np.sqrt(se[:, None] ** 2 + se[None, :] ** 2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            significant = np.where(spread > 0, np.abs(diff) / spread > Z90, diff != 0)
+        higher, lower = _significantly_higher_lower(est[idx], moe[idx] / Z90)
         # "worse than me": a higher figure where higher is worse
-        worse = significant & ((diff < 0) if worse_high else (diff > 0))
-        better = significant & ((diff > 0) if worse_high else (diff < 0))
+        worse, better = (higher, lower) if worse_high else (lower, higher)
         # areas with a figure but no margin of error are tested against no one: counted neither worse nor better,
         # they widen every range, as they should
-        lo[idx] = 1 + worse.sum(axis=1)
-        hi[idx] = n - better.sum(axis=1)
+        lo[idx] = 1 + worse
+        hi[idx] = n - better
     out["rank_low"] = lo
     out["rank_high"] = hi
     reliability = out["reliability"] if "reliability" in out else pd.Series(moe_math.UNKNOWN, index=out.index)
@@ -191,6 +186,24 @@ def rank_areas(frame: pd.DataFrame, *, direction: str, uncertainty: str = SAMPLI
                     np.where(np.isnan(moe) & (uncertainty != COUNTS), UNKNOWN_RANK, None))
     out["rank_mark"] = pd.Series(mark, index=out.index, dtype=object).where(known, None)
     return out
+
+
+def _significantly_higher_lower(x: np.ndarray, se: np.ndarray, rows: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """For each area, how many areas' figures are significantly higher, and how many lower, than its own (90%
+    test of each pair; where both standard errors are zero, any difference counts). Every pair is tested, a block
+    of rows at a time: a state's 3,400 tracts make 11.6 million pairs, which as whole matrices took a second."""
+    higher = np.empty(len(x), int)
+    lower = np.empty(len(x), int)
+    var = se ** 2
+    for start in range(0, len(x), rows):
+        stop = start + rows
+        diff = x[None, :] - x[start:stop, None]            # column minus row: > 0 where the column is higher
+        spread = np.sqrt(var[start:stop, None] + var[None, :])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = diff / spread                               # ±inf where the spread is 0 and the figures differ
+        higher[start:stop] = (z > Z90).sum(axis=1)
+        lower[start:stop] = (z < -Z90).sum(axis=1)
+    return higher, lower
 
 
 def rank_is_wide(row, *, at_least: int = 3) -> bool:

@@ -162,7 +162,25 @@ def compute(snapshot: Snapshot, indicator_id: str, level: str, **options) -> pd.
 
     ``level`` is a catalog level (tract, neighborhood, city, county, zip) or a further area level of the
     snapshot (ward, district), at which indicators built from tract counts are apportioned with that level's
-    weights."""
+    weights.
+
+    A snapshot does not change once opened, so each result (or the reason there is none) is computed once per
+    opened snapshot and kept with it; every call gets its own copy, which it may change. An area's summary asks
+    for every level-wide figure and trend again for each area: this is what makes the second area cheap."""
+    key = (indicator_id, level, tuple(sorted(options.items())))
+    results = snapshot.__dict__.setdefault("_results", {})
+    if key not in results:
+        try:
+            results[key] = _compute(snapshot, indicator_id, level, **options)
+        except NotAvailable as exc:
+            results[key] = exc
+    found = results[key]
+    if isinstance(found, NotAvailable):
+        raise found.with_traceback(None)
+    return found.copy()
+
+
+def _compute(snapshot: Snapshot, indicator_id: str, level: str, **options) -> pd.DataFrame:
     ind = catalog.get(indicator_id)
     extra = level not in catalog.LEVELS and level in snapshot.levels
     as_level = "neighborhood" if extra else level

@@ -19,16 +19,17 @@ import re
 import tomllib
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from indicators.core.config import DEFAULT_CITY, PROJECT_ROOT
 from indicators.core.i18n import N_
 from indicators.tracker.errors import Message
+
+if TYPE_CHECKING:  # alembic is imported where a store is migrated: a second of imports the sign-in routes skip
+    from alembic.config import Config
 
 URL_ENV = "HRC_TRACKER_URL"
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
@@ -164,22 +165,31 @@ def writer(engine: Engine) -> Engine:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
 
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (a no-op when it is already there)."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     head = head_revision()
     if current_revision(engine) == head:
         return
