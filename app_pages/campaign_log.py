@@ -20,16 +20,9 @@ st.title(_("Campaign log"))
 st.caption(_("The campaign behind each recommendation and priority list of {city}: actions, responsible bodies, "
              "target dates. What is logged here shows on the recommendation's timeline, the public campaign page, "
              "its feed and the progress brief.", city=ut.md_escape(ut.city_name(city))))
-actor = auth.current_actor()
-if actor is None:
-    st.info(_("Sign in to log campaign actions."))
-    auth.sign_in_panel("/campaign-log")
-    st.stop()
-auth.signed_in_bar(actor)
-ut.show_flash()
-if not actor.can(EDIT_CAMPAIGN):
-    st.info(_("Your role does not log campaign actions. Ask an editor of the coalition."))
-    st.stop()
+actor = auth.page_actor("/campaign-log", sign_in=_("Sign in to log campaign actions."),
+                        not_allowed=_("Your role does not log campaign actions. Ask an editor of the coalition."),
+                        allowed=lambda person: person.can(EDIT_CAMPAIGN))
 
 log, actions_tab, targets_tab, bodies_tab = st.tabs([_("Log an action"), _("Actions"), _("Targets"),
                                                      _("Responsible bodies")])

@@ -26,16 +26,9 @@ st.title(_("Report builder"))
 st.caption(_("Compile what the coalition knows about {city} — statuses, figures with their margins of error, "
              "residents' consented words, the campaign — into a report the coalition can keep editing.",
              city=ut.md_escape(ut.city_name(city))))
-actor = auth.current_actor()
-if actor is None:
-    st.info(_("Sign in to compile reports."))
-    auth.sign_in_panel("/report")
-    st.stop()
-auth.signed_in_bar(actor)
-ut.show_flash()
-if not actor.can(WRITE_REPORTS):
-    st.info(_("Your role does not compile reports. Ask an editor of the coalition."))
-    st.stop()
+actor = auth.page_actor("/report", sign_in=_("Sign in to compile reports."),
+                        not_allowed=_("Your role does not compile reports. Ask an editor of the coalition."),
+                        allowed=lambda person: person.can(WRITE_REPORTS))
 
 
 def save(action) -> object | None:

@@ -20,16 +20,10 @@ store = ut.store_or_stop()
 st.title(_("Review testimony"))
 st.caption(_("Residents' testimony for {city}: nothing is public until a reviewer accepts it, and then only as "
              "its giver allowed.", city=ut.md_escape(ut.city_name(city))))
-actor = auth.current_actor()
-if actor is None:
-    st.info(_("Sign in to review testimony. Reviewers and editors of the coalition have accounts."))
-    auth.sign_in_panel("/review")
-    st.stop()
-auth.signed_in_bar(actor)
-ut.show_flash()
-if not (actor.can(REVIEW_TESTIMONY) or actor.can(RECORD_TESTIMONY)):
-    st.info(_("Your role does not review testimony. Ask an editor to give you the reviewer role."))
-    st.stop()
+actor = auth.page_actor(
+    "/review", sign_in=_("Sign in to review testimony. Reviewers and editors of the coalition have accounts."),
+    not_allowed=_("Your role does not review testimony. Ask an editor to give you the reviewer role."),
+    allowed=lambda person: person.can(REVIEW_TESTIMONY) or person.can(RECORD_TESTIMONY))
 
 codes = (["queue", "changes", "decided"] if actor.can(REVIEW_TESTIMONY) else []) + ["enter"] + (
     ["export"] if actor.can(REVIEW_TESTIMONY) else [])

@@ -37,17 +37,11 @@ DATE_FORMAT = _("YYYY/MM/DD")
 
 st.title(_("Edit the UPR tracker"))
 st.caption(_("Statuses and priority lists of {city}; each city keeps its own.", city=ut.md_escape(ut.city_name(city))))
-actor = auth.current_actor()
-if actor is None:
-    st.info(_("Sign in to edit. Everything in the tracker is public to read; editing needs an account from the "
-              "coalition."))
-    auth.sign_in_panel()
-    st.stop()
-auth.signed_in_bar(actor)
-ut.show_flash()
-if actor.role == "viewer":
-    st.info(_("Your account can read the tracker but not edit it. Ask an editor to give you a role."))
-    st.stop()
+actor = auth.page_actor(
+    "/edit", sign_in=_("Sign in to edit. Everything in the tracker is public to read; editing needs an account from "
+                       "the coalition."),
+    not_allowed=_("Your account can read the tracker but not edit it. Ask an editor to give you a role."),
+    allowed=lambda person: person.role != "viewer")
 
 
 def opened(key: str, newest: int) -> int:

@@ -11,6 +11,7 @@ are drawn: the store checks it again on every write.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -20,7 +21,7 @@ from indicators.tracker.errors import ValidationError
 from indicators.tracker.sessions import SESSION_COOKIE
 from ui import account
 from ui.i18n import N_, _, lang
-from ui.tracker import kept_params, md_escape, secrets_section
+from ui.tracker import kept_params, md_escape, secrets_section, show_flash
 
 #: the tracker roles in words (the codes are what the secrets and the store use)
 ROLE_LABELS = {
@@ -116,3 +117,20 @@ def signed_in_bar(actor: Actor) -> None:
         else:
             account.sign_ins().sign_out(session_cookie())   # ended for every tab and replica
         st.rerun()
+
+
+def page_actor(page_path: str, *, sign_in: str, not_allowed: str, allowed: Callable[[Actor], bool]) -> Actor:
+    """The signed-in person a coalition page works for, or the page stops: with the sign-in form (``sign_in``
+    above it) when nobody is signed in, with ``not_allowed`` when their role may not use the page. Both messages
+    come translated. Shows who is signed in and any message the last save left."""
+    actor = current_actor()
+    if actor is None:
+        st.info(sign_in)
+        sign_in_panel(page_path)
+        st.stop()
+    signed_in_bar(actor)
+    show_flash()
+    if not allowed(actor):
+        st.info(not_allowed)
+        st.stop()
+    return actor

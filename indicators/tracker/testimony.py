@@ -39,7 +39,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, select, text
@@ -82,9 +82,6 @@ from indicators.tracker.vocabularies import (
     PURPOSE_CONSENTS,
     TESTIMONY_KINDS,
 )
-
-if TYPE_CHECKING:
-    from indicators.tracker.store import Store
 
 STORY_LIMIT = 5_000
 EXCERPT_LIMIT = 1_500
@@ -409,7 +406,7 @@ class Testimonies:
     """Testimony in one tracker store (``store.testimony``). Attachments' bytes stay in the store unless
     ``attachments_dir`` (or ``$HRC_ATTACHMENTS_DIR``) names a folder every app replica shares."""
 
-    def __init__(self, store: "Store", attachments_dir: str | Path | None = None) -> None:
+    def __init__(self, store: "Store", attachments_dir: str | Path | None = None) -> None:  # noqa: F821
         self.store = store
         chosen = attachments_dir or os.environ.get(ATTACHMENTS_ENV)
         self.attachments_dir = Path(chosen) if chosen else None
