@@ -11,6 +11,7 @@ in with a password there, and there are no feeds.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import threading
 import time
 from pathlib import Path
@@ -20,6 +21,26 @@ import streamlit as st
 from ui import account
 
 HERE = Path(__file__).resolve().parent
+
+#: glibc's ``mallopt`` parameter for the number of heaps ("arenas") threads allocate from
+M_ARENA_MAX = -8
+
+
+def _libc():
+    """The C library where it is glibc (``mallopt``, ``malloc_trim``); None elsewhere."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+LIBC = _libc()
+if LIBC is not None:
+    # Streamlit runs each session's page in a thread of its own, and glibc gives threads heaps of their own (up
+    # to eight per CPU): memory freed in them is seldom given back, and 50 readers left the server ~60 MB larger
+    # than with two heaps. Set before any session's thread allocates.
+    LIBC.mallopt(M_ARENA_MAX, 2)
 
 
 def warm_up() -> None:
@@ -38,6 +59,21 @@ def warm_up() -> None:
             step()
         except Exception:  # noqa: BLE001 - as above
             pass
+    give_back_memory()
+
+
+TRIM_EVERY_S = 30.0
+
+
+def give_back_memory() -> None:
+    """Every ``TRIM_EVERY_S`` seconds while no page runs, hand the memory that pages freed back to the system
+    (``malloc_trim``): without it the server keeps the high-water mark of its busiest minute."""
+    if LIBC is None:
+        return
+    while True:
+        time.sleep(TRIM_EVERY_S)
+        wait_until_idle()
+        LIBC.malloc_trim(0)
 
 
 def landing() -> str:
