@@ -149,6 +149,7 @@ def _pages_running() -> bool | None:
 
 FIRST_VISIT_WAIT_S = 15.0   # after this with no visitor, the later steps go ahead
 IDLE_WAIT_S = 10.0          # and a step waits at most this long for the pages to pause
+QUIET_S = 2.0               # a pause: no page has run for this long
 
 
 def wait_for_first_visit() -> None:
@@ -158,8 +159,17 @@ def wait_for_first_visit() -> None:
 
 
 def wait_until_idle() -> None:
+    """Until no page has run for ``QUIET_S`` (a reader's browser is still drawing what a page has just sent),
+    or at most ``IDLE_WAIT_S``."""
     deadline = time.monotonic() + IDLE_WAIT_S
-    while time.monotonic() < deadline and _pages_running():
+    quiet_since = None
+    while time.monotonic() < deadline:
+        if _pages_running():
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= QUIET_S:
+            return
         time.sleep(0.05)
 
 

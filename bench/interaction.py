@@ -7,11 +7,13 @@ A fresh dashboard server is started for this figure (its caches empty). One clie
    after another: the first time each indicator is chosen (the server computes it: *first time*), then round
    after round through the same indicators (the caches hold them: *repeat*). Indicators are taken evenly from
    the selectbox's list; one whose page draws no map (not available at this level) is passed over.
-3. **neighborhood selected on the map**: sends the pydeck chart's selection (``key="map_neighborhood"``) for one
-   polygon — what the browser sends on a click — so the map page runs, calls ``st.switch_page`` and the profile
-   page runs; timed until the profile's run has finished. Between two clicks the client goes back to the map
-   page through the navigation (not timed). The first click is the first profile page of the process.
-4. **profile opened with ?hood=**: a rerun naming the page ``profile`` with ``hood=<name>`` in the query string,
+3. **area tapped on the map**: sends the pydeck chart's selection (``key="map_<level>"``) for one polygon — what
+   the browser sends on a click — so the map page runs again and shows the area's figure with an "Open its
+   profile" button (*tap → figure*); then presses that button (``key="map_open_profile"``): the map page calls
+   ``st.switch_page`` and the profile page runs, timed until the profile's run has finished (*button →
+   profile*). Between two areas the client goes back to the map page through the navigation (not timed). The
+   first area's profile is the first profile page of the process (reported on its own).
+4. **profile opened with ?area=**: a rerun naming the page ``profile`` with ``area=<id>`` in the query string,
    as a deep link or a shared URL opens it.
 
 Every time is send → ``script_finished`` (see ``stclient.py``): the script run on the server with every element

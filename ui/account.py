@@ -28,10 +28,10 @@ from starlette.routing import Route
 
 from indicators.core.i18n import normalise, translator
 from indicators.tracker.auth import SignInError, load_users
-from indicators.tracker.db import configured_store_url, resolve_url
 from indicators.tracker.errors import ValidationError, in_language, message_of
-from indicators.tracker.sessions import DEVICE_COOKIE, DEVICE_DAYS, SESSION_COOKIE, SESSION_HOURS, SignIns, SlowDown
-from indicators.tracker.store import Store
+
+# The store, its sessions and its database (SQLAlchemy, and pandas through the snapshot's schemas) are imported
+# where a sign-in is checked, not here: the server imports this module before it serves its first page.
 
 logger = logging.getLogger(__name__)
 SIGN_IN_PATH = "/account/sign-in"
@@ -79,12 +79,17 @@ def session_secret() -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _sign_ins(url: str, secret: str) -> SignIns:
+def _sign_ins(url: str, secret: str):
+    from indicators.tracker.sessions import SignIns
+    from indicators.tracker.store import Store
+
     return SignIns(Store.open(url).engine, secret)
 
 
-def sign_ins() -> SignIns:
-    """Sessions and failed attempts, in the default city's tracker store (shared by every replica on it)."""
+def sign_ins():
+    """Sessions and failed attempts (:class:`indicators.tracker.sessions.SignIns`), in the default city's tracker
+    store (shared by every replica on it)."""
+    from indicators.tracker.db import configured_store_url, resolve_url
     from ui import data
 
     url = resolve_url(None, tracker_settings().get("url") or configured_store_url(), city=data.cities()[0],
@@ -169,6 +174,8 @@ button {{ margin-top: 1.4rem; width: 100%; font-size: 1rem; padding: .7rem; bord
 
 def _form(lang: str, next_path: str, token: str, error: str = "", status: int = 200,
           headers: dict | None = None, typed: str = "") -> HTMLResponse:
+    from indicators.tracker.sessions import SESSION_HOURS
+
     _ = translator(lang)
     typed = typed[:200]
     page = PAGE.format(
@@ -203,6 +210,8 @@ async def sign_in_page(request: Request) -> Response:
 
 
 async def sign_in(request: Request) -> Response:
+    from indicators.tracker.sessions import DEVICE_COOKIE, DEVICE_DAYS, SESSION_COOKIE, SESSION_HOURS, SlowDown
+
     form = dict(await request.form())
     form = {k: v if isinstance(v, str) else "" for k, v in form.items()}
     lang = _language(request, form)
@@ -252,6 +261,8 @@ def _same_origin(request: Request) -> bool:
 
 async def sign_out(request: Request) -> Response:
     """End the session on every replica and drop the cookie (a form's POST, or a plain link's GET)."""
+    from indicators.tracker.sessions import SESSION_COOKIE
+
     if request.method == "POST" and not _same_origin(request):
         return Response(status_code=400)
     await run_in_threadpool(sign_ins().sign_out, request.cookies.get(SESSION_COOKIE))

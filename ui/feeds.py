@@ -16,17 +16,16 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from indicators.core.i18n import normalise
-from indicators.snapshot.read import default_snapshot_dir
-from indicators.tracker.db import SharedStoreError, configured_store_url, resolve_url
-from indicators.tracker.errors import NotFound
-from indicators.tracker.feed import MEDIA_TYPE, atom_xml
-from indicators.tracker.store import Store
 
-_stores: dict[str, Store] = {}
+# the store and the feed's writer (SQLAlchemy, pandas) are imported when a feed is asked for: the server imports
+# this module before it serves its first page
+_stores: dict = {}
 _lock = threading.Lock()
 
 
-def _store(url: str) -> Store:
+def _store(url: str):
+    from indicators.tracker.store import Store
+
     with _lock:
         if url not in _stores:
             _stores[url] = Store.open(url)
@@ -34,6 +33,8 @@ def _store(url: str) -> Store:
 
 
 def _city_name(city: str) -> str:
+    from indicators.snapshot.read import default_snapshot_dir
+
     try:
         manifest = json.loads((default_snapshot_dir(city) / "manifest.json").read_text(encoding="utf-8"))
         return str(manifest["city"]["name"])
@@ -42,6 +43,9 @@ def _city_name(city: str) -> str:
 
 
 def campaign_feed(request: Request) -> Response:
+    from indicators.tracker.db import SharedStoreError, configured_store_url, resolve_url
+    from indicators.tracker.errors import NotFound
+    from indicators.tracker.feed import MEDIA_TYPE, atom_xml
     from ui.data import cities
 
     known = cities()
