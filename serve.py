@@ -149,7 +149,7 @@ def _pages_running() -> bool | None:
 
 FIRST_VISIT_WAIT_S = 15.0   # after this with no visitor, the later steps go ahead
 IDLE_WAIT_S = 10.0          # and a step waits at most this long for the pages to pause
-QUIET_S = 2.0               # a pause: no page has run for this long
+QUIET_S = 1.0               # a pause: no page has run for this long
 
 
 def wait_for_first_visit() -> None:
