@@ -93,15 +93,22 @@ def main_text(page) -> str:
     return page.locator('[data-testid="stMain"]').inner_text()
 
 
-@pytest.mark.parametrize("screen", SCREENS)
-@pytest.mark.parametrize("lang", ["en", "es"])
-def test_an_address_lands_on_its_neighborhoods_profile(browser, lang, screen):
+def search_until_profile(browser, lang: str, screen, query: str):
+    """The landing page in ``lang`` on ``screen``, ``query`` typed into its search, waited for until the profile
+    it leads to has rendered; the geocoder's record of questions starts empty."""
     page = open_page(browser, "?lang=es" if lang == "es" else "", screen)
     RecordedGeocoder.asked.clear()
-    search(page, lang, "414 Grant St, Pittsburgh, PA 15219")
+    search(page, lang, query)
     page.wait_for_function("() => location.pathname.endsWith('/profile')", timeout=60_000)
     wait_rendered(page)
     assert_no_exception(page)
+    return page
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_an_address_lands_on_its_neighborhoods_profile(browser, lang, screen):
+    page = search_until_profile(browser, lang, screen, "414 Grant St, Pittsburgh, PA 15219")
     assert RecordedGeocoder.asked == ["414 Grant St, Pittsburgh, PA 15219"]
     assert page.locator("h1").first.inner_text() == WORDS[lang]["title"]
     assert "area=Central+Business+District" in page.url and "Grant" not in page.url
@@ -113,11 +120,7 @@ def test_an_address_lands_on_its_neighborhoods_profile(browser, lang, screen):
 @pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_a_neighborhood_name_lands_on_its_profile_without_asking_any_service(browser, lang, screen):
-    page = open_page(browser, "?lang=es" if lang == "es" else "", screen)
-    RecordedGeocoder.asked.clear()
-    search(page, lang, "squirrel hill south")
-    page.wait_for_function("() => location.pathname.endsWith('/profile')", timeout=60_000)
-    wait_rendered(page)
+    page = search_until_profile(browser, lang, screen, "squirrel hill south")
     assert RecordedGeocoder.asked == []
     assert "area=Squirrel+Hill+South" in page.url
     assert page.locator("h1").first.inner_text() == WORDS[lang]["title"]
