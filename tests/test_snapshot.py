@@ -22,6 +22,7 @@ from indicators.build.context import BuildContext
 from indicators.snapshot.read import SnapshotError, open_snapshot, sha256_file
 from indicators.build.run import build_snapshot
 from indicators.cli.main import record_availability
+from indicators.metrics import ready
 from indicators.snapshot.schema import SCHEMA_VERSION, TABLES
 from tests.conftest import COMMITTED_SNAPSHOT, PITTSBURGH_RAW
 
@@ -95,7 +96,7 @@ def test_offline_build_lists_every_source_with_vintage_and_attribution(fresh_bui
 
 def test_offline_build_lists_every_table_with_rows_and_checksum(fresh_build):
     tables = fresh_build.manifest["tables"]
-    files = {p.stem for p in fresh_build.path.glob("*.parquet")}
+    files = {p.stem for p in fresh_build.path.glob("*.parquet")} - {Path(ready.RESULTS_FILE).stem}
     assert set(tables) == files
     assert set(tables) <= set(TABLES), "a table the schema does not document"
     for name, info in tables.items():
@@ -327,11 +328,18 @@ def test_committed_snapshot_is_what_the_build_makes(fresh_build, snapshot):
             built, committed = pd.DataFrame(built.drop(columns="geometry")), pd.DataFrame(committed.drop(columns="geometry"))
         pd.testing.assert_frame_equal(built, committed, obj=name)
 
+    # the results the build records (every indicator it computed), row for row
+    pd.testing.assert_frame_equal(pd.read_parquet(fresh_build.path / ready.RESULTS_FILE),
+                                  pd.read_parquet(snapshot.path / ready.RESULTS_FILE), obj="results")
+
     built_manifest, committed_manifest = _without_times(fresh_build.manifest), _without_times(snapshot.manifest)
-    for name, info in committed_manifest["tables"].items():
-        if _writer_versions(fresh_build.path / f"{name}.parquet") != _writer_versions(snapshot.path / f"{name}.parquet"):
+    entries = [(info, built_manifest["tables"][name], f"{name}.parquet")
+               for name, info in committed_manifest["tables"].items()]
+    entries.append((committed_manifest["results"], built_manifest["results"], ready.RESULTS_FILE))
+    for committed_info, built_info, file in entries:
+        if _writer_versions(fresh_build.path / file) != _writer_versions(snapshot.path / file):
             # another pyarrow/pandas/geopandas writes other bytes for equal tables (checked above)
-            for info_ in (info, built_manifest["tables"][name]):
+            for info_ in (committed_info, built_info):
                 info_.pop("sha256"), info_.pop("bytes")
     assert built_manifest == committed_manifest
 

@@ -2,6 +2,8 @@
 
 - ``build --city <city> [--from-dir DIR] [--out DIR]``: build a city snapshot (live, or from the
   publishers' files) and swap it in only when complete and valid.
+- ``record [--city <city> | --snapshot DIR]``: compute a snapshot's results again and record them in it (after a
+  change to the indicators' code: :mod:`indicators.metrics.ready`).
 - ``check [--city <city> | --snapshot DIR]``: open a snapshot and verify checksums and schemas.
 - ``schema``: print the documented snapshot tables.
 - ``upr ...``: the UPR tracker (import recommendations, make editor password hashes).
@@ -28,18 +30,32 @@ def _build(args) -> int:
 
 def record_availability(path) -> None:
     """Write into a built snapshot's manifest the levels each indicator is served at (and why not, where none),
-    so that the app reads availability instead of finding it out; the tables, and their checksums, are not
-    touched."""
+    so that the app reads availability instead of finding it out, and beside it every result computed to find
+    that out (``results.parquet``, :mod:`indicators.metrics.ready`), so that the app reads them too; the
+    tables, and their checksums, are not touched."""
     import json
 
-    from indicators.metrics import compute
+    from indicators.metrics import compute, ready
     from indicators.snapshot.read import open_snapshot
 
-    snap = open_snapshot(path)
-    manifest = dict(snap.manifest)
-    manifest["indicators"] = compute.availability(snap)
-    (Path(path) / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                              encoding="utf-8")
+    file = Path(path) / "manifest.json"
+    manifest = json.loads(file.read_text(encoding="utf-8"))
+    if manifest.pop("results", None) is not None:
+        # results recorded before are not read while they are made again: each is computed from the tables
+        file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    manifest["indicators"] = compute.availability(open_snapshot(path))
+    file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    manifest["results"] = ready.record(path)
+    file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _record(args) -> int:
+    from indicators.snapshot.read import open_snapshot
+
+    path = open_snapshot(args.snapshot or args.city).path
+    record_availability(path)
+    print(path)
+    return 0
 
 
 def _check(args) -> int:
@@ -96,6 +112,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--from-dir", help="folder of raw files in the publishers' formats (offline build)")
     b.add_argument("--out", help="snapshot folder to write (default: data/snapshots/<city>)")
     b.set_defaults(func=_build)
+    r = sub.add_parser("record", help="compute a snapshot's results again and record them in it (after a change to "
+                                      "the indicators' code; the tables are not touched)")
+    r.add_argument("--city", default=DEFAULT_CITY)
+    r.add_argument("--snapshot", help="a snapshot folder")
+    r.set_defaults(func=_record)
     c = sub.add_parser("check", help="verify a snapshot")
     c.add_argument("--city", default=DEFAULT_CITY)
     c.add_argument("--snapshot", help="a snapshot folder")

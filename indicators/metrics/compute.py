@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from indicators.metrics import catalog, displacement, evictions, growth, housing, policing, stability
+from indicators.metrics import catalog, displacement, evictions, growth, housing, policing, ready, stability
 from indicators.core import moe as moe_math
 from indicators.core.frames import RESULT_COLUMNS, result
 from indicators.core.geography import apportion_counts
@@ -166,12 +166,15 @@ def compute(snapshot: Snapshot, indicator_id: str, level: str, **options) -> pd.
 
     A snapshot does not change once opened, so each result (or the reason there is none) is computed once per
     opened snapshot and kept with it; every call gets its own copy, which it may change. An area's summary asks
-    for every level-wide figure and trend again for each area: this is what makes the second area cheap."""
+    for every level-wide figure and trend again for each area: this is what makes the second area cheap. A
+    snapshot that holds the build's results (:mod:`indicators.metrics.ready`) gives each from there, computed
+    once at build time."""
     key = (indicator_id, level, tuple(sorted(options.items())))
     results = snapshot.__dict__.setdefault("_results", {})
     if key not in results:
         try:
-            results[key] = _compute(snapshot, indicator_id, level, **options)
+            found = ready.lookup(snapshot, indicator_id, level, options)
+            results[key] = found if found is not None else _compute(snapshot, indicator_id, level, **options)
         except NotAvailable as exc:
             results[key] = exc
     found = results[key]
