@@ -45,16 +45,20 @@ if LIBC is not None:
 
 def warm_up() -> None:
     """Load what the landing page needs at once; then, once the first visitor's page has been served (or nobody
-    came), what the next clicks need: the profile's first run and the pictures of Growth vs people. Each later
-    step waits until no page is running, so it never delays a reader's page. Failures are left for the page to
-    report to its reader."""
+    came), what the next clicks need: the profile's first run and the pictures of Growth vs people. The later
+    steps wait for a pause of the pages (at most ``IDLE_WAIT_S``), so they seldom delay a reader's page; short
+    ones run together. Failures are left for the page to report to its reader."""
     try:
         city = landing()
     except Exception:  # the page itself says what is wrong
         return
     wait_for_first_visit()
+    slice_ends = 0.0
     for step in later_steps(city):
-        wait_until_idle()
+        # short steps run one after another for up to SLICE_S, then wait for the next pause of the pages
+        if time.monotonic() >= slice_ends or _pages_running():
+            wait_until_idle()
+            slice_ends = time.monotonic() + SLICE_S
         try:
             step()
         except Exception:  # noqa: BLE001 - as above
@@ -116,6 +120,9 @@ def later_steps(city: str) -> list:
         def profile_imports():
             from ui import briefs, charts, evidence, testimony, tracker  # noqa: F401
 
+            tracker.store(city)  # the profile lists the recommendations on its themes: the city's store, opened
+            charts.warm_up()     # and draws charts: plotly's first chart costs more than the next
+
         # (the session-free calls: outside a page there is no reader's language to read)
         area = next(iter(data._area_names(city, level, "en")), None)
         served = [i for i in data.catalog.CATALOG if level in data.available_levels(city, i)]
@@ -148,8 +155,10 @@ def _pages_running() -> bool | None:
 
 
 FIRST_VISIT_WAIT_S = 15.0   # after this with no visitor, the later steps go ahead
-IDLE_WAIT_S = 10.0          # and a step waits at most this long for the pages to pause
+IDLE_WAIT_S = 1.5           # and a step waits at most this long for the pages to pause: a reader clicking on
+                            # and on would otherwise find the next page as cold as the first
 QUIET_S = 1.0               # a pause: no page has run for this long
+SLICE_S = 0.1               # short steps follow each other for this long before waiting for a pause again
 
 
 def wait_for_first_visit() -> None:

@@ -219,3 +219,20 @@ def margin_column(ind: Indicator, label: str | None = None):
     return st.column_config.NumberColumn(label, format=_("± %.1f points") if points else formats.get(ind.unit, "± %.1f"),
                                          help=_("90% margin of error, in percentage points") if points else _(
                                              "90% margin of error"))
+
+
+def warm_up() -> None:
+    """Make and encode, once per process, charts of the kinds the pages draw, as ``st.plotly_chart`` encodes
+    them: plotly loads the checker of each property the first time it is set, which made a server's first
+    profile 0.2 s slower than the next. For the server's start-up (``serve.py``); nothing is drawn."""
+    import plotly.io
+
+    bars = pd.DataFrame({"category": ["a", "b"], "value": [1.0, 2.0], "series": ["x", "y"], "hover": ["a", "b"]})
+    lines = pd.DataFrame({"x": ["2010", "2020"], "y": [0.1, 0.2], "moe": [0.01, None], "series": ["x", "x"]})
+    for fig in (grouped_bars(bars, category="category", value="value", series="series", title="t", value_title="v",
+                             hover="hover"),
+                grouped_bars(bars, category="category", value="value", series="series", title="t", value_title="v",
+                             horizontal=True),
+                series_lines(lines, x="x", y="y", moe="moe", series="series", title="t", unit="share")):
+        fig.add_vline(x=1.0, line_dash="dash", line_color=CITY_LINE, annotation_text="t", annotation_position="top")
+        plotly.io.to_json(fig, validate=False)

@@ -15,36 +15,43 @@ No Streamlit here: the app's download buttons are in ``ui/briefs.py``.
 
 from __future__ import annotations
 
+import importlib
 import re
+from typing import TYPE_CHECKING
 
-from indicators.briefs.content import (  # noqa: F401
-    NeighborhoodBrief,
-    ProgressBrief,
-    neighborhood_brief,
-    open_store,
-    progress_brief,
-)
+if TYPE_CHECKING:
+    from indicators.briefs.content import NeighborhoodBrief, ProgressBrief
+
+#: what this package gives from :mod:`indicators.briefs.content`, imported when first asked for: a page that only
+#: names a brief's file (``file_stem``) need not load the tracker's store and the figures' code
+FROM_CONTENT = ("NeighborhoodBrief", "ProgressBrief", "neighborhood_brief", "open_store", "progress_brief")
 
 
-def neighborhood_pdf(brief: NeighborhoodBrief) -> bytes:
+def __getattr__(name: str):
+    if name in FROM_CONTENT:
+        return getattr(importlib.import_module("indicators.briefs.content"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def neighborhood_pdf(brief: "NeighborhoodBrief") -> bytes:
     from indicators.briefs.pdf import neighborhood_pdf as build
 
     return build(brief)
 
 
-def neighborhood_pptx(brief: NeighborhoodBrief) -> bytes:
+def neighborhood_pptx(brief: "NeighborhoodBrief") -> bytes:
     from indicators.briefs.slides import neighborhood_pptx as build
 
     return build(brief)
 
 
-def progress_pdf(brief: ProgressBrief) -> bytes:
+def progress_pdf(brief: "ProgressBrief") -> bytes:
     from indicators.briefs.pdf import progress_pdf as build
 
     return build(brief)
 
 
-def progress_pptx(brief: ProgressBrief) -> bytes:
+def progress_pptx(brief: "ProgressBrief") -> bytes:
     from indicators.briefs.slides import progress_pptx as build
 
     return build(brief)
