@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import threading
 import time
 from pathlib import Path
@@ -45,25 +46,33 @@ if LIBC is not None:
 
 def warm_up() -> None:
     """Load what the landing page needs at once; then, once the first visitor's page has been served (or nobody
-    came), what the next clicks need: the profile's first run and the pictures of Growth vs people. The later
-    steps wait for a pause of the pages (at most ``IDLE_WAIT_S``), so they seldom delay a reader's page; short
-    ones run together. Failures are left for the page to report to its reader."""
+    came), what the next clicks need: first, together, what the profile's first run needs, once the reader's
+    browser has drawn the first page or the reader clicks; then the rest, a slice of short steps at a time, each
+    slice after a pause of the pages (or ``IDLE_WAIT_S``); the pictures of Growth vs people only in a real pause.
+    Failures are left for the page to report to its reader."""
     try:
         city = landing()
     except Exception:  # the page itself says what is wrong
         return
     wait_for_first_visit()
-    slice_ends = 0.0
+    # the first steps together, as soon as the first reader's browser has drawn the page or the reader clicks: the
+    # next click is most likely an area's profile, and its first run was a second of imports, opening the store
+    # and the level's figures
+    wait_for_drawing_or_click()
+    slice_ends, first = time.monotonic() + FIRST_SLICE_S, True
     for step in later_steps(city):
-        # short steps run one after another for up to SLICE_S, then wait for the next pause of the pages
-        if time.monotonic() >= slice_ends or _pages_running():
+        if isinstance(step, WhenIdle):
+            # a long step only in a real pause: run among pages, it would hold them up
+            wait_until_idle(limit=None)
+            slice_ends = time.monotonic()
+        elif time.monotonic() >= slice_ends or (_pages_running() and not first):
+            # short steps run one after another for up to SLICE_S, then wait for the next pause of the pages
             wait_until_idle()
-            slice_ends = time.monotonic() + SLICE_S
+            slice_ends, first = time.monotonic() + SLICE_S, False
         try:
             step()
         except Exception:  # noqa: BLE001 - as above
             pass
-    give_back_memory()
 
 
 TRIM_EVERY_S = 30.0
@@ -106,6 +115,10 @@ def landing() -> str:
     return city
 
 
+class WhenIdle(functools.partial):
+    """A start-up step that takes long (a picture: seconds of matplotlib), run only once the pages pause."""
+
+
 def later_steps(city: str) -> list:
     """What a reader's next pages need, most likely first, in steps short enough not to hold up a page for long:
     a profile (its libraries, every figure of the first area, which computes the level's figures the other areas
@@ -123,17 +136,25 @@ def later_steps(city: str) -> list:
             tracker.store(city)  # the profile lists the recommendations on its themes: the city's store, opened
             charts.warm_up()     # and draws charts: plotly's first chart costs more than the next
 
+        def unserved_reasons():
+            # a profile says why the snapshot lacks an indicator in the library's words, found by trying it once
+            snap = data.snapshot(city)
+            for ind in data.catalog.CATALOG.values():
+                if not data.available_levels(city, ind.id):
+                    with contextlib.suppress(data.compute.NotAvailable):
+                        data.compute.compute(snap, ind.id, (ind.levels or ("tract",))[0])
+
         # (the session-free calls: outside a page there is no reader's language to read)
         area = next(iter(data._area_names(city, level, "en")), None)
         served = [i for i in data.catalog.CATALOG if level in data.available_levels(city, i)]
-        steps += [profile_imports, partial(data.can_people_stay, city, area, level)]
+        steps += [profile_imports, partial(data.can_people_stay, city, area, level), unserved_reasons]
         # called as the profile calls them: a cache key counts the arguments as given
-        steps += [partial(data.ranked, city, i, level, lang=language) for i in served for language in ("en", "es")]
         steps += [partial(data.city_value, city, i) for i in served]
         if level in data.available_levels(city, "population_change_2010_2020"):
             steps.append(partial(data.population_change_by_group, city, level))
+        steps += [partial(data.ranked, city, i, level, lang=language) for language in ("en", "es") for i in served]
     if "neighborhood" in data.available_levels(city, "population_change_2010_2020"):
-        steps += [partial(data.map_png, city, i, "neighborhood", None, "quantiles", language)
+        steps += [WhenIdle(data.map_png, city, i, "neighborhood", None, "quantiles", language)
                   for language in ("en", "es")
                   for i in ("population_change_2010_2020", "black_population_change_2010_2020")]
     return steps
@@ -158,7 +179,9 @@ FIRST_VISIT_WAIT_S = 15.0   # after this with no visitor, the later steps go ahe
 IDLE_WAIT_S = 1.5           # and a step waits at most this long for the pages to pause: a reader clicking on
                             # and on would otherwise find the next page as cold as the first
 QUIET_S = 1.0               # a pause: no page has run for this long
-SLICE_S = 0.1               # short steps follow each other for this long before waiting for a pause again
+SLICE_S = 0.25              # short steps follow each other for this long before waiting for a pause again
+FIRST_SLICE_S = 2.0         # and the first ones, which prepare the profile, for this long
+DRAWING_S = 2.0             # the first of them wait this long after the first page, or for a click
 
 
 def wait_for_first_visit() -> None:
@@ -167,10 +190,21 @@ def wait_for_first_visit() -> None:
         time.sleep(0.05)
 
 
-def wait_until_idle() -> None:
+def wait_for_drawing_or_click() -> None:
+    """After the first visitor's page: for ``DRAWING_S`` (the reader's browser draws the map it was sent: a map of
+    90 named areas took 1.5 s on a 2-CPU machine that also ran the server), or until a page runs again (the reader
+    clicked: the browser is ready for more)."""
+    deadline = time.monotonic() + DRAWING_S
+    while time.monotonic() < deadline:
+        if _pages_running():
+            return
+        time.sleep(0.02)
+
+
+def wait_until_idle(limit: float | None = IDLE_WAIT_S) -> None:
     """Until no page has run for ``QUIET_S`` (a reader's browser is still drawing what a page has just sent),
-    or at most ``IDLE_WAIT_S``."""
-    deadline = time.monotonic() + IDLE_WAIT_S
+    or at most ``limit`` seconds (None: however long that takes)."""
+    deadline = time.monotonic() + limit if limit is not None else float("inf")
     quiet_since = None
     while time.monotonic() < deadline:
         if _pages_running():
@@ -185,6 +219,7 @@ def wait_until_idle() -> None:
 @contextlib.asynccontextmanager
 async def lifespan(_app):
     threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
+    threading.Thread(target=give_back_memory, name="give-back-memory", daemon=True).start()
     yield
 
 
