@@ -44,6 +44,18 @@ if LIBC is not None:
     LIBC.mallopt(M_ARENA_MAX, 2)
 
 
+def use_system_allocator_for_arrow() -> None:
+    """Let Arrow (pandas' text columns, Parquet reads) allocate with the C library's malloc instead of its own
+    mimalloc pool, which kept what the pages freed: a server that had shown every page once held 391 MB, 346 MB
+    this way (and ``malloc_trim`` below can hand it back)."""
+    import pyarrow
+
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+
+
+use_system_allocator_for_arrow()
+
+
 def warm_up() -> None:
     """Load what the landing page needs at once; then, once the first visitor's page has been served (or nobody
     came), what the next clicks need: first, together, what the profile's first run needs, once the reader's
