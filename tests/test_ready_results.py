@@ -9,7 +9,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from indicators.metrics import compute, ready
+from indicators.metrics import compute, ready, results
 from indicators.snapshot.read import open_snapshot
 
 CITIES = ("pittsburgh", "dc")
@@ -33,7 +33,7 @@ def test_committed_results_were_recorded_by_this_code(committed):
 
 def test_every_recorded_result_equals_a_fresh_computation(committed):
     fresh = open_snapshot(committed.path, lazy=True)
-    keys = ready.keys(fresh)
+    keys = results.keys(fresh)
     assert len(keys) > 20
     compared = 0
     for indicator_id, level, options in keys:
@@ -93,6 +93,14 @@ def test_a_damaged_results_file_is_ignored_with_a_warning(copy_of_pittsburgh, mo
     file.write_bytes(bytes(data))
     assert _computed_instead(copy_of_pittsburgh, monkeypatch)
     assert "does not match its checksum" in caplog.text
+
+
+def test_results_of_other_tables_are_ignored(copy_of_pittsburgh, monkeypatch):
+    manifest_file = copy_of_pittsburgh / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest["results"]["tables"]["measures"] = "0" * 64
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    assert _computed_instead(copy_of_pittsburgh, monkeypatch)
 
 
 def test_a_snapshot_without_results_computes(copy_of_pittsburgh, monkeypatch):

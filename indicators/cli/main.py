@@ -31,11 +31,11 @@ def _build(args) -> int:
 def record_availability(path) -> None:
     """Write into a built snapshot's manifest the levels each indicator is served at (and why not, where none),
     so that the app reads availability instead of finding it out, and beside it every result computed to find
-    that out (``results.parquet``, :mod:`indicators.metrics.ready`), so that the app reads them too; the
+    that out (``results.parquet``, :mod:`indicators.metrics.results`), so that the app reads them too; the
     tables, and their checksums, are not touched."""
     import json
 
-    from indicators.metrics import compute, ready
+    from indicators.metrics import compute, results
     from indicators.snapshot.read import open_snapshot
 
     file = Path(path) / "manifest.json"
@@ -45,7 +45,7 @@ def record_availability(path) -> None:
         file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     manifest["indicators"] = compute.availability(open_snapshot(path))
     file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    manifest["results"] = ready.record(path)
+    manifest["results"] = results.record(path)
     file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -3,15 +3,16 @@ computing it again.
 
 ``python -m indicators build`` computes, after the tables, every indicator at every level the snapshot serves
 it at (and every ACS release of the yearly ones) — it has to, to record where each is available — and
-:func:`record` writes those results into the snapshot as ``results.parquet``, described in the manifest's
-``results`` entry: the file's checksum, the column layouts of the results and the fingerprint of the code that
-computed them. :func:`lookup` gives :func:`indicators.metrics.compute.compute` a result from that file, as it
-would have computed it (same columns, same types, same values).
+:func:`indicators.metrics.results.record` writes those results into the snapshot as ``results.parquet``,
+described in the manifest's ``results`` entry: the file's checksum, the column layouts of the results, the
+checksums of the tables they were computed from and the fingerprint of the code that computed them.
+:func:`lookup` gives :func:`indicators.metrics.compute.compute` a result from that file, as it would have computed
+it (same columns, same types, same values).
 
 The file is a store of work already done, never a source of figures: a reader whose metrics code differs from
-the fingerprint (a fix not yet recorded into the snapshot), or that finds the file changed, ignores it and
-computes, and a test checks that the committed snapshots' ready results are current and equal, result by
-result, to a fresh computation.
+the fingerprint (a fix not yet recorded into the snapshot), whose tables are not those the results came from, or
+that finds the file changed, ignores it and computes; and a test checks that the committed snapshots' ready
+results are current and equal, result by result, to a fresh computation.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import hashlib
 import logging
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from indicators.snapshot.read import Snapshot, sha256_file
@@ -49,62 +49,10 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def keys(snapshot: Snapshot) -> list[tuple[str, str, dict]]:
-    """Every (indicator, level, options) the snapshot serves: each level the indicator is available at, and at
-    each level every release it has (``year=``)."""
-    from indicators.metrics import catalog, compute
-
-    out = []
-    for indicator_id in catalog.CATALOG:
-        for level in compute.available_levels(snapshot, indicator_id):
-            out.append((indicator_id, level, {}))
-            out += [(indicator_id, level, {"year": year}) for year in compute.vintages(snapshot, indicator_id, level)]
-    return out
-
-
-def results_table(snapshot: Snapshot) -> tuple[pd.DataFrame, list[list[list[str]]]]:
-    """Every result of ``snapshot`` in one frame (the key columns first), and the column layouts: for each, the
-    result's columns in order with their types."""
-    from indicators.metrics import compute
-
-    frames, layouts = [], []
-    for indicator_id, level, options in keys(snapshot):
-        try:
-            out = compute.compute(snapshot, indicator_id, level, **options)
-        except compute.NotAvailable:
-            continue
-        layout = [[column, str(out[column].dtype)] for column in out.columns]
-        if layout not in layouts:
-            layouts.append(layout)
-        key = pd.DataFrame({"result_indicator": indicator_id, "result_level": level,
-                            "result_year": int(options.get("year") or 0),
-                            "result_layout": layouts.index(layout)}, index=out.index)
-        frames.append(pd.concat([key, _storable(out)], axis=1))
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=KEYS)
-    return table, layouts
-
-
-def _storable(frame: pd.DataFrame) -> pd.DataFrame:
-    """The result with its yes/no columns as the text ``True``/``False``: a column that is yes/no in one result
-    is absent (missing) in the others' rows, and a column of the file holds one type."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == bool:
-            out[column] = np.where(out[column], "True", "False")
-    return out
-
-
-def record(path: Path | str) -> dict:
-    """Compute every result of the snapshot at ``path`` and write them into it (``results.parquet``); returns
-    the manifest's ``results`` entry (the caller writes the manifest)."""
-    from indicators.snapshot.read import open_snapshot
-
-    snapshot = open_snapshot(path)
-    table, layouts = results_table(snapshot)
-    file = Path(path) / RESULTS_FILE
-    table.to_parquet(file, index=False, compression="zstd")
-    return {"file": RESULTS_FILE, "rows": int(len(table)), "sha256": sha256_file(file),
-            "bytes": file.stat().st_size, "code": code_fingerprint(), "layouts": layouts}
+def table_checksums(snapshot: Snapshot) -> dict[str, str]:
+    """The tables the results are computed from, by checksum: results recorded from other tables are not these
+    tables' results."""
+    return {name: info.get("sha256") for name, info in sorted(snapshot.manifest.get("tables", {}).items())}
 
 
 class _Ready:
@@ -136,7 +84,7 @@ def _opened(snapshot: Snapshot) -> _Ready | None:
         return snapshot.__dict__["_ready"]
     ready = None
     entry = snapshot.manifest.get("results")
-    if entry and entry.get("code") == code_fingerprint():
+    if entry and entry.get("code") == code_fingerprint() and entry.get("tables") == table_checksums(snapshot):
         file = snapshot.path / entry.get("file", RESULTS_FILE)
         try:
             if sha256_file(file) != entry.get("sha256"):

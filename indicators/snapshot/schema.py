@@ -164,9 +164,9 @@ def describe_markdown(lang: str | None = None) -> str:
     lines += [_("## `results.parquet` (Parquet)"),
               _("Every figure the build computed from these tables: each indicator at each level it is served at, "
                 "and each ACS release of the yearly ones, in the result layout of the indicator functions. The "
-                "manifest's `results` entry gives its checksum and the fingerprint of the code that computed it; the "
-                "app reads a figure from here instead of computing it again, and computes it where the fingerprint "
-                "is not that of its own code. `python -m indicators record` computes them again after a change to "
+                "manifest's `results` entry gives its checksum, the checksums of the tables it was computed from and "
+                "the fingerprint of the code that computed it; the app reads a figure from here instead of computing "
+                "it again, and computes it where those tables or that code are not its own. `python -m indicators record` computes them again after a change to "
                 "the indicators' code."), "",
               _("## On disk"),
               _("Each city's snapshot is the folder `<city>/` of these files and its `manifest.json` (table row counts "
