@@ -81,6 +81,9 @@ def warm_up() -> None:
             # short steps run one after another for up to SLICE_S, then wait for the next pause of the pages
             wait_until_idle()
             slice_ends, first = time.monotonic() + SLICE_S, False
+        elif first:
+            # the first steps give way to each page a reader asks for, without waiting for a pause
+            wait_while_running()
         try:
             step()
         except Exception:  # noqa: BLE001 - as above
@@ -145,7 +148,14 @@ def later_steps(city: str) -> list:
         def profile_imports():
             from ui import briefs, charts, evidence, testimony, tracker  # noqa: F401
 
+        def profile_store():
+            from ui import tracker
+
             tracker.store(city)  # the profile lists the recommendations on its themes: the city's store, opened
+
+        def profile_charts():
+            from ui import charts
+
             charts.warm_up()     # and draws charts: plotly's first chart costs more than the next
 
         def unserved_reasons():
@@ -159,12 +169,13 @@ def later_steps(city: str) -> list:
         # (the session-free calls: outside a page there is no reader's language to read)
         area = next(iter(data._area_names(city, level, "en")), None)
         served = [i for i in data.catalog.CATALOG if level in data.available_levels(city, i)]
-        steps += [profile_imports, partial(data.can_people_stay, city, area, level), unserved_reasons]
+        steps += [profile_imports, profile_store, partial(data.can_people_stay, city, area, level), unserved_reasons]
         # called as the profile calls them: a cache key counts the arguments as given
         steps += [partial(data.city_value, city, i) for i in served]
         if level in data.available_levels(city, "population_change_2010_2020"):
             steps.append(partial(data.population_change_by_group, city, level))
         steps += [partial(data.ranked, city, i, level, lang=language) for language in ("en", "es") for i in served]
+        steps.append(profile_charts)
     if "neighborhood" in data.available_levels(city, "population_change_2010_2020"):
         steps += [WhenIdle(data.map_png, city, i, "neighborhood", None, "quantiles", language)
                   for language in ("en", "es")
@@ -211,6 +222,13 @@ def wait_for_drawing_or_click() -> None:
         if _pages_running():
             return
         time.sleep(0.02)
+
+
+def wait_while_running(limit: float = 1.0) -> None:
+    """Until no page is running (at most ``limit`` seconds)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and _pages_running():
+        time.sleep(0.01)
 
 
 def wait_until_idle(limit: float | None = IDLE_WAIT_S) -> None:
