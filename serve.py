@@ -74,16 +74,14 @@ def warm_up() -> None:
     slice_ends, first = time.monotonic() + FIRST_SLICE_S, True
     for step in later_steps(city):
         if isinstance(step, WhenIdle):
-            # a long step only in a real pause: run among pages, it would hold them up
-            wait_until_idle(limit=None)
+            # a long step only in a long pause: run among pages, it would hold them up (and a reader who moves
+            # the pointer over the map for a while asks nothing of the server, then clicks)
+            wait_until_idle(limit=None, quiet=LONG_QUIET_S)
             slice_ends = time.monotonic()
         elif time.monotonic() >= slice_ends or (_pages_running() and not first):
             # short steps run one after another for up to SLICE_S, then wait for the next pause of the pages
             wait_until_idle()
             slice_ends, first = time.monotonic() + SLICE_S, False
-        elif first:
-            # the first steps give way to each page a reader asks for, without waiting for a pause
-            wait_while_running()
         try:
             step()
         except Exception:  # noqa: BLE001 - as above
@@ -131,7 +129,7 @@ def landing() -> str:
 
 
 class WhenIdle(functools.partial):
-    """A start-up step that takes long (a picture: seconds of matplotlib), run only once the pages pause."""
+    """A start-up step that takes long (a picture: seconds of matplotlib), run only in a long pause of the pages."""
 
 
 def later_steps(city: str) -> list:
@@ -174,8 +172,9 @@ def later_steps(city: str) -> list:
         steps += [partial(data.city_value, city, i) for i in served]
         if level in data.available_levels(city, "population_change_2010_2020"):
             steps.append(partial(data.population_change_by_group, city, level))
-        steps += [partial(data.ranked, city, i, level, lang=language) for language in ("en", "es") for i in served]
+        steps += [partial(data.ranked, city, i, level, lang="en") for i in served]
         steps.append(profile_charts)
+        steps += [partial(data.ranked, city, i, level, lang="es") for i in served]
     if "neighborhood" in data.available_levels(city, "population_change_2010_2020"):
         steps += [WhenIdle(data.map_png, city, i, "neighborhood", None, "quantiles", language)
                   for language in ("en", "es")
@@ -202,9 +201,10 @@ FIRST_VISIT_WAIT_S = 15.0   # after this with no visitor, the later steps go ahe
 IDLE_WAIT_S = 1.5           # and a step waits at most this long for the pages to pause: a reader clicking on
                             # and on would otherwise find the next page as cold as the first
 QUIET_S = 1.0               # a pause: no page has run for this long
+LONG_QUIET_S = 5.0          # a long pause, for the long steps
 SLICE_S = 0.25              # short steps follow each other for this long before waiting for a pause again
 FIRST_SLICE_S = 2.0         # and the first ones, which prepare the profile, for this long
-DRAWING_S = 2.0             # the first of them wait this long after the first page, or for a click
+DRAWING_S = 1.0             # the first of them wait this long after the first page, or for a click
 
 
 def wait_for_first_visit() -> None:
@@ -214,9 +214,9 @@ def wait_for_first_visit() -> None:
 
 
 def wait_for_drawing_or_click() -> None:
-    """After the first visitor's page: for ``DRAWING_S`` (the reader's browser draws the map it was sent: a map of
-    90 named areas took 1.5 s on a 2-CPU machine that also ran the server), or until a page runs again (the reader
-    clicked: the browser is ready for more)."""
+    """After the first visitor's page: for ``DRAWING_S`` (the reader's browser draws the map it was sent; on a
+    2-CPU machine that also ran the server, the steps slowed that drawing), or until a page runs again (the reader
+    clicked: the next click is near)."""
     deadline = time.monotonic() + DRAWING_S
     while time.monotonic() < deadline:
         if _pages_running():
@@ -224,16 +224,9 @@ def wait_for_drawing_or_click() -> None:
         time.sleep(0.02)
 
 
-def wait_while_running(limit: float = 1.0) -> None:
-    """Until no page is running (at most ``limit`` seconds)."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline and _pages_running():
-        time.sleep(0.01)
-
-
-def wait_until_idle(limit: float | None = IDLE_WAIT_S) -> None:
-    """Until no page has run for ``QUIET_S`` (a reader's browser is still drawing what a page has just sent),
-    or at most ``limit`` seconds (None: however long that takes)."""
+def wait_until_idle(limit: float | None = IDLE_WAIT_S, quiet: float = QUIET_S) -> None:
+    """Until no page has run for ``quiet`` seconds (a reader's browser is still drawing what a page has just
+    sent), or at most ``limit`` seconds (None: however long that takes)."""
     deadline = time.monotonic() + limit if limit is not None else float("inf")
     quiet_since = None
     while time.monotonic() < deadline:
@@ -241,7 +234,7 @@ def wait_until_idle(limit: float | None = IDLE_WAIT_S) -> None:
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since >= QUIET_S:
+        elif time.monotonic() - quiet_since >= quiet:
             return
         time.sleep(0.05)
 
