@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import logging
 import threading
 import time
 from pathlib import Path
@@ -54,6 +55,18 @@ def use_system_allocator_for_arrow() -> None:
 
 
 use_system_allocator_for_arrow()
+
+
+class QuietStartUp(logging.Filter):
+    """Drops Streamlit's warning that a thread has no page context, for the start-up's own thread only: its steps
+    call the pages' cached functions outside any page on purpose (the warning said so up to 14 times a start)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.threadName == WARM_UP_THREAD and "missing ScriptRunContext" in record.getMessage())
+
+
+WARM_UP_THREAD = "warm-up"
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(QuietStartUp())
 
 
 def warm_up() -> None:
@@ -241,7 +254,7 @@ def wait_until_idle(limit: float | None = IDLE_WAIT_S, quiet: float = QUIET_S) -
 
 @contextlib.asynccontextmanager
 async def lifespan(_app):
-    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
+    threading.Thread(target=warm_up, name=WARM_UP_THREAD, daemon=True).start()
     threading.Thread(target=give_back_memory, name="give-back-memory", daemon=True).start()
     yield
 
