@@ -45,6 +45,10 @@ def test_every_recorded_result_equals_a_fresh_computation(committed):
             continue
         assert recorded is not None, f"{indicator_id} at {level} {options}: not recorded"
         pd.testing.assert_frame_equal(recorded, computed, check_exact=True, obj=f"{indicator_id} {level} {options}")
+        for column in computed.columns[computed.dtypes == object]:
+            # the same kind of nothing: None, not NaN (which a page would show as "nan")
+            assert [type(v) for v in recorded[column]] == [type(v) for v in computed[column]], (
+                f"{indicator_id} {level} {options}: {column}")
         compared += 1
     assert compared == len(pd.read_parquet(committed.path / ready.RESULTS_FILE).groupby(ready.KEYS[:3]))
 

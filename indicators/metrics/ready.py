@@ -72,6 +72,10 @@ class _Ready:
         for column, dtype in layout:
             if dtype == "bool":
                 out[column] = (out[column] == "True").to_numpy(bool)
+            elif dtype == "object":
+                # a result's text columns hold None where they say nothing, and a page shows NaN as "nan"
+                values = out[column].astype(object)
+                out[column] = values.where(values.notna(), None)
             elif str(out[column].dtype) != dtype:
                 out[column] = out[column].astype(dtype)
         return out

@@ -271,3 +271,10 @@ def test_map_leads_with_stability_and_says_which_typology_inputs_are_missing(ope
     said = "\n".join(i.value for i in tracts.info)
     assert "Displacement typology (Urban Displacement Project) is not available for Pittsburgh" in said
     assert "base year \\(UDP\\: 2000\\)\\: median rent" in said
+
+
+def test_no_profile_table_cell_shows_a_missing_value_as_nan(open_page):
+    """A figure without a note, a period or a comparison is an empty cell, never the text "nan"."""
+    at = open_page("app_pages/profile.py", hood="Hazelwood")
+    cells = [str(v) for table in at.table for v in table.value.to_numpy().ravel()]
+    assert len(cells) > 50 and "nan" not in cells and "None" not in cells
