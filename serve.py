@@ -171,11 +171,9 @@ def later_steps(city: str) -> list:
 
         def unserved_reasons():
             # a profile says why the snapshot lacks an indicator in the library's words, found by trying it once
-            snap = data.snapshot(city)
-            for ind in data.catalog.CATALOG.values():
-                if not data.available_levels(city, ind.id):
-                    with contextlib.suppress(data.compute.NotAvailable):
-                        data.compute.compute(snap, ind.id, (ind.levels or ("tract",))[0])
+            for indicator_id in data.catalog.CATALOG:
+                if not data.available_levels(city, indicator_id):
+                    data.compute.reason_nowhere(data.snapshot(city), indicator_id)
 
         # (the session-free calls: outside a page there is no reader's language to read)
         area = next(iter(data._area_names(city, level, "en")), None)

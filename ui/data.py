@@ -412,10 +412,12 @@ def indicator_reason(city: str, indicator_id: str, level: str | None = None, exc
     if served and level not in served:
         return _("its data have this figure only for: {levels}", levels=levels_in_words(served))
     if exc is None or not served:
-        # served nowhere: ask at the catalog's first level, as the build does, for the reason that is not the level
-        tried = level if served else (catalog.get(indicator_id).levels or ("tract",))[0]
+        # served nowhere: the reason that is not the level, as the build finds it
         try:
-            compute.compute(snap, indicator_id, tried)
+            if served:
+                compute.compute(snap, indicator_id, level)
+            else:
+                exc = compute.reason_nowhere(snap, indicator_id)
         except compute.NotAvailable as found:
             exc = found
         except Exception:  # a table with too little in it: the build's own words, below

@@ -363,13 +363,20 @@ def availability(snapshot: Snapshot) -> dict[str, dict]:
     for ind_id in catalog.CATALOG:
         levels = [lv for lv in [*snapshot.levels, "city", "county", "zip"] if _computes(snapshot, ind_id, lv)]
         entry: dict = {"levels": levels}
-        if not levels:
-            try:
-                compute(snapshot, ind_id, (catalog.get(ind_id).levels or ("tract",))[0])
-            except NotAvailable as exc:
-                entry["why_not"] = str(exc)
+        if not levels and (reason := reason_nowhere(snapshot, ind_id)) is not None:
+            entry["why_not"] = str(reason)
         out[ind_id] = entry
     return out
+
+
+def reason_nowhere(snapshot: Snapshot, indicator_id: str) -> NotAvailable | None:
+    """Why ``snapshot`` serves an indicator at no level: the reason computing it at the catalog's first level gives
+    (not the level, but what the data lack), or None where it computes there."""
+    try:
+        compute(snapshot, indicator_id, (catalog.get(indicator_id).levels or ("tract",))[0])
+    except NotAvailable as exc:
+        return exc
+    return None
 
 
 def available(snapshot: Snapshot, level: str | None = None, lang: str | None = SOURCE_LANGUAGE) -> list:
