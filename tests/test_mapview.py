@@ -134,3 +134,95 @@ def test_the_typology_is_drawn_by_type_with_its_labels_in_the_legend():
     assert frame["rank"].isna().all() and frame.set_index("area_id").loc["A", "tip_value"] == "Ongoing Displacement"
     legend = mapview.legend_rows(ind, breaks, colours, None)
     assert [label for _colour, label in legend] == list(MAP_LABELS)
+
+
+def _label_boxes(names, view, size, label_size):
+    """Each placed name's box on the map, in pixels, as the placement reckons it (without the room around it)."""
+    boxes = []
+    for text, (lon, lat) in zip(names["text"], names["position"]):
+        x, y = _pixels(lon, lat, view, *size)
+        w, h = mapview.label_width(text, label_size), label_size * 1.2 + 2 * mapview.LABEL_PADDING[1]
+        boxes.append((x - w / 2, x + w / 2, y - h / 2, y + h / 2))
+    return boxes
+
+
+@pytest.mark.parametrize("city", ["pittsburgh", "dc"])
+@pytest.mark.parametrize("size, label_size", [((mapview.PHONE_MAP_WIDTH, 420), 11),
+                                              ((mapview.DESKTOP_MAP_WIDTH, 560), 12)])
+def test_names_are_placed_for_the_first_view_none_over_another_the_largest_areas_first(city, size, label_size):
+    import geopandas as gpd
+
+    from tests.conftest import REPO
+
+    areas = gpd.GeoDataFrame(open_snapshot(REPO / "data" / "snapshots" / city, verify=False).table(
+        "areas_neighborhoods"))
+    points = mapview.labels(areas)
+    view = mapview.fitted_view(areas.total_bounds, *size)
+    names = mapview.placed_labels(points, view, size, label_size)
+    boxes = _label_boxes(names, view, size, label_size)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]), (a, b)
+    assert all(0 <= a[0] and a[1] <= size[0] and 0 <= a[2] and a[3] <= size[1] for a in boxes)
+    # the largest area is named, and a name that would be whole on the map is left out only where a larger area's name is in
+    # its way (with the room the placement keeps around each)
+    assert points.loc[points["priority"].idxmax(), "text"] in set(names["text"])
+    assert 10 <= len(names) < len(points)
+
+    def grown(box):
+        room_x, room_y = (box[1] - box[0]) * mapview.LABEL_ROOM / 2, (box[3] - box[2]) * mapview.LABEL_ROOM / 2
+        return box[0] - room_x, box[1] + room_x, box[2] - room_y, box[3] + room_y
+
+    placed = [(grown(b), p) for b, p in zip(boxes, names["priority"])]
+    left_out = points.drop(names.index)
+    for (_i, row), box in zip(left_out.iterrows(), _label_boxes(left_out, view, size, label_size)):
+        a = grown(box)
+        if not (0 <= a[0] and a[1] <= size[0] and 0 <= a[2] and a[3] <= size[1]):
+            continue   # it would be cut off at the map's edge
+        assert any(a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3] and p >= row["priority"]
+                   for b, p in placed), row["text"]
+
+
+def test_the_names_layer_is_drawn_once_with_no_collision_filter(snapshot):
+    import json
+
+    from ui import data
+
+    deck = data.map_deck("pittsburgh", "rent_burden_share", "neighborhood", None, "quantiles", "en", opacity=0.8,
+                         streets=False, names_on=True, phone=False)
+    layers = {layer["id"]: layer for layer in json.loads(deck.to_json())["layers"]}
+    names = layers["areas_names"]
+    assert "extensions" not in names and "collisionEnabled" not in names
+    assert 0 < len(names["data"]) < len(snapshot.table("areas_neighborhoods"))
+
+
+def test_a_map_without_a_street_map_asks_for_no_base_map_and_with_one_for_the_citys_tiles():
+    import json
+
+    from pydeck.bindings.deck import _DEFAULT_MAP_STYLE_SENTINEL
+
+    from indicators.core.places import Basemap
+
+    frame = pd.DataFrame({"area_id": ["a"], "tip_name": ["A"], "tip_value": ["1"], "tip_rank": [""],
+                          "tip_note": [""], "fill": [[1, 2, 3, 255]]})
+    shapes = {"a": {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [0, 0]]]}}
+    frame.total_bounds = (0.0, 0.0, 1.0, 1.0)
+    plain = json.loads(mapview.deck(frame, shapes=shapes).to_json())
+    # Streamlit draws its theme's Carto map where a deck names no style (or None): every reader's browser would
+    # fetch it; pydeck's own default with no provider is Streamlit's "no base map"
+    assert plain.get("mapStyle") == _DEFAULT_MAP_STYLE_SENTINEL and "mapProvider" not in plain
+    assert "cartocdn" not in json.dumps(plain)
+    tiles = Basemap(tiles="https://tiles.example.org/{z}/{x}/{y}.png", attribution="© Example")
+    streets = json.loads(mapview.deck(frame, shapes=shapes, basemap=tiles).to_json())
+    assert streets["mapStyle"].startswith("data:application/json") and "tiles.example.org" in streets["mapStyle"]
+
+
+def test_the_residents_map_of_tell_us_asks_for_no_base_map_either():
+    import json
+
+    from pydeck.bindings.deck import _DEFAULT_MAP_STYLE_SENTINEL
+
+    from ui import testimony
+
+    deck = json.loads(testimony._area_deck("pittsburgh", "neighborhood", "").to_json())
+    assert deck.get("mapStyle") == _DEFAULT_MAP_STYLE_SENTINEL and "mapProvider" not in deck

@@ -2,8 +2,8 @@
 indicator's direction, unreliable estimates greyed, and a pydeck layer whose tooltips show only escaped text.
 
 The view fits the city's bounds into the map's size on the reader's screen (a phone's is narrower), area names
-are drawn as labels that give way to each other where they would overlap (deck.gl's collision filter: more
-names appear as one zooms in), and the street map underneath is the raster tile source the city's config names.
+are drawn as labels placed here for that view (the larger areas' names first, none over another), and the street
+map underneath is the raster tile source the city's config names.
 """
 
 from __future__ import annotations
@@ -260,6 +260,61 @@ def labels(frame) -> pd.DataFrame:
                          "priority": rank.clip(upper=1000)})
 
 
+#: the label's background padding, pixels across and down (deck.gl's ``background_padding``)
+LABEL_PADDING = (3, 1)
+#: the room kept around a label, as a share of its size, so that names do not touch
+LABEL_ROOM = 0.05
+#: a label's advance per character, in ems of its font (Source Sans Pro, semibold): narrow, wide, capitals, others
+_NARROW, _WIDE = set("fijlrtI.,:;'’ -()|!1"), set("mwMW@%")
+
+
+def label_width(text: str, size: float) -> float:
+    """About how many pixels wide ``text`` is at ``size`` pixels, with the label's background padding."""
+    ems = sum(0.32 if c in _NARROW else 0.9 if c in _WIDE else 0.66 if c.isupper() else 0.56 for c in str(text))
+    return ems * size + 2 * LABEL_PADDING[0]
+
+
+def placed_labels(points: pd.DataFrame, view: pdk.ViewState, size: tuple[float, float],
+                  label_size: float) -> pd.DataFrame:
+    """The labels of ``points`` (from :func:`labels`) that fit the first view of a map of ``size`` pixels: the
+    larger areas' names first, each where no name already placed is, and only those that are whole on the map.
+
+    Placed here rather than by deck.gl's collision filter, which drew the map three times over on a first view
+    and took a second of the browser's time on a computer without a graphics card; a name that does not fit the
+    first view is in the area's tooltip and in the table under the map.
+    """
+    if points is None or not len(points):
+        return points
+    scale = 512 * 2 ** float(view.zoom)
+
+    def project(lon, lat):
+        lat = np.radians(np.clip(lat, -85, 85))
+        return ((np.asarray(lon) + 180) / 360 * scale,
+                (1 - np.log(np.tan(lat) + 1 / np.cos(lat)) / np.pi) / 2 * scale)
+
+    xy = np.array(points["position"].tolist(), dtype=float)
+    x, y = project(xy[:, 0], xy[:, 1])
+    cx, cy = project(np.array([view.longitude]), np.array([view.latitude]))
+    x, y = x - cx[0] + size[0] / 2, y - cy[0] + size[1] / 2
+    half_w = np.array([label_width(t, label_size) for t in points["text"]]) * (1 + LABEL_ROOM) / 2
+    half_h = (label_size * 1.2 + 2 * LABEL_PADDING[1]) * (1 + LABEL_ROOM) / 2
+    # the whole name on the map: one cut off at its edge reads as another
+    on_map = (x - half_w >= 0) & (x + half_w <= size[0]) & (y - half_h >= 0) & (y + half_h <= size[1])
+    order = np.lexsort((np.arange(len(points)), -points["priority"].to_numpy()))
+    kept: list[int] = []
+    boxes = np.empty((0, 4))
+    for i in order:
+        if not on_map[i]:
+            continue
+        box = (x[i] - half_w[i], x[i] + half_w[i], y[i] - half_h, y[i] + half_h)
+        if len(boxes) and ((boxes[:, 0] < box[1]) & (box[0] < boxes[:, 1]) & (boxes[:, 2] < box[3])
+                           & (box[2] < boxes[:, 3])).any():
+            continue
+        kept.append(i)
+        boxes = np.vstack([boxes, box])
+    return points.iloc[sorted(kept)]
+
+
 #: decimal places of the coordinates sent to the browser: 1e-5 degrees, about a metre
 MAP_DECIMALS = 5
 
@@ -286,20 +341,28 @@ def deck(frame, *, opacity: float = 0.8, basemap: Basemap | None | bool = None, 
     layers = [pdk.Layer("GeoJsonLayer", geo, id=layer_id, pickable=True, stroked=True, filled=True,
                         get_fill_color="properties.fill", get_line_color=[60, 60, 60, 200], line_width_min_pixels=1,
                         opacity=opacity, auto_highlight=True, highlight_color=[31, 78, 121, 120])]
-    if label_points is not None and len(label_points):
-        # names collide on a whole-city view: the filter keeps the larger areas' and shows more as one zooms in
+    names = placed_labels(label_points, view, size, label_size) if label_points is not None else None
+    if names is not None and len(names):
         layers.append(pdk.Layer(
-            "TextLayer", label_points, id=f"{layer_id}_names", pickable=False, get_position="position",
-            get_text="text", get_size=label_size, size_units="'pixels'", get_color=[20, 20, 20, 255],
-            background=True, get_background_color=[255, 255, 255, 215], background_padding=[3, 1],
-            font_family="`Source Sans Pro, sans-serif`", font_weight=600, character_set="'auto'",  # i18n: not shown
-            get_text_anchor="'middle'", get_alignment_baseline="'center'",
-            extensions=[{"@@type": "CollisionFilterExtension"}], collision_enabled=True,
-            get_collision_priority="priority", collision_test_props={"sizeScale": 1.8}))  # i18n: not shown
+            "TextLayer", names[["text", "position"]], id=f"{layer_id}_names", pickable=False,
+            get_position="position", get_text="text", get_size=label_size, size_units="'pixels'",
+            get_color=[20, 20, 20, 255], background=True, get_background_color=[255, 255, 255, 215],
+            background_padding=list(LABEL_PADDING), font_family="`Source Sans Pro, sans-serif`",  # i18n: not shown
+            font_weight=600, character_set="'auto'", get_text_anchor="'middle'",
+            get_alignment_baseline="'center'"))  # i18n: not shown
     tooltip = {"text": "{tip_name}\n{tip_value}\n{tip_rank}\n{tip_note}"}
-    style = street_style(basemap) if isinstance(basemap, Basemap) else None
-    return CompactDeck(layers=layers, initial_view_state=view, tooltip=tooltip, map_style=style,
-                       map_provider=None)
+    return CompactDeck(layers=layers, initial_view_state=view, tooltip=tooltip, **base_map(basemap))
+
+
+def base_map(basemap: Basemap | None | bool = None) -> dict:
+    """The arguments of ``pydeck.Deck`` for the map under the areas: ``basemap``'s street tiles, or none at all.
+
+    No street map is ``map_provider=None`` with pydeck's default ``map_style``. ``map_style=None`` is not "none":
+    Streamlit reads it as "the theme's base map" and every reader's browser then fetches a Carto style, whether
+    the reader chose a street map or not."""
+    if isinstance(basemap, Basemap):
+        return {"map_provider": None, "map_style": street_style(basemap)}
+    return {"map_provider": None}
 
 
 class CompactDeck(pdk.Deck):

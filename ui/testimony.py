@@ -23,7 +23,7 @@ from indicators.tracker.vocabularies import (
     TESTIMONY_KINDS,
     TESTIMONY_STATES,
 )
-from ui import charts, data, state
+from ui import charts, data, mapview, state
 from ui import tracker as ut
 from ui.i18n import _, topics
 
@@ -88,7 +88,7 @@ def _area_deck(city: str, level: str, chosen: str) -> pdk.Deck:
     layer = pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="areas",
                       pickable=True, stroked=True, filled=True, get_fill_color="properties.fill",
                       get_line_color=[60, 60, 60, 200], line_width_min_pixels=1, auto_highlight=True)
-    return pdk.Deck(layers=[layer], initial_view_state=view, tooltip={"text": "{name}"}, map_style=None)
+    return pdk.Deck(layers=[layer], initial_view_state=view, tooltip={"text": "{name}"}, **mapview.base_map())
 
 
 def consent_fields(prefix: str, *, use: str | None = None, area: bool | None = None) -> tuple[str, bool]:

@@ -194,3 +194,35 @@ def test_a_phones_first_view_is_the_map_not_the_sidebar(browser, path):
         assert top < 844 * 0.5, top  # the map starts in the upper half of the first screen
     screenshot(page, "phone_first_view_" + (path.replace("?", "").replace("&", "_").replace("=", "-") or "map"))
     page.context.close()
+
+
+@pytest.mark.parametrize(("path", "city"), [("", "pittsburgh"), ("?city=dc&lang=es", "dc")])
+def test_the_map_asks_no_other_site_than_the_street_map_the_city_names(browser, path, city):
+    """A map with no street map underneath (offline here) loads nothing from elsewhere: no base map of the
+    framework's own choosing (Streamlit fetches a Carto style for a deck that names none), and where the tiles the
+    city's config names are reachable, those tiles only."""
+    from urllib.parse import urlsplit
+
+    from indicators.core.config import load_city
+    from indicators.core.places import basemap
+
+    tiles = basemap(load_city(city))
+    allowed = {urlsplit(browser.base_url).netloc} | ({tiles.host} if tiles else set())
+    page = browser.new_context(**DESKTOP).new_page()
+    elsewhere = []
+    page.on("request", lambda r: elsewhere.append(r.url) if (
+        urlsplit(r.url).scheme in ("http", "https") and urlsplit(r.url).netloc not in allowed) else None)
+    page.goto(f"{browser.base_url}/{path}")
+    wait_rendered(page)
+    assert_no_exception(page)
+    page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60_000)
+    # deck.gl has drawn the map (its canvas has a size) before anything is counted
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stDeckGlJsonChart\"] canvas')]"
+                           ".some(c => c.width > 0 && c.height > 0)", timeout=60_000)
+    # the effects React runs after drawing (where a base map would start loading its style) have run: two frames
+    # and a task later; then one more round trip, so that every request the page made has been reported here
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r))))")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => 1")
+    assert elsewhere == [], elsewhere
+    page.context.close()
