@@ -203,10 +203,13 @@ def test_a_map_without_a_street_map_asks_for_no_base_map_and_with_one_for_the_ci
 
     from indicators.core.places import Basemap
 
-    frame = pd.DataFrame({"area_id": ["a"], "tip_name": ["A"], "tip_value": ["1"], "tip_rank": [""],
-                          "tip_note": [""], "fill": [[1, 2, 3, 255]]})
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    frame = gpd.GeoDataFrame({"area_id": ["a"], "tip_name": ["A"], "tip_value": ["1"], "tip_rank": [""],
+                              "tip_note": [""], "fill": [[1, 2, 3, 255]]},
+                             geometry=[Polygon([(0, 0), (0, 1), (1, 1)])], crs="EPSG:4326")
     shapes = {"a": {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [0, 0]]]}}
-    frame.total_bounds = (0.0, 0.0, 1.0, 1.0)
     plain = json.loads(mapview.deck(frame, shapes=shapes).to_json())
     # Streamlit draws its theme's Carto map where a deck names no style (or None): every reader's browser would
     # fetch it; pydeck's own default with no provider is Streamlit's "no base map"
