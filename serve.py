@@ -121,7 +121,7 @@ def landing() -> str:
     from streamlit import string_util
 
     from indicators.core import places
-    from ui import data, mapview, state
+    from ui import data, evidence, mapview, search, state, tables  # noqa: F401 (the map page's own imports)
 
     city = data.cities()[0]
     # the landing page's default view: its figures, the city figure and the map's shapes (called with the same

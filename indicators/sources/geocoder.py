@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import requests
-
-from indicators.sources import http
+if TYPE_CHECKING:
+    import requests
 
 #: the service's one-line address call (``HRC_GEOCODER_URL`` points it elsewhere, e.g. at a recorded answer)
 GEOCODER_URL = "https://geocoding.geo.census.gov/geocoder/locations/onelineaddress"
@@ -68,6 +68,10 @@ def geocode(address: str, *, session: requests.Session | None = None) -> list[Ma
     """The places the geocoder finds for a one-line address (empty where it finds none). Raises
     :class:`GeocoderError`; an address that is empty or over :data:`MAX_ADDRESS_LENGTH` characters is refused
     here, without asking."""
+    # the HTTP session's module is loaded at the first address, not with the search box of every map page: its
+    # cache library is 0.15 s of imports, on the first page a restarted server shows
+    from indicators.sources import http
+
     line = " ".join(str(address or "").split())
     if not line or len(line) > MAX_ADDRESS_LENGTH:
         raise GeocoderError("refused", f"an address of 1 to {MAX_ADDRESS_LENGTH} characters")
