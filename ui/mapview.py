@@ -264,7 +264,8 @@ def labels(frame) -> pd.DataFrame:
 LABEL_PADDING = (3, 1)
 #: the room kept around a label, as a share of its size, so that names do not touch
 LABEL_ROOM = 0.05
-#: a label's advance per character, in ems of its font (Source Sans Pro, semibold): narrow, wide, capitals, others
+#: a label's advance per character, in ems, for narrow, wide, capital and other characters: measured on the bold
+#: sans-serif the browser draws the names in (DejaVu Sans Bold on Debian, wider than the usual others)
 _NARROW, _WIDE = set("fijlrtI.,:;'’ -()|!1"), set("mwMW@%")
 
 
@@ -279,8 +280,8 @@ def placed_labels(points: pd.DataFrame, view: pdk.ViewState, size: tuple[float, 
     """The labels of ``points`` (from :func:`labels`) that fit the first view of a map of ``size`` pixels: the
     larger areas' names first, each where no name already placed is, and only those that are whole on the map.
 
-    Placed here rather than by deck.gl's collision filter, which drew the map three times over on a first view
-    and took a second of the browser's time on a computer without a graphics card; a name that does not fit the
+    Placed here rather than by deck.gl's collision filter, which drew a first view three to five times and took
+    more than a second of the browser's time on a computer without a graphics card; a name that does not fit the
     first view is in the area's tooltip and in the table under the map.
     """
     if points is None or not len(points):
