@@ -207,6 +207,11 @@ def street_style(basemap: Basemap) -> str:
     return "data:application/json;charset=utf-8," + quote(json.dumps(style, separators=(",", ":")))
 
 
+def mercator_y(lat):
+    """Web Mercator's y of a latitude in degrees (a number or an array), in world widths north of the equator."""
+    return np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) / (2 * np.pi)
+
+
 def fitted_view(bounds, width: float, height: float, *, padding: float = 0.92) -> pdk.ViewState:
     """The centre and the (fractional) zoom at which ``bounds`` (min lon, min lat, max lon, max lat) fill a map of
     ``width`` × ``height`` pixels (Web Mercator, 512-pixel world at zoom 0, as deck.gl draws it).
@@ -216,14 +221,10 @@ def fitted_view(bounds, width: float, height: float, *, padding: float = 0.92) -
     (10.8, -79.98)
     """
     minx, miny, maxx, maxy = (float(b) for b in bounds)
-
-    def mercator_y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
-
     dx = max((maxx - minx) / 360, 1e-9)
-    dy = max(abs(mercator_y(maxy) - mercator_y(miny)), 1e-9)
+    dy = max(abs(float(mercator_y(maxy) - mercator_y(miny))), 1e-9)
     zoom = math.log2(min(width * padding / (512 * dx), height * padding / (512 * dy)))
-    centre_y = (mercator_y(maxy) + mercator_y(miny)) / 2
+    centre_y = float(mercator_y(maxy) + mercator_y(miny)) / 2
     latitude = math.degrees(2 * math.atan(math.exp(centre_y * 2 * math.pi)) - math.pi / 2)
     return pdk.ViewState(longitude=(minx + maxx) / 2, latitude=latitude, zoom=round(zoom, 2), pitch=0)
 
@@ -232,11 +233,7 @@ def fitted_height(bounds, width: float, *, lowest: int = 280, highest: int = 560
     """The height of a map ``width`` pixels wide that the area's bounds fill across (a wide city needs less
     height on a phone than a tall one), between ``lowest`` and ``highest`` pixels."""
     minx, miny, maxx, maxy = (float(b) for b in bounds)
-
-    def mercator_y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
-
-    ratio = abs(mercator_y(maxy) - mercator_y(miny)) / max((maxx - minx) / 360, 1e-9)
+    ratio = abs(float(mercator_y(maxy) - mercator_y(miny))) / max((maxx - minx) / 360, 1e-9)
     return int(min(max(width * ratio / padding + 40, lowest), highest))
 
 
@@ -286,17 +283,10 @@ def placed_labels(points: pd.DataFrame, view: pdk.ViewState, size: tuple[float, 
     """
     if points is None or not len(points):
         return points
-    scale = 512 * 2 ** float(view.zoom)
-
-    def project(lon, lat):
-        lat = np.radians(np.clip(lat, -85, 85))
-        return ((np.asarray(lon) + 180) / 360 * scale,
-                (1 - np.log(np.tan(lat) + 1 / np.cos(lat)) / np.pi) / 2 * scale)
-
+    scale = 512 * 2 ** float(view.zoom)   # the world's width in pixels at the view's zoom
     xy = np.array(points["position"].tolist(), dtype=float)
-    x, y = project(xy[:, 0], xy[:, 1])
-    cx, cy = project(np.array([view.longitude]), np.array([view.latitude]))
-    x, y = x - cx[0] + size[0] / 2, y - cy[0] + size[1] / 2
+    x = (xy[:, 0] - float(view.longitude)) / 360 * scale + size[0] / 2
+    y = (float(mercator_y(view.latitude)) - mercator_y(np.clip(xy[:, 1], -85, 85))) * scale + size[1] / 2
     half_w = np.array([label_width(t, label_size) for t in points["text"]]) * (1 + LABEL_ROOM) / 2
     half_h = (label_size * 1.2 + 2 * LABEL_PADDING[1]) * (1 + LABEL_ROOM) / 2
     # the whole name on the map: one cut off at its edge reads as another
