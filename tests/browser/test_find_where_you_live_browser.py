@@ -143,6 +143,25 @@ def map_pixels(page) -> bytes:
     return canvas.screenshot()
 
 
+def drawn_map(page, *, unlike: bytes | None = None) -> bytes:
+    """The map's picture once deck.gl has drawn it (more than a few colours) and it has stopped changing (two
+    pictures half a second apart are the same); with ``unlike``, only once it differs from that picture (the
+    page has drawn the result of a change). Conditions only; fails after a minute."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    previous = None
+    for _attempt in range(120):
+        shot = map_pixels(page)
+        colours = Image.open(BytesIO(shot)).convert("RGB").getcolors(maxcolors=1 << 20) or []
+        if len(colours) > 20 and shot != unlike and shot == previous:
+            return shot
+        previous = shot if len(colours) > 20 and shot != unlike else None
+        page.wait_for_timeout(500)
+    raise AssertionError("the map was not drawn, or did not change, within a minute")
+
+
 @pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_map_carries_the_neighborhoods_names(browser, lang, screen):
@@ -153,25 +172,13 @@ def test_the_map_carries_the_neighborhoods_names(browser, lang, screen):
     page = open_page(browser, "?lang=es" if lang == "es" else "", screen)
     page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60_000)
     labelled = page.locator('[data-testid="stDeckGlJsonChart"]').first
-    # deck.gl draws after the page settles: wait until the picture stops changing
-    before = None
-    for _attempt in range(40):
-        shot = map_pixels(page)
-        if shot == before:
-            break
-        before = shot
-        page.wait_for_timeout(500)
+    before = drawn_map(page)
     screenshot(page, f"map_names_{lang}_{screen}")
     page.get_by_text(WORDS[lang]["options"]).click()
     page.get_by_text(WORDS[lang]["names"]).click()
     wait_rendered(page)
-    after = None
-    for _attempt in range(40):
-        shot = map_pixels(page)
-        if shot == after:
-            break
-        after = shot
-        page.wait_for_timeout(500)
+    # the rerun that drops the names may start after the click returns: wait for the map that differs
+    after = drawn_map(page, unlike=before)
     with_names, without = Image.open(BytesIO(before)).convert("RGB"), Image.open(BytesIO(after)).convert("RGB")
     assert labelled.bounding_box()["height"] > 200
     changed = ImageChops.difference(with_names, without).convert("L").point(lambda v: 255 if v > 40 else 0)
