@@ -167,7 +167,7 @@ def later_steps(city: str) -> list:
         def profile_charts():
             from ui import charts
 
-            charts.warm_up()     # and draws charts: plotly's first chart costs more than the next
+            charts.warm_up()     # and makes one chart of each kind
 
         def unserved_reasons():
             # a profile says why the snapshot lacks an indicator in the library's words, found by trying it once

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from indicators.tracker.progress import (
@@ -18,6 +16,7 @@ from indicators.tracker.progress import (
     period_ends,
 )
 from indicators.tracker.validation import NO_ASSESSMENT, STATUSES, TRACKS
+from ui import charts
 from ui import tracker as ut
 from ui import tables
 from ui.i18n import N_, _, lang
@@ -75,18 +74,14 @@ else:
     # quarter ends as categories: one bar per quarter however few there are
     chart = chart.assign(status_label=chart["status"].map(labels),
                          date=pd.to_datetime(chart["date"]).dt.strftime("%Y-%m-%d"))
-    figure = px.bar(chart, x="date", y="count", color="status_label",
-                    category_orders={"status_label": [labels[s] for s in STATUSES]},
-                    color_discrete_map={labels[s]: ut.STATUS_COLORS[s] for s in STATUSES},
-                    labels={"date": _("End of quarter (last: today)"), "count": _("Recommendations assessed"),
-                            "status_label": _("Status")})
-    quarters = chart["date"].nunique()
-    figure.update_layout(bargap=0.15 if quarters > 4 else 0.75, legend_traceorder="normal",
-                         margin=dict(t=10, b=10), height=360)
-    figure.update_xaxes(type="category")
-    tallest = int(chart.groupby("date")["count"].sum().max() or 1)
-    figure.update_yaxes(dtick=max(1, math.ceil(tallest / 5)), rangemode="tozero")
-    st.plotly_chart(figure, width="stretch")
+    order = [labels[s] for s in STATUSES]
+    charts.draw(charts.stacked_bars(chart, category="date", value="count", series="status_label", order=order,
+                                    colours={labels[s]: ut.STATUS_COLORS[s] for s in STATUSES},
+                                    category_title=_("End of quarter (last: today)"),
+                                    value_title=_("Recommendations assessed")),
+                key="progress_over_time",
+                alt=_("Bar chart of the recommendations by status at the end of each quarter; the CSV "
+                      "downloads at the foot of the page have the counts."))
     st.caption(_("Bars count the recommendations with a status in force at the end of each quarter; the others "
                  "have no assessment yet."))
 

@@ -11,14 +11,13 @@ import html
 from urllib.parse import urlsplit
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.tracker.campaign import is_overdue, rec_subject, timeline_frame
 from indicators.tracker.feed import campaign_url, feed_url
 from indicators.tracker.records import Recommendation
 from indicators.tracker.vocabularies import ACTION_KINDS, MIN_CELL
-from ui import data, tables
+from ui import charts, data, tables
 from ui import testimony as tm
 from ui import tracker as ut
 from ui.i18n import N_, _, indicator, lang, words
@@ -99,20 +98,25 @@ def timeline_chart(frame: pd.DataFrame) -> None:
         return
     shown = frame.assign(lane_words=frame["lane"].map(lambda x: _(LANES[x])), what=[_label(r) for r in
                                                                                     frame.itertuples()])
-    figure = go.Figure()
-    for lane in LANES:
-        mine = shown[shown["lane"] == lane]
-        if mine.empty:
-            continue
-        figure.add_trace(go.Scatter(
-            x=pd.to_datetime(mine["date"]), y=mine["lane_words"], mode="markers", name=_(LANES[lane]),
-            marker=dict(size=13, color=LANE_COLOURS[lane], symbol="diamond" if lane == "target" else "circle"),
-            hovertext=[html.escape(f"{d.isoformat()} · {w}") for d, w in zip(mine["date"], mine["what"])],
-            hoverinfo="text"))
-    figure.update_layout(height=90 + 42 * shown["lane"].nunique(), margin=dict(t=10, b=10, l=10, r=10),
-                         showlegend=False)
-    figure.update_yaxes(categoryorder="array", categoryarray=[_(LANES[x]) for x in reversed(LANES)])
-    st.plotly_chart(figure, width="stretch", key=f"timeline_{id(frame)}")
+    lanes = [lane for lane in LANES if lane in set(shown["lane"])]
+    drawn = [{"type": "scatter", "name": charts.plain(_(LANES[lane])), "symbolSize": 13,
+              "symbol": "diamond" if lane == "target" else "circle", "itemStyle": {"color": LANE_COLOURS[lane], "opacity": 1},
+              "data": [{"value": [d.isoformat(), lanes.index(lane)],
+                        "tooltip": {"formatter": charts.tip(f"{d.isoformat()} · {w}")}}
+                       for d, w in zip(mine["date"], mine["what"])]}
+             for lane in lanes for mine in [shown[shown["lane"] == lane]]]
+    chart = charts.Chart({"animation": False, "series": drawn, "tooltip": {"trigger": "item", "confine": True},
+                          "grid": {"left": 10, "right": 48, "top": 10, "bottom": 10, "containLabel": True},
+                          # dates, at least a day apart, however short the span
+                          "xAxis": {"type": "time", "minInterval": 24 * 3600 * 1000,
+                                    "axisLabel": {"formatter": "{yyyy}-{MM}-{dd}", "hideOverlap": True},
+                                    "splitLine": {"lineStyle": {"color": charts.GRID_LINE}}},
+                          "yAxis": {"type": "category", "inverse": True,
+                                    "data": [charts.plain(_(LANES[lane])) for lane in lanes]},
+                          "toolbox": charts.toolbox()},
+                         height=90 + 42 * len(lanes))
+    charts.draw(chart, key=f"timeline_{id(frame)}",
+                alt=_("Time line of the recommendation's events, one row per kind; the table below lists them."))
     table = shown[["date", "lane_words", "what"]].iloc[::-1]
     tables.dataframe(table, hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn(_("Date")),

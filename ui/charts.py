@@ -1,170 +1,360 @@
-"""Plotly charts and tables for the pages: every chart comes with the same figures as a table, series are told
-apart by marker shape or bar pattern as well as colour, and every text from the data is HTML-escaped before
-Plotly renders it (Plotly reads a few HTML tags in labels and hover text).
+"""Charts and tables for the pages, drawn with Apache ECharts (``st.echarts_chart``): every chart comes with the same
+figures as a table, series are told apart by marker shape, line dash or bar pattern as well as colour, and no text
+from the data is read as markup (tooltips are HTML-escaped; texts drawn on the canvas cannot open ECharts'
+``{name|…}`` styles or ``{b}`` placeholders).
 
-Charts fit a phone: titles are wrapped to the width at hand, legends sit below the plot, never over the title,
-and every chart can be saved as a PNG image from its toolbar.
+Charts fit a phone: titles are wrapped to the width at hand, legends sit below the plot, never over the title, and
+every chart can be saved as a PNG image from its toolbar. They are drawn at once, without ECharts' entry animation.
+
+ECharts' code is a quarter of plotly's, which the pages drew with before: a reader's first chart of a tab came
+0.5–0.6 s later with plotly (see ``bench/README.md``).
 """
 
 from __future__ import annotations
 
+import html
+import math
 import textwrap
+from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.metrics.catalog import Indicator
-from indicators.metrics.text import escape, escape_markdown
+from indicators.metrics.text import escape_markdown
 from ui import state, tables
 from ui.i18n import _, words
 
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
-PATTERNS = ["", "/", ".", "x", "-", "\\", "+"]
-SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star"]
+#: bar fills after the first plain one: slanted lines, dots, crossed lines, level lines, …
+PATTERNS = [
+    {"symbol": "none"},
+    {"symbol": "rect", "dashArrayX": [1, 0], "dashArrayY": [2, 5], "rotation": -math.pi / 4},
+    {"symbol": "circle", "symbolSize": 0.7, "dashArrayX": [[0, 4, 4, 0]], "dashArrayY": [3, 3]},
+    {"symbol": "rect", "dashArrayX": [1, 0], "dashArrayY": [2, 5], "rotation": math.pi / 4},
+    {"symbol": "rect", "dashArrayX": [1, 0], "dashArrayY": [2, 5], "rotation": 0},
+    {"symbol": "rect", "dashArrayX": [1, 0], "dashArrayY": [2, 5], "rotation": math.pi / 2},
+    {"symbol": "triangle", "symbolSize": 0.8, "dashArrayX": [[0, 5, 5, 0]], "dashArrayY": [4, 4]},
+]
+SYMBOLS = ["circle", "rect", "diamond", "triangle", "roundRect", "pin", "arrow"]
+DASHES = ["solid", "dotted", "dashed"]
 CITY_LINE = "#444444"
+GRID_LINE = "#e5e5e5"
 
-#: d3 tick formats for each catalog unit (shares are stored as 0–1)
-TICK_FORMATS = {"share": ".0%", "percent_change": "+.0%", "ratio": ".1f", "dollars": "$,.0f", "per_100": ".1f",
-                "per_1000": ".1f", "years": ".0f", "index": ".2f"}
-
+#: axis labels per catalog unit, after :func:`percent_points` (ECharts puts thousands separators in ``{value}``)
+AXIS_LABELS = {"share": "{value}%", "percent_change": "{value}%", "dollars": "${value}"}
 
 #: characters per title line: a phone's column, a desktop's full width
 PHONE_TITLE_WIDTH, DESKTOP_TITLE_WIDTH = 38, 80
+#: the narrowest width, in pixels, a chart has on a phone (or in half a desktop's page) and on a desktop
+PHONE_WIDTH, DESKTOP_WIDTH = 320, 640
+TITLE_SIZE, TITLE_LINE = 15, 20
 
 
-def _layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: str = "", height: int = 420,
-            title_width: int | None = None) -> go.Figure:
-    # Plotly does not wrap titles: a long one is broken into lines that fit the screen (``title_width`` characters
-    # for a chart in a narrow column). The legend sits under the plot, where it can take as many rows as it needs
-    # without covering the title or the bars.
-    width = min(title_width or DESKTOP_TITLE_WIDTH, PHONE_TITLE_WIDTH if state.on_phone() else DESKTOP_TITLE_WIDTH)
-    lines = textwrap.wrap(title, width) or [""]
-    top = 34 + 20 * len(lines)
-    series = sum(1 for trace in fig.data if trace.showlegend is not False and trace.name)
-    legend_rows = 0 if series < 2 else -(-series // (1 if state.on_phone() else 3))
-    bottom = 30 + 22 * legend_rows
-    fig.update_layout(title={"text": "<br>".join(escape(line) for line in lines), "font": {"size": 15},
-                             "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}, "x": 0,
-                             "xanchor": "left", "xref": "container"},
-                      height=height + top + bottom - 100,
-                      margin={"l": 10, "r": 10, "t": top, "b": bottom}, plot_bgcolor="white", showlegend=series >= 2,
-                      legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0,
-                              "xanchor": "left"},
-                      xaxis_title="<br>".join(textwrap.wrap(escape(x_title), width)),
-                      yaxis_title="<br>".join(textwrap.wrap(escape(y_title), width)), hoverlabel={"align": "left"})
-    fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5", zerolinecolor="#888")
-    fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5", zerolinecolor="#888")
-    return fig
+@dataclass
+class Chart:
+    """An ECharts option and the height to draw it at, in pixels."""
+    option: dict
+    height: int
+
+
+def plain(text) -> str:
+    """A text for ECharts' canvas (titles, axis names, labels, legend): as written, but a brace cannot open a rich
+    text style (``{name|…}``) or a placeholder (``{b}``, ``{@name}``): a zero-width space follows it."""
+    return str(text).replace("{", "{\u200b")
+
+
+def tip(text) -> str:
+    """A text for an HTML tooltip: escaped, braces as character references (so no placeholder is read in it),
+    line breaks kept."""
+    escaped = html.escape(str(text)).replace("{", "&#123;").replace("}", "&#125;")
+    return escaped.replace("\n", "<br>")
+
+
+def toolbox() -> dict:
+    """ECharts' toolbar with what readers use: save the chart as a PNG image, at twice the screen's resolution
+    for slides and handouts (ECharts draws it on the canvas, so it shows on touch screens too)."""
+    return {"right": 0, "top": 0, "feature": {"saveAsImage": {
+        "title": _("Save as image (PNG)"), "name": "chart", "pixelRatio": 2, "backgroundColor": "#ffffff"}}}
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(plain(text), width)) if width else plain(text)
+
+
+def _title_width(title_width: int | None) -> int:
+    return min(title_width or DESKTOP_TITLE_WIDTH, PHONE_TITLE_WIDTH if state.on_phone() else DESKTOP_TITLE_WIDTH)
+
+
+def _number(unit: str, x) -> str:
+    """A figure in a catalog unit, as the rest of the dashboard writes it."""
+    return words().value(SimpleNamespace(unit=unit), x)
+
+
+def _with_margin(unit: str, x, moe) -> str:
+    return words().value_with_margin(SimpleNamespace(unit=unit), x, moe)
+
+
+def _scaled(unit: str, x):
+    """A figure as the axis shows it: shares and percent changes in percent; ``None`` for a missing one."""
+    if x is None or pd.isna(x):
+        return None
+    return float(x) * 100 if unit in ("share", "percent_change") else float(x)
+
+
+def _value_axis(unit: str, title: str = "", *, across: bool, zero: bool = False) -> dict:
+    """A value axis in the unit's words; from zero (``zero``, for bars) or around the figures."""
+    return {"type": "value", "scale": not zero, "axisLabel": {"formatter": AXIS_LABELS.get(unit, "{value}")},
+            "axisLine": {"onZero": False},
+            "splitLine": {"lineStyle": {"color": GRID_LINE}}, **_axis_name(title, across=across)}
+
+
+def _axis_name(title: str, *, across: bool) -> dict:
+    if not title:
+        return {}
+    width = _title_width(None)
+    if across:  # under the axis, centred
+        return {"name": _wrap(title, width), "nameLocation": "middle", "nameGap": 30,
+                "nameTextStyle": {"fontWeight": "bold", "lineHeight": 15}}
+    # above the axis, read across like the title (a turned name would collide with long tick labels)
+    return {"name": _wrap(title, width), "nameLocation": "end", "nameGap": 12,
+            "nameTextStyle": {"fontWeight": "bold", "align": "left", "lineHeight": 15}}
+
+
+def _legend_rows(names: list[str], width: int) -> int:
+    """How many rows ECharts' legend takes for these names in a chart ``width`` pixels wide: it puts the items in
+    a row while they fit (each: a 25 px symbol, gaps, the name at about 7 px a character) and wraps the rest."""
+    rows, used = 1, 0
+    for name in names:
+        item = 25 + 5 + 7 * len(str(name)) + 10
+        if used and used + item > width:
+            rows, used = rows + 1, 0
+        used += item
+    return rows
+
+
+def _layout(series: list[dict], *, title: str, x_axis: dict, y_axis: dict, height: int,
+            title_width: int | None = None, legend: list[str] | None = None, x_named: bool = False,
+            extra: dict | None = None) -> Chart:
+    # ECharts does not wrap titles: a long one is broken into lines that fit the screen (``title_width``
+    # characters for a chart in a narrow column). The legend sits under the plot, where it can take as many rows
+    # as it needs without covering the title or the bars.
+    lines = textwrap.wrap(plain(title), _title_width(title_width)) or [""]
+    top = 26 + TITLE_LINE * len(lines) + (24 if y_axis.get("name") else 0)
+    names = legend or []
+    narrow = state.on_phone() or (title_width or DESKTOP_TITLE_WIDTH) < DESKTOP_TITLE_WIDTH
+    legend_rows = _legend_rows(names, PHONE_WIDTH if narrow else DESKTOP_WIDTH) if len(names) >= 2 else 0
+    bottom = 10 + 24 * legend_rows + (34 if x_named else 0)
+    option = {
+        "animation": False,
+        "title": {"text": "\n".join(lines), "left": 0, "top": 4, "padding": [4, 40, 4, 0],
+                  "textStyle": {"fontSize": TITLE_SIZE, "lineHeight": TITLE_LINE, "fontWeight": "bold"}},
+        "grid": {"left": 10, "right": 36, "top": top, "bottom": bottom, "containLabel": True},
+        "xAxis": x_axis, "yAxis": y_axis, "series": series,
+        "tooltip": {"trigger": "item", "confine": True},
+        "toolbox": toolbox(),
+    }
+    if legend_rows:
+        option["legend"] = {"data": [plain(n) for n in names], "bottom": 0, "left": 0, "type": "plain"}
+    option.update(extra or {})
+    return Chart(option, height + top + bottom - 100)
+
+
+def _category_axis(labels: list[str], *, wrap: int = 0, down: bool = False) -> dict:
+    axis = {"type": "category", "data": [plain(t) for t in labels],
+            "axisLabel": {"interval": 0, "hideOverlap": False}, "axisTick": {"alignWithLabel": True}}
+    if wrap:
+        axis["axisLabel"].update({"width": wrap, "overflow": "break", "lineHeight": 15})
+    if down:  # the first category at the top, as a table reads
+        axis["inverse"] = True
+    return axis
+
+
+def _city_line(value: float, *, axis: str, label: str = "") -> dict:
+    """A dashed line across the plot at the city figure (already scaled), labelled at its end."""
+    return {"silent": True, "symbol": ["none", "none"], "animation": False,
+            "lineStyle": {"type": "dashed", "color": CITY_LINE, "width": 1.5},
+            "label": {"show": bool(label), "formatter": plain(label), "position": "end", "color": CITY_LINE},
+            "data": [{axis: value}]}
+
+
+def _whiskers(name: str, colour: str, segments: list[list[list]], *, across: bool) -> list[dict]:
+    """Margins of error as lines with a short bar at each end, in the series ``name`` (so the legend shows and
+    hides them with it). ``segments``: ``[[x0, y0], [x1, y1]]`` per figure, in axis values or category indices;
+    ``across``: the lines lie along the x axis."""
+    look = {"name": name, "silent": True, "z": 1, "tooltip": {"show": False}}
+    return [{**look, "type": "lines", "coordinateSystem": "cartesian2d", "symbol": ["none", "none"],
+             "lineStyle": {"color": colour, "width": 2, "opacity": 0.8},
+             "data": [{"coords": pair} for pair in segments]},
+            {**look, "type": "scatter", "symbol": "rect", "symbolSize": [2, 10] if across else [10, 2],
+             "itemStyle": {"color": colour, "opacity": 0.8}, "data": [end for pair in segments for end in pair]}]
 
 
 def grouped_bars(frame: pd.DataFrame, *, category: str, value: str, series: str, title: str, value_title: str,
-                 hover: str | None = None, horizontal: bool = False) -> go.Figure:
+                 hover: str | None = None, horizontal: bool = False) -> Chart:
     """Bars of ``value`` per ``category``, one bar per ``series`` value side by side (each series has its own
     colour and fill pattern), each labelled with its value. ``hover`` names a column of ready-made hover text;
     ``horizontal`` lays the categories down the side, where long names stay readable."""
-    fig = go.Figure()
-    # on a phone, long category names are broken into lines so the bars keep most of the width
-    width = 18 if state.on_phone() and horizontal else 0
+    categories = list(dict.fromkeys(frame[category]))
+    position = {c: i for i, c in enumerate(categories)}
+    series_list, names = [], []
     for i, (name, rows) in enumerate(frame.groupby(series, sort=False)):
-        labels = rows[category].map(lambda t: "<br>".join(textwrap.wrap(escape(t), width)) if width else escape(t))
-        values = rows[value]
-        fig.add_bar(x=values if horizontal else labels, y=labels if horizontal else values,
-                    orientation="h" if horizontal else "v", name=escape(name),
-                    text=[f"{v:,.0f}" for v in values], textposition="outside", cliponaxis=False,
-                    marker={"color": COLOURS[i % len(COLOURS)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]},
-                            "line": {"color": "#333", "width": 0.5}},
-                    hovertext=rows[hover].map(escape) if hover else None, hoverinfo="text" if hover else None)
-    fig.update_layout(barmode="group")
-    # room beyond the longest bar for its value label
+        values: list = [None] * len(categories)
+        for row in rows.itertuples(index=False):
+            v = getattr(row, value)
+            if pd.isna(v):
+                continue
+            item = {"value": float(v), "label": {"formatter": f"{v:,.0f}"}}
+            if hover:
+                item["tooltip"] = {"formatter": tip(getattr(row, hover))}
+            values[position[getattr(row, category)]] = item
+        names.append(str(name))
+        series_list.append({
+            "type": "bar", "name": plain(name), "data": values,
+            "label": {"show": True, "position": "right" if horizontal else "top"},
+            "itemStyle": {"color": COLOURS[i % len(COLOURS)], "borderColor": "#333", "borderWidth": 0.5,
+                          "decal": {**PATTERNS[i % len(PATTERNS)], "color": "rgba(255, 255, 255, 0.55)"}}})
     top = float(frame[value].max()) if len(frame) else 0.0
+    values_axis = _value_axis("count", value_title, across=True, zero=True)
     if top > 0:
-        (fig.update_xaxes if horizontal else fig.update_yaxes)(range=[0, top * 1.18])
+        values_axis["boundaryGap"] = [0, "18%"]  # room beyond the longest bar for its value label
     if horizontal:
-        fig.update_yaxes(autorange="reversed")
-        return _layout(fig, title=title, x_title=value_title, height=max(300, 90 + 44 * frame[category].nunique()))
-    return _layout(fig, title=title, y_title=value_title)
+        # on a phone, long category names are broken into lines so the bars keep most of the width
+        cats = _category_axis(categories, wrap=120 if state.on_phone() else 220, down=True)
+        return _layout(series_list, title=title, x_axis=values_axis, y_axis=cats, legend=names, x_named=True,
+                       height=max(300, 90 + 44 * len(categories)))
+    values_axis.update(_axis_name(value_title, across=False))
+    return _layout(series_list, title=title, x_axis=_category_axis(categories, wrap=90), y_axis=values_axis,
+                   legend=names, height=420)
 
 
-def dot_whisker(frame: pd.DataFrame, ind: Indicator, *, title: str, city_estimate: float | None = None) -> go.Figure:
+def dot_whisker(frame: pd.DataFrame, ind: Indicator, *, title: str, city_estimate: float | None = None) -> Chart:
     """One dot per area (``name``, ``estimate``, ``moe``) with its 90% margin of error as a whisker, and the
     city figure as a dashed line."""
-    shown = frame.dropna(subset=["estimate"]).iloc[::-1]
+    shown = frame.dropna(subset=["estimate"])
     fmt = words()
-    labels = [escape(n) for n in shown["name"]]
-    hover = [escape(f"{n}: {fmt.value_with_margin(ind, e, m)}") for n, e, m in
-             zip(shown["name"], shown["estimate"], shown["moe"])]
-    fig = go.Figure(go.Scatter(
-        x=shown["estimate"], y=labels, mode="markers", marker={"size": 11, "color": COLOURS[0], "symbol": "circle"},
-        error_x={"type": "data", "array": shown["moe"].fillna(0), "visible": True, "color": COLOURS[0], "thickness": 2},
-        hovertext=hover, hoverinfo="text", name=escape(_("Neighborhood (± 90% margin of error)"))))
+    unit = ind.unit
+    dots, segments = [], []
+    for i, (n, e, m) in enumerate(zip(shown["name"], shown["estimate"], shown["moe"])):
+        dots.append({"value": [_scaled(unit, e), i],
+                     "tooltip": {"formatter": tip(f"{n}: {fmt.value_with_margin(ind, e, m)}")}})
+        if not pd.isna(m):
+            segments.append([[_scaled(unit, e - m), i], [_scaled(unit, e + m), i]])
+    name = plain(_("Neighborhood (± 90% margin of error)"))
+    dot = {"type": "scatter", "name": name, "data": dots, "symbol": "circle", "symbolSize": 11, "z": 3,
+           "itemStyle": {"color": COLOURS[0], "opacity": 1}}
     if city_estimate is not None and pd.notna(city_estimate):
-        fig.add_vline(x=city_estimate, line_dash="dash", line_color=CITY_LINE,
-                      annotation_text=escape(_("City: {value}", value=fmt.value(ind, city_estimate))),
-                      annotation_position="top")
-    fig.update_xaxes(tickformat=TICK_FORMATS.get(ind.unit, ""))
-    return _layout(fig, title=title, x_title=ind.title, height=max(260, 60 + 38 * len(shown)))
+        dot["markLine"] = _city_line(_scaled(unit, city_estimate), axis="xAxis",
+                                     label=_("City: {value}", value=fmt.value(ind, city_estimate)))
+    return _layout([dot, *_whiskers(name, COLOURS[0], segments, across=True)], title=title,
+                   x_axis=_value_axis(unit, ind.title, across=True),
+                   y_axis=_category_axis(list(shown["name"]), wrap=120 if state.on_phone() else 220, down=True),
+                   x_named=True, height=max(260, 60 + 38 * len(shown)))
 
 
 def series_lines(frame: pd.DataFrame, *, x: str, y: str, moe: str, series: str, title: str, unit: str,
-                 y_title: str = "", title_width: int | None = None) -> go.Figure:
-    """Lines over time, one per ``series`` value, each with its own marker shape, and MOE error bars
+                 y_title: str = "", title_width: int | None = None) -> Chart:
+    """Lines over time, one per ``series`` value, each with its own marker shape and dash, and MOE whiskers
     (``title_width``: break the title into lines of that many characters, for a chart in a narrow column)."""
-    fig = go.Figure()
+    periods = list(dict.fromkeys(frame[x].astype(str)))
+    position = {p: i for i, p in enumerate(periods)}
+    drawn, names = [], []
     for i, (name, rows) in enumerate(frame.groupby(series, sort=False)):
-        fig.add_scatter(x=rows[x].map(escape), y=rows[y], name=escape(name), mode="lines+markers",
-                        marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 9, "color": COLOURS[i % len(COLOURS)]},
-                        line={"color": COLOURS[i % len(COLOURS)], "dash": "solid" if i == 0 else "dot"},
-                        error_y={"type": "data", "array": rows[moe].fillna(0), "visible": True})
-    fig.update_yaxes(tickformat=TICK_FORMATS.get(unit, ""))
-    return _layout(fig, title=title, y_title=y_title, title_width=title_width)
+        colour = COLOURS[i % len(COLOURS)]
+        values: list = [None] * len(periods)
+        segments = []
+        for p, e, m in zip(rows[x].astype(str), rows[y], rows[moe]):
+            if pd.isna(e):
+                continue
+            values[position[p]] = {"value": _scaled(unit, e),
+                                   "tooltip": {"formatter": tip(f"{name}, {p}: {_with_margin(unit, e, m)}")}}
+            if not pd.isna(m):
+                segments.append([[position[p], _scaled(unit, e - m)], [position[p], _scaled(unit, e + m)]])
+        names.append(str(name))
+        drawn.append({"type": "line", "name": plain(name), "data": values, "symbol": SYMBOLS[i % len(SYMBOLS)],
+                      "symbolSize": 9, "connectNulls": True, "z": 3, "itemStyle": {"color": colour},
+                      "lineStyle": {"color": colour, "width": 2, "type": DASHES[i % len(DASHES)]}})
+        drawn += _whiskers(plain(name), colour, segments, across=False)
+    periods_axis = _category_axis(periods)
+    if len(periods) > 5 and (state.on_phone() or title_width):  # a narrow chart: periods written aslant
+        periods_axis["axisLabel"]["rotate"] = 45
+    return _layout(drawn, title=title, x_axis=periods_axis, y_axis=_value_axis(unit, y_title, across=False),
+                   legend=names, height=420, title_width=title_width)
 
 
 def scatter(frame: pd.DataFrame, *, x_ind: Indicator, y_ind: Indicator, title: str,
-            city: tuple[float | None, float | None] = (None, None)) -> go.Figure:
+            city: tuple[float | None, float | None] = (None, None)) -> Chart:
     """Areas placed by two indicators (columns ``name``, ``x``, ``x_moe``, ``y``, ``y_moe``), hover naming each
     area and its two figures; dashed lines at the city figures. Unreliable points are hollow."""
     both = frame.dropna(subset=["x", "y"])
     fmt = words()
-    hover = [escape(f"{n}\n{x_ind.title}: {fmt.value_with_margin(x_ind, a, am)}\n"
-                        f"{y_ind.title}: {fmt.value_with_margin(y_ind, b, bm)}").replace("\n", "<br>")
-             for n, a, am, b, bm in zip(both["name"], both["x"], both["x_moe"], both["y"], both["y_moe"])]
     hollow = both.get("unreliable", pd.Series(False, index=both.index)).fillna(False).astype(bool)
-    fig = go.Figure()
+    drawn, names = [], []
     for flag, label, symbol in ((False, _("Neighborhood"), "circle"),
-                                (True, _("Neighborhood, figure to read with care"), "circle-open")):
+                                (True, _("Neighborhood, figure to read with care"), "emptyCircle")):
         rows = both[hollow == flag]
         if rows.empty:
             continue
-        fig.add_scatter(x=rows["x"], y=rows["y"], mode="markers", name=escape(label),
-                        marker={"size": 9, "symbol": symbol, "color": COLOURS[0] if not flag else COLOURS[5],
-                                "line": {"width": 1.5, "color": COLOURS[0] if not flag else COLOURS[5]}},
-                        hovertext=[h for h, keep in zip(hover, hollow == flag) if keep], hoverinfo="text")
-    for value, add in ((city[0], fig.add_vline), (city[1], fig.add_hline)):
-        if value is not None and pd.notna(value):
-            add(value, line_dash="dash", line_color=CITY_LINE)
-    fig.update_xaxes(tickformat=TICK_FORMATS.get(x_ind.unit, ""))
-    fig.update_yaxes(tickformat=TICK_FORMATS.get(y_ind.unit, ""))
-    return _layout(fig, title=title, x_title=x_ind.title, y_title=y_ind.title, height=480)
+        colour = COLOURS[5] if flag else COLOURS[0]
+        names.append(label)
+        drawn.append({"type": "scatter", "name": plain(label), "symbol": symbol, "symbolSize": 9,
+                      "itemStyle": {"color": colour, "borderColor": colour, "borderWidth": 1.5},
+                      "data": [{"value": [_scaled(x_ind.unit, a), _scaled(y_ind.unit, b)],
+                                "tooltip": {"formatter": tip(f"{n}\n{x_ind.title}: "
+                                                             f"{fmt.value_with_margin(x_ind, a, am)}\n{y_ind.title}: "
+                                                             f"{fmt.value_with_margin(y_ind, b, bm)}")}}
+                               for n, a, am, b, bm in zip(rows["name"], rows["x"], rows["x_moe"], rows["y"],
+                                                          rows["y_moe"])]})
+    lines = [_city_line(_scaled(ind.unit, value), axis=axis) for value, ind, axis in
+             ((city[0], x_ind, "xAxis"), (city[1], y_ind, "yAxis")) if value is not None and pd.notna(value)]
+    if drawn and lines:
+        drawn[0]["markLine"] = {**lines[0], "data": [d for line in lines for d in line["data"]]}
+    return _layout(drawn, title=title, x_axis=_value_axis(x_ind.unit, x_ind.title, across=True),
+                   y_axis=_value_axis(y_ind.unit, y_ind.title, across=False), legend=names, x_named=True,
+                   height=480)
 
 
-def show(fig: go.Figure, table: pd.DataFrame, *, alt: str, key: str, column_config: dict | None = None,
+def stacked_bars(frame: pd.DataFrame, *, category: str, value: str, series: str, order: list[str],
+                 colours: dict[str, str], category_title: str, value_title: str) -> Chart:
+    """Counts of ``value`` per ``category`` stacked by ``series`` (its values in ``order``, each with its colour
+    and pattern), with no title of its own: the page's heading names it."""
+    categories = list(dict.fromkeys(frame[category].astype(str)))
+    position = {c: i for i, c in enumerate(categories)}
+    drawn = []
+    for i, label in enumerate(order):
+        rows = frame[frame[series] == label]
+        values: list = [0] * len(categories)
+        for c, v in zip(rows[category].astype(str), rows[value]):
+            values[position[c]] += int(v)
+        drawn.append({"type": "bar", "name": plain(label), "stack": "all", "data": values, "barMaxWidth": 60,
+                      "itemStyle": {"color": colours.get(label, COLOURS[i % len(COLOURS)]),
+                                    "decal": {**PATTERNS[i % len(PATTERNS)], "color": "rgba(255, 255, 255, 0.55)"}},
+                      "tooltip": {"formatter": "{a}<br>{b}: {c}"}})
+    tallest = int(frame.groupby(category)[value].sum().max()) if len(frame) else 1
+    values_axis = {**_value_axis("count", value_title, across=False, zero=True), "minInterval": 1,
+                   "interval": max(1, math.ceil(max(tallest, 1) / 5))}
+    chart = _layout(drawn, title="", x_axis={**_category_axis(categories), **_axis_name(category_title, across=True)},
+                    y_axis=values_axis, legend=order, x_named=True, height=360)
+    chart.option["title"] = {"show": False}
+    return chart
+
+
+def draw(chart: Chart, *, key: str, alt: str | None = None) -> None:
+    """Draw a chart at its height across the column; its picture is saved as ``{key}.png``."""
+    chart.option["toolbox"]["feature"]["saveAsImage"]["name"] = key
+    st.echarts_chart(chart.option, key=key, alt=alt, height=chart.height, width="stretch")
+
+
+def show(chart: Chart, table: pd.DataFrame, *, alt: str, key: str, column_config: dict | None = None,
          table_label: str | None = None) -> None:
     """Draw a chart with a text alternative for screen readers and its data in an expander below (labelled
     "The same figures as a table" unless ``table_label`` says otherwise)."""
-    st.plotly_chart(fig, key=key, alt=alt, config=chart_config(key))
+    draw(chart, key=key, alt=alt)
     with st.expander(table_label or _("The same figures as a table")):
         tables.dataframe(table, hide_index=True, width="stretch", column_config=column_config, placeholder="—")
-
-
-def chart_config(name: str) -> dict:
-    """Plotly's toolbar with only what readers use: save the chart as a PNG image (twice the screen's
-    resolution, for slides and handouts) and reset the view; the toolbar stays visible on touch screens."""
-    return {"displaylogo": False, "displayModeBar": True, "responsive": True,
-            "modeBarButtons": [["toImage", "resetScale2d"]],
-            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}}
 
 
 def percent_points(ind: Indicator, values: pd.Series) -> pd.Series:
@@ -222,17 +412,15 @@ def margin_column(ind: Indicator, label: str | None = None):
 
 
 def warm_up() -> None:
-    """Make and encode, once per process, charts of the kinds the pages draw, as ``st.plotly_chart`` encodes
-    them: plotly loads the checker of each property the first time it is set, which made a server's first
-    profile 0.2 s slower than the next. For the server's start-up (``serve.py``); nothing is drawn."""
-    import plotly.io
+    """Make, once per process, charts of the kinds the pages draw (the first of each kind imports and formats
+    more than the next). For the server's start-up (``serve.py``); nothing is drawn."""
+    import json
 
     bars = pd.DataFrame({"category": ["a", "b"], "value": [1.0, 2.0], "series": ["x", "y"], "hover": ["a", "b"]})
     lines = pd.DataFrame({"x": ["2010", "2020"], "y": [0.1, 0.2], "moe": [0.01, None], "series": ["x", "x"]})
-    for fig in (grouped_bars(bars, category="category", value="value", series="series", title="t", value_title="v",
-                             hover="hover"),
-                grouped_bars(bars, category="category", value="value", series="series", title="t", value_title="v",
-                             horizontal=True),
-                series_lines(lines, x="x", y="y", moe="moe", series="series", title="t", unit="share")):
-        fig.add_vline(x=1.0, line_dash="dash", line_color=CITY_LINE, annotation_text="t", annotation_position="top")
-        plotly.io.to_json(fig, validate=False)
+    for chart in (grouped_bars(bars, category="category", value="value", series="series", title="t",
+                               value_title="v", hover="hover"),
+                  grouped_bars(bars, category="category", value="value", series="series", title="t",
+                               value_title="v", horizontal=True),
+                  series_lines(lines, x="x", y="y", moe="moe", series="series", title="t", unit="share")):
+        json.dumps(chart.option)

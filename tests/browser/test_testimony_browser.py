@@ -37,6 +37,7 @@ from tests.browser.helpers import (
     require_chromium,
     wait_rendered,
 )
+from ui.campaign import LANE_COLOURS
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=60_000)   # a loaded test machine can take seconds per rerun
@@ -46,6 +47,19 @@ PASSWORD = "a long test password"
 STORY = "Our rent went up by half in two years; three families on our block had to move out."
 HOOD = "Bloomfield"
 GPS = (40.0, 27.0, 55.0)
+
+
+def drawn_in(chart, colour: str, timeout_s: float = 30) -> None:
+    """Wait until the chart's canvas shows a mark of this colour (``#rrggbb``): ECharts draws on a canvas, whose
+    marks are not in the page's text."""
+    wanted = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    deadline = time.monotonic() + timeout_s
+    while True:
+        picture = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+        if any(all(abs(a - b) <= 8 for a, b in zip(rgb, wanted)) for _n, rgb in picture.getcolors(1 << 20) or []):
+            return
+        assert time.monotonic() < deadline, f"no mark of colour {colour} on the chart"
+        chart.page.wait_for_timeout(200)
 
 
 @pytest.fixture(scope="module")
@@ -378,7 +392,9 @@ def test_a_campaign_action_shows_on_the_timeline_the_campaign_page_its_card_the_
     # the recommendation's page: the action, and a lane of campaign actions on its time axis
     recommendation = open_page(browser, app["url"] + "/recommendations?rec=26.286")
     shows(recommendation, line)
-    expect(recommendation.locator(".js-plotly-plot").first).to_contain_text("Campaign actions")
+    timeline = recommendation.locator('[data-testid="stEChartsChart"]').first
+    expect(timeline).to_have_attribute("aria-label", re.compile("Time line of the recommendation's events"))
+    drawn_in(timeline, LANE_COLOURS["action"])
     shot(recommendation, "recommendation_timeline")
 
     # the campaign page: the action, and the overdue target of 26.286 (2024-12-31, not implemented)

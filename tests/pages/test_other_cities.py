@@ -107,7 +107,7 @@ def test_the_minimal_city_compare_and_growth_pages_say_each_family_is_not_availa
     said = "\n".join(not_available(growth))
     assert "Change in home values and rents is not available for Testville" in said
     assert "Population change by Census tracts is not available for Testville" in said
-    assert not growth.get("plotly_chart") and not growth.get("image")
+    assert not growth.get("echarts_chart") and not growth.get("image")
 
 
 def test_the_minimal_city_methods_page_documents_only_its_own_tables(city_link, snapshots_dir):

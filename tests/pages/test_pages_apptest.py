@@ -104,7 +104,7 @@ def test_profile_shows_bloomfield_residents_by_race_from_the_census_counts(open_
     assert race.loc["White alone", "2010"] == 6886 and race.loc["White alone", "2020"] == 6763
     assert race.loc["Black alone", "2010"] == 739 and race.loc["Black alone", "2020"] == 520
     assert race.loc["Black alone", "Change (%)"] == pytest.approx(-219 / 739 * 100)
-    assert at.get("plotly_chart"), "the grouped bar chart is drawn beside its table"
+    assert at.get("echarts_chart"), "the grouped bar chart is drawn beside its table"
 
 
 def test_profile_lists_indicators_without_neighborhood_figures_with_the_reason(open_page, snapshot):
@@ -236,7 +236,7 @@ def test_growth_says_what_the_snapshot_cannot_show_for_neighborhoods(open_page):
     assert "What this snapshot cannot show" in headings(at)
     text = "\n".join(m.value for m in at.markdown)
     assert "medians cannot be combined into a neighborhood median" in text
-    assert len(at.get("plotly_chart")) == 4 and len(at.get("image")) == 2  # the two maps, as pictures
+    assert len(at.get("echarts_chart")) == 4 and len(at.get("image")) == 2  # the two maps, as pictures
 
 
 def test_methods_documents_every_indicator_and_offers_every_table(open_page, snapshot):

@@ -149,7 +149,7 @@ def test_growth_in_spanish(open_spanish):
     assert "52.3% ± 0.8 puntos en 2020–2024: no es un cambio significativo" in captions
     assert at.radio(key="growth_scatter_y").options == [
         catalog.get("black_population_change_2010_2020", "es").title, catalog.get("rent_burden_share", "es").title]
-    assert len(at.get("plotly_chart")) == 4 and len(at.get("image")) == 2
+    assert len(at.get("echarts_chart")) == 4 and len(at.get("image")) == 2
     assert_no_english_label(at)
 
 

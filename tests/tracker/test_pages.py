@@ -509,11 +509,13 @@ def test_progress_and_priorities_in_spanish_with_exports_in_spanish(store, app_f
     assert progress.title[0].value == "Avance en las recomendaciones del EPU"
     metrics = {m.label: m.value for m in progress.metric}
     assert metrics["Aplicada"] == "1" and metrics["Sin evaluación aún"] == "346"
-    chart = json.loads(progress.get("plotly_chart")[0].proto.spec)
-    assert chart["layout"]["xaxis"]["title"]["text"] == "Fin de trimestre (el último: hoy)"
-    assert chart["layout"]["legend"]["title"]["text"] == "Estado"
+    chart = json.loads(progress.get("echarts_chart")[0].proto.spec)
+    assert chart["xAxis"]["name"] == "Fin de trimestre (el último: hoy)"
+    assert chart["yAxis"]["name"] == "Recomendaciones evaluadas"
     spanish = {"No iniciada", "En curso", "Parcialmente aplicada", "Aplicada", "En retroceso", "No aplicable"}
-    assert {trace["name"] for trace in chart["data"]} == spanish   # the legend names every status in Spanish
+    assert {series["name"] for series in chart["series"]} == spanish   # the legend names every status in Spanish
+    assert set(chart["legend"]["data"]) == spanish
+    assert sum(sum(series["data"]) for series in chart["series"]) >= 1   # the status set above, counted
     _, over_time, _ = downloads["dl_time"]
     assert list(over_time.columns) == ["Fecha", "Estado", "Recomendaciones"]
     assert set(over_time["Estado"]) == spanish | {"Sin evaluación aún"}
