@@ -84,13 +84,14 @@ def test_dot_whisker_draws_each_margin_of_error_and_the_city_line_in_the_axis_un
     drawable(chart)
     option = chart.option
     no_markup(option)
-    dots, lines, ends = option["series"]
+    dots, lines, ends, reach = option["series"]
     assert [d["value"] for d in dots["data"]] == [[50.0, 0], [25.0, 1]], "shares in percent, the area missing left out"
     assert lines["type"] == "lines" and lines["name"] == ends["name"] == dots["name"]
     (low, high), = [d["coords"] for d in lines["data"]]
     assert low == [pytest.approx(40.0), 0] and high == [pytest.approx(60.0), 0]
     assert len(ends["data"]) == 2 and ends["symbolSize"] == [2, 10]
     assert dots["markLine"]["data"] == [{"xAxis": 45.0}]
+    assert reach["data"] == [[45.0, 0]] and reach["symbolSize"] == 0, "the axis reaches the city figure"
     assert dots["markLine"]["label"]["formatter"] == "City: 45.0%"
     assert option["xAxis"]["axisLabel"]["formatter"] == "{value}%"
     assert option["yAxis"]["data"] == ["Allentown", HOSTILE.replace("{", "{\u200b")]
@@ -124,10 +125,11 @@ def test_scatter_marks_figures_to_read_with_care_hollow_and_draws_both_city_line
     drawable(chart)
     option = chart.option
     no_markup(option)
-    solid, hollow = option["series"]
+    solid, hollow, reach = option["series"]
     assert solid["symbol"] == "circle" and hollow["symbol"] == "emptyCircle"
     assert [d["value"] for d in solid["data"]] == [[10.0, 50.0]] and len(hollow["data"]) == 1
     assert solid["markLine"]["data"] == [{"xAxis": 2.0}, {"yAxis": 45.0}]
+    assert reach["data"] == [[2.0, 45.0]] and reach["silent"] is True
     assert option["legend"]["data"] == ["Neighborhood", "Neighborhood, figure to read with care"]
     assert tooltips(option)[1].startswith("&lt;img")
 
@@ -156,6 +158,12 @@ def test_a_long_title_is_broken_into_lines_and_the_plot_starts_below_it():
     assert len(lines) == 2 and all(len(line) <= charts.DESKTOP_TITLE_WIDTH for line in lines)
     assert wrapped.option["grid"]["top"] - short.option["grid"]["top"] == charts.TITLE_LINE
     assert wrapped.height - short.height == charts.TITLE_LINE
+
+
+def test_rows_of_long_names_are_taller():
+    short, long = ["Allentown"], ["Cluster 31: Deanwood, Burrville, Grant Park, Lincoln Heights, Fairmont Heights"]
+    assert charts._rows_height(short, 120) == 38
+    assert charts._rows_height(long, 120) == 15 * 5 + 12    # 80 characters at 7 px: 5 lines of 120 px
 
 
 def test_legend_rows_follow_the_names_length_and_the_width():

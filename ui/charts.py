@@ -52,6 +52,9 @@ PHONE_TITLE_WIDTH, DESKTOP_TITLE_WIDTH = 38, 80
 #: the narrowest width, in pixels, a chart has on a phone (or in half a desktop's page) and on a desktop
 PHONE_WIDTH, DESKTOP_WIDTH = 320, 640
 TITLE_SIZE, TITLE_LINE = 15, 20
+#: what a chart of category rows needs beside its rows: the 100 px that the layout takes back, and the value axis's
+#: labels under the rows
+AXIS_ROOM = 130
 
 
 @dataclass
@@ -173,12 +176,24 @@ def _category_axis(labels: list[str], *, wrap: int = 0, down: bool = False) -> d
     return axis
 
 
-def _city_line(value: float, *, axis: str, label: str = "") -> dict:
-    """A dashed line across the plot at the city figure (already scaled), labelled at its end."""
+def _city_line(value: float, *, axis: str, label: str = "", label_at: str = "end") -> dict:
+    """A dashed line across the plot at the city figure (already scaled), labelled at its ``label_at`` end."""
     return {"silent": True, "symbol": ["none", "none"], "animation": False,
             "lineStyle": {"type": "dashed", "color": CITY_LINE, "width": 1.5},
-            "label": {"show": bool(label), "formatter": plain(label), "position": "end", "color": CITY_LINE},
+            "label": {"show": bool(label), "formatter": plain(label), "position": label_at, "color": CITY_LINE},
             "data": [{axis: value}]}
+
+
+def _reach(points: list[list]) -> dict:
+    """Unseen points that the axes must reach: ECharts fits an axis to the series' data, not to a line marked
+    across the plot (a city figure outside the areas' range would be left off the chart)."""
+    return {"type": "scatter", "silent": True, "symbolSize": 0, "tooltip": {"show": False}, "data": points}
+
+
+def _rows_height(names: list[str], wrap_px: int, *, least: int = 38) -> int:
+    """The height of a chart's category rows: ``least`` pixels a row, more where a name is broken into lines at
+    ``wrap_px`` pixels (at about 7 px a character, 15 px a line)."""
+    return sum(max(least, 15 * math.ceil(7 * len(str(n)) / wrap_px) + 12) for n in names)
 
 
 def _whiskers(name: str, colour: str, segments: list[list[list]], *, across: bool) -> list[dict]:
@@ -223,9 +238,10 @@ def grouped_bars(frame: pd.DataFrame, *, category: str, value: str, series: str,
         values_axis["boundaryGap"] = [0, "18%"]  # room beyond the longest bar for its value label
     if horizontal:
         # on a phone, long category names are broken into lines so the bars keep most of the width
-        cats = _category_axis(categories, wrap=120 if state.on_phone() else 220, down=True)
-        return _layout(series_list, title=title, x_axis=values_axis, y_axis=cats, legend=names, x_named=True,
-                       height=max(300, 90 + 44 * len(categories)))
+        wrap = 120 if state.on_phone() else 220
+        return _layout(series_list, title=title, x_axis=values_axis,
+                       y_axis=_category_axis(categories, wrap=wrap, down=True), legend=names, x_named=True,
+                       height=max(300, AXIS_ROOM + _rows_height(categories, wrap, least=44)))
     values_axis.update(_axis_name(value_title, across=False))
     return _layout(series_list, title=title, x_axis=_category_axis(categories, wrap=90), y_axis=values_axis,
                    legend=names, height=420)
@@ -246,13 +262,16 @@ def dot_whisker(frame: pd.DataFrame, ind: Indicator, *, title: str, city_estimat
     name = plain(_("Neighborhood (± 90% margin of error)"))
     dot = {"type": "scatter", "name": name, "data": dots, "symbol": "circle", "symbolSize": 11, "z": 3,
            "itemStyle": {"color": COLOURS[0], "opacity": 1}}
+    drawn = [dot, *_whiskers(name, COLOURS[0], segments, across=True)]
     if city_estimate is not None and pd.notna(city_estimate):
-        dot["markLine"] = _city_line(_scaled(unit, city_estimate), axis="xAxis",
+        # labelled above the plot (the rows read down: the line starts at the top), clear of the axis's labels
+        dot["markLine"] = _city_line(_scaled(unit, city_estimate), axis="xAxis", label_at="start",
                                      label=_("City: {value}", value=fmt.value(ind, city_estimate)))
-    return _layout([dot, *_whiskers(name, COLOURS[0], segments, across=True)], title=title,
-                   x_axis=_value_axis(unit, ind.title, across=True),
-                   y_axis=_category_axis(list(shown["name"]), wrap=120 if state.on_phone() else 220, down=True),
-                   x_named=True, height=max(260, 60 + 38 * len(shown)))
+        drawn.append(_reach([[_scaled(unit, city_estimate), 0]]))
+    wrap = 120 if state.on_phone() else 220
+    return _layout(drawn, title=title, x_axis=_value_axis(unit, ind.title, across=True),
+                   y_axis=_category_axis(list(shown["name"]), wrap=wrap, down=True),
+                   x_named=True, height=max(260, AXIS_ROOM + _rows_height(list(shown["name"]), wrap)))
 
 
 def series_lines(frame: pd.DataFrame, *, x: str, y: str, moe: str, series: str, title: str, unit: str,
@@ -312,6 +331,9 @@ def scatter(frame: pd.DataFrame, *, x_ind: Indicator, y_ind: Indicator, title: s
              ((city[0], x_ind, "xAxis"), (city[1], y_ind, "yAxis")) if value is not None and pd.notna(value)]
     if drawn and lines:
         drawn[0]["markLine"] = {**lines[0], "data": [d for line in lines for d in line["data"]]}
+        inside = drawn[0]["data"][0]["value"]
+        drawn.append(_reach([[_scaled(x_ind.unit, city[0]) if pd.notna(city[0]) else inside[0],
+                              _scaled(y_ind.unit, city[1]) if pd.notna(city[1]) else inside[1]]]))
     return _layout(drawn, title=title, x_axis=_value_axis(x_ind.unit, x_ind.title, across=True),
                    y_axis=_value_axis(y_ind.unit, y_ind.title, across=False), legend=names, x_named=True,
                    height=480)
@@ -339,6 +361,8 @@ def stacked_bars(frame: pd.DataFrame, *, category: str, value: str, series: str,
     chart = _layout(drawn, title="", x_axis={**_category_axis(categories), **_axis_name(category_title, across=True)},
                     y_axis=values_axis, legend=order, x_named=True, height=360)
     chart.option["title"] = {"show": False}
+    chart.option["grid"]["top"] -= TITLE_LINE + 6   # no title: the axis's name and the toolbar only
+    chart.height -= TITLE_LINE + 6
     return chart
 
 
