@@ -52,9 +52,8 @@ PHONE_TITLE_WIDTH, DESKTOP_TITLE_WIDTH = 38, 80
 #: the narrowest width, in pixels, a chart has on a phone (or in half a desktop's page) and on a desktop
 PHONE_WIDTH, DESKTOP_WIDTH = 320, 640
 TITLE_SIZE, TITLE_LINE = 15, 20
-#: what a chart of category rows needs beside its rows: the 100 px that the layout takes back, and the value axis's
-#: labels under the rows
-AXIS_ROOM = 130
+#: what a chart of category rows needs beside its rows: the value axis's labels under them
+AXIS_ROOM = 30
 
 
 @dataclass
@@ -90,11 +89,6 @@ def _wrap(text: str, width: int) -> str:
 
 def _title_width(title_width: int | None) -> int:
     return min(title_width or DESKTOP_TITLE_WIDTH, PHONE_TITLE_WIDTH if state.on_phone() else DESKTOP_TITLE_WIDTH)
-
-
-def _number(unit: str, x) -> str:
-    """A figure in a catalog unit, as the rest of the dashboard writes it."""
-    return words().value(SimpleNamespace(unit=unit), x)
 
 
 def _with_margin(unit: str, x, moe) -> str:
@@ -140,8 +134,9 @@ def _legend_rows(names: list[str], width: int) -> int:
 
 
 def _layout(series: list[dict], *, title: str, x_axis: dict, y_axis: dict, height: int,
-            title_width: int | None = None, legend: list[str] | None = None, x_named: bool = False,
-            extra: dict | None = None) -> Chart:
+            title_width: int | None = None, legend: list[str] | None = None, x_named: bool = False) -> Chart:
+    """The option around ``series``: the title, the toolbar, the legend, the tooltips; ``height`` is the plot's
+    with its axis labels, to which the title's, the axis names' and the legend's room are added."""
     # ECharts does not wrap titles: a long one is broken into lines that fit the screen (``title_width``
     # characters for a chart in a narrow column). The legend sits under the plot, where it can take as many rows
     # as it needs without covering the title or the bars.
@@ -162,8 +157,7 @@ def _layout(series: list[dict], *, title: str, x_axis: dict, y_axis: dict, heigh
     }
     if legend_rows:
         option["legend"] = {"data": [plain(n) for n in names], "bottom": 0, "left": 0, "type": "plain"}
-    option.update(extra or {})
-    return Chart(option, height + top + bottom - 100)
+    return Chart(option, height + top + bottom)
 
 
 def _category_axis(labels: list[str], *, wrap: int = 0, down: bool = False) -> dict:
@@ -241,10 +235,10 @@ def grouped_bars(frame: pd.DataFrame, *, category: str, value: str, series: str,
         wrap = 120 if state.on_phone() else 220
         return _layout(series_list, title=title, x_axis=values_axis,
                        y_axis=_category_axis(categories, wrap=wrap, down=True), legend=names, x_named=True,
-                       height=max(300, AXIS_ROOM + _rows_height(categories, wrap, least=44)))
+                       height=max(200, AXIS_ROOM + _rows_height(categories, wrap, least=44)))
     values_axis.update(_axis_name(value_title, across=False))
     return _layout(series_list, title=title, x_axis=_category_axis(categories, wrap=90), y_axis=values_axis,
-                   legend=names, height=420)
+                   legend=names, height=320)
 
 
 def dot_whisker(frame: pd.DataFrame, ind: Indicator, *, title: str, city_estimate: float | None = None) -> Chart:
@@ -271,7 +265,7 @@ def dot_whisker(frame: pd.DataFrame, ind: Indicator, *, title: str, city_estimat
     wrap = 120 if state.on_phone() else 220
     return _layout(drawn, title=title, x_axis=_value_axis(unit, ind.title, across=True),
                    y_axis=_category_axis(list(shown["name"]), wrap=wrap, down=True),
-                   x_named=True, height=max(260, AXIS_ROOM + _rows_height(list(shown["name"]), wrap)))
+                   x_named=True, height=max(160, AXIS_ROOM + _rows_height(list(shown["name"]), wrap)))
 
 
 def series_lines(frame: pd.DataFrame, *, x: str, y: str, moe: str, series: str, title: str, unit: str,
@@ -301,7 +295,7 @@ def series_lines(frame: pd.DataFrame, *, x: str, y: str, moe: str, series: str, 
     if len(periods) > 5 and (state.on_phone() or title_width):  # a narrow chart: periods written aslant
         periods_axis["axisLabel"]["rotate"] = 45
     return _layout(drawn, title=title, x_axis=periods_axis, y_axis=_value_axis(unit, y_title, across=False),
-                   legend=names, height=420, title_width=title_width)
+                   legend=names, height=320, title_width=title_width)
 
 
 def scatter(frame: pd.DataFrame, *, x_ind: Indicator, y_ind: Indicator, title: str,
@@ -336,7 +330,7 @@ def scatter(frame: pd.DataFrame, *, x_ind: Indicator, y_ind: Indicator, title: s
                               _scaled(y_ind.unit, city[1]) if pd.notna(city[1]) else inside[1]]]))
     return _layout(drawn, title=title, x_axis=_value_axis(x_ind.unit, x_ind.title, across=True),
                    y_axis=_value_axis(y_ind.unit, y_ind.title, across=False), legend=names, x_named=True,
-                   height=480)
+                   height=380)
 
 
 def stacked_bars(frame: pd.DataFrame, *, category: str, value: str, series: str, order: list[str],
@@ -359,7 +353,7 @@ def stacked_bars(frame: pd.DataFrame, *, category: str, value: str, series: str,
     values_axis = {**_value_axis("count", value_title, across=False, zero=True), "minInterval": 1,
                    "interval": max(1, math.ceil(max(tallest, 1) / 5))}
     chart = _layout(drawn, title="", x_axis={**_category_axis(categories), **_axis_name(category_title, across=True)},
-                    y_axis=values_axis, legend=order, x_named=True, height=360)
+                    y_axis=values_axis, legend=order, x_named=True, height=260)
     chart.option["title"] = {"show": False}
     chart.option["grid"]["top"] -= TITLE_LINE + 6   # no title: the axis's name and the toolbar only
     chart.height -= TITLE_LINE + 6
