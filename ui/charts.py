@@ -49,6 +49,8 @@ AXIS_LABELS = {"share": "{value}%", "percent_change": "{value}%", "dollars": "${
 
 #: characters per title line: a phone's column, a desktop's full width
 PHONE_TITLE_WIDTH, DESKTOP_TITLE_WIDTH = 38, 80
+#: the toolbar's icon and the room around it, in pixels (an icon a finger can tap, at the chart's top right corner)
+TOOLBOX_ICON, TOOLBOX_PADDING = 20, 4
 #: the narrowest width, in pixels, a chart has on a phone (or in half a desktop's page) and on a desktop
 PHONE_WIDTH, DESKTOP_WIDTH = 320, 640
 TITLE_SIZE, TITLE_LINE = 15, 20
@@ -79,7 +81,7 @@ def tip(text) -> str:
 def toolbox() -> dict:
     """ECharts' toolbar with what readers use: save the chart as a PNG image, at twice the screen's resolution
     for slides and handouts (ECharts draws it on the canvas, so it shows on touch screens too)."""
-    return {"right": 0, "top": 0, "feature": {"saveAsImage": {
+    return {"right": 0, "top": 0, "padding": TOOLBOX_PADDING, "itemSize": TOOLBOX_ICON, "feature": {"saveAsImage": {
         "title": _("Save as image (PNG)"), "name": "chart", "pixelRatio": 2, "backgroundColor": "#ffffff"}}}
 
 

@@ -6,12 +6,15 @@ Screenshots are saved under ``screenshots/`` (not committed) so a person can loo
 
 from __future__ import annotations
 
+import io
 import math
 
 import pytest
+from PIL import Image
 
 from indicators.snapshot.read import open_snapshot
 from tests.browser.helpers import assert_no_exception, running_app, screenshot, wait_rendered
+from ui.charts import TOOLBOX_ICON, TOOLBOX_PADDING
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +44,24 @@ def test_every_page_opens_without_an_exception(browser_page, path):
         assert "Page not found" not in page.inner_text("body")
         page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60000)
     screenshot(page, "page_" + (path.split("?")[0] or "landing"))
+
+
+def test_a_chart_is_saved_as_a_png_at_twice_its_size_from_its_toolbar(browser_page):
+    page = browser_page
+    page.goto(f"{page.base_url}/growth")
+    wait_rendered(page)
+    chart = page.locator('[data-testid="stEChartsChart"]').first
+    chart.locator("canvas").first.wait_for()
+    box = chart.bounding_box()
+    middle = TOOLBOX_PADDING + TOOLBOX_ICON / 2   # the icon, drawn on the canvas at the top right corner
+    with page.expect_download(timeout=60_000) as download:
+        chart.click(position={"x": box["width"] - middle, "y": middle})
+    saved = download.value
+    assert saved.suggested_filename == "growth_med_home_value.png"   # the chart's key names the file
+    picture = Image.open(io.BytesIO(saved.path().read_bytes())).convert("RGB")
+    assert picture.size == (round(box["width"] * 2), round(box["height"] * 2))
+    colours = {rgb for _n, rgb in picture.getcolors(1 << 20)}
+    assert (255, 255, 255) in colours and len(colours) > 50   # a white ground with the lines, dots and text drawn
 
 
 def test_map_shows_a_legend_and_the_city_figure(browser_page):
