@@ -261,8 +261,9 @@ def labels(frame) -> pd.DataFrame:
 LABEL_PADDING = (3, 1)
 #: the room kept around a label, as a share of its size, so that names do not touch
 LABEL_ROOM = 0.05
-#: a label's advance per character, in ems, for narrow, wide, capital and other characters: measured on the bold
-#: sans-serif the browser draws the names in (DejaVu Sans Bold on Debian, wider than the usual others)
+#: a label's advance per character, in ems, for narrow, wide, capital and other characters: measured on DejaVu Sans
+#: Bold, wider than the page's font (Source Sans, which the names are drawn in) and than the usual sans-serifs a
+#: browser falls back to before that font has loaded
 _NARROW, _WIDE = set("fijlrtI.,:;'’ -()|!1"), set("mwMW@%")
 
 
@@ -338,7 +339,7 @@ def deck(frame, *, opacity: float = 0.8, basemap: Basemap | None | bool = None, 
             "TextLayer", names[["text", "position"]], id=f"{layer_id}_names", pickable=False,
             get_position="position", get_text="text", get_size=label_size, size_units="'pixels'",
             get_color=[20, 20, 20, 255], background=True, get_background_color=[255, 255, 255, 215],
-            background_padding=list(LABEL_PADDING), font_family="`Source Sans Pro, sans-serif`",  # i18n: not shown
+            background_padding=list(LABEL_PADDING), font_family="`Source Sans, sans-serif`",  # i18n: not shown
             font_weight=600, character_set="'auto'", get_text_anchor="'middle'",
             get_alignment_baseline="'center'"))  # i18n: not shown
     tooltip = {"text": "{tip_name}\n{tip_value}\n{tip_rank}\n{tip_note}"}
