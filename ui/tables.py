@@ -82,7 +82,9 @@ def _safe_cell(value: object) -> object:
 
 def dataframe(data, *, column_config: Mapping | None = None, column_order=None, **kwargs):
     """``st.dataframe`` (same arguments and return value); wherever the table's own export is on, its columns
-    are named by their headings and its formula-like text is neutralised."""
+    are named by their headings and its formula-like text is neutralised. An empty cell shows "—" (Streamlit
+    writes "None", in English whatever the reader's language), unless ``placeholder`` says otherwise."""
+    kwargs.setdefault("placeholder", "—")
     if not export_disabled():
         frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
         frame, column_config, column_order = with_headings(frame, column_config, column_order)

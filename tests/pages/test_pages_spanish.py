@@ -167,3 +167,11 @@ def test_methods_in_spanish(open_spanish, snapshot):
     assert [b for b in (b.proto.label for b in at.get("download_button")) if b.endswith(".csv")] == [
         f"{t}.csv" for t in tables]
     assert_no_english_label(at)
+
+
+def test_an_empty_cell_shows_a_dash_not_the_english_none(open_spanish):
+    # "Average years at the same address" has no margin of error: its ranking's margin column is empty
+    at = open_spanish("app_pages/compare.py", indicator="avg_years_of_residence")
+    ranking = next(t for t in at.dataframe if "Margen de error (90%)" in t.value.columns)
+    assert ranking.value["Margen de error (90%)"].isna().all()
+    assert {t.proto.placeholder for t in at.dataframe} == {"—"}
