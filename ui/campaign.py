@@ -91,22 +91,26 @@ def indicator_points(city: str, indicator_ids) -> list[tuple[dt.date, str, str]]
     return points
 
 
-def timeline_chart(frame: pd.DataFrame) -> None:
-    """Every event on one time axis, one row per kind; the same events as a table below."""
+def timeline_chart(frame: pd.DataFrame, *, key: str = "timeline") -> None:
+    """Every event on one time axis, one row per kind; the same events as a table below. ``key`` names the chart
+    (and its picture, ``{key}.png``)."""
     if frame.empty:
         st.caption(_("Nothing has been recorded on this recommendation yet."))
         return
     shown = frame.assign(lane_words=frame["lane"].map(lambda x: _(LANES[x])), what=[_label(r) for r in
                                                                                     frame.itertuples()])
     lanes = [lane for lane in LANES if lane in set(shown["lane"])]
+    # full colour: Streamlit's theme draws scatter points at 0.8 opacity, which changes the lanes' colours
     drawn = [{"type": "scatter", "name": charts.plain(_(LANES[lane])), "symbolSize": 13,
-              "symbol": "diamond" if lane == "target" else "circle", "itemStyle": {"color": LANE_COLOURS[lane], "opacity": 1},
+              "symbol": "diamond" if lane == "target" else "circle",
+              "itemStyle": {"color": LANE_COLOURS[lane], "opacity": 1},
               "data": [{"value": [d.isoformat(), lanes.index(lane)],
                         "tooltip": {"formatter": charts.tip(f"{d.isoformat()} · {w}")}}
                        for d, w in zip(mine["date"], mine["what"])]}
              for lane in lanes for mine in [shown[shown["lane"] == lane]]]
     chart = charts.Chart({"animation": False, "series": drawn, "tooltip": {"trigger": "item", "confine": True},
-                          "grid": {"left": 10, "right": 48, "top": 10, "bottom": 10, "containLabel": True},
+                          # room at the top for the toolbar's icon, at the right for the last date
+                          "grid": {"left": 10, "right": 48, "top": 32, "bottom": 10, "containLabel": True},
                           # dates, at least a day apart, however short the span
                           "xAxis": {"type": "time", "minInterval": 24 * 3600 * 1000,
                                     "axisLabel": {"formatter": "{yyyy}-{MM}-{dd}", "hideOverlap": True},
@@ -114,8 +118,8 @@ def timeline_chart(frame: pd.DataFrame) -> None:
                           "yAxis": {"type": "category", "inverse": True,
                                     "data": [charts.plain(_(LANES[lane])) for lane in lanes]},
                           "toolbox": charts.toolbox()},
-                         height=90 + 42 * len(lanes))
-    charts.draw(chart, key=f"timeline_{id(frame)}",
+                         height=112 + 42 * len(lanes))
+    charts.draw(chart, key=key,
                 alt=_("Time line of the recommendation's events, one row per kind; the table below lists them."))
     table = shown[["date", "lane_words", "what"]].iloc[::-1]
     tables.dataframe(table, hide_index=True, width="stretch",
@@ -164,7 +168,7 @@ def show_recommendation_campaign(store, city: str, rec: Recommendation) -> None:
     frame = timeline_frame(statuses=history, actions=actions, testimony=events,
                            indicators=indicator_points(city, indicator_ids),
                            targets=store.campaign.target_history(city, subject))
-    timeline_chart(frame)
+    timeline_chart(frame, key=f"timeline_{rec.cycle}_{rec.number}".replace(".", "_"))
 
 
 def share_panel(city: str, list_id: int) -> None:
