@@ -124,7 +124,7 @@ with map_area:
 
 st.subheader(_("The same figures as a table"))
 shown = data.indicator_table(city, ind.id, level, view.get("year"), lang=lang())
-tables.dataframe(shown.drop(columns=["area_id", "indicator_id"]), hide_index=True, width="stretch", placeholder="—")
+tables.dataframe(shown.drop(columns=["area_id", "indicator_id"]), hide_index=True, width="stretch")
 st.caption(_("Rank 1 is the area where the figure is worst; the rank range is where the area could rank given the "
              "margins of error (90%). Unreliable figures are marked and never stand first or last unmarked."))
 downloads = st.columns(3)

@@ -142,7 +142,8 @@ def test_stacked_bars_count_each_series_in_its_order_and_colour():
     drawable(chart)
     option = chart.option
     assert [s["name"] for s in option["series"]] == ["Begun", "Done", "Gone"]
-    assert [s["data"] for s in option["series"]] == [[1, 0], [2, 3], [0, 0]]
+    assert [[d["value"] for d in s["data"]] for s in option["series"]] == [[1, 0], [2, 3], [0, 0]]
+    assert option["series"][1]["data"][1]["tooltip"]["formatter"] == "Done<br>2024-06-30: 3"
     assert option["series"][1]["itemStyle"]["color"] == "#2e7d32"
     assert {s["stack"] for s in option["series"]} == {"all"} and option["yAxis"]["minInterval"] == 1
 

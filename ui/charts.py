@@ -192,6 +192,11 @@ def _rows_height(names: list[str], wrap_px: int, *, least: int = 38) -> int:
     return sum(max(least, 15 * math.ceil(7 * len(str(n)) / wrap_px) + 12) for n in names)
 
 
+def _pattern(i: int) -> dict:
+    """The fill pattern of the ``i``-th series of bars, drawn in white over its colour."""
+    return {**PATTERNS[i % len(PATTERNS)], "color": "rgba(255, 255, 255, 0.55)"}
+
+
 def _whiskers(name: str, colour: str, segments: list[list[list]], *, across: bool) -> list[dict]:
     """Margins of error as lines with a short bar at each end, in the series ``name`` (so the legend shows and
     hides them with it). ``segments``: ``[[x0, y0], [x1, y1]]`` per figure, in axis values or category indices;
@@ -227,7 +232,7 @@ def grouped_bars(frame: pd.DataFrame, *, category: str, value: str, series: str,
             "type": "bar", "name": plain(name), "data": values,
             "label": {"show": True, "position": "right" if horizontal else "top"},
             "itemStyle": {"color": COLOURS[i % len(COLOURS)], "borderColor": "#333", "borderWidth": 0.5,
-                          "decal": {**PATTERNS[i % len(PATTERNS)], "color": "rgba(255, 255, 255, 0.55)"}}})
+                          "decal": _pattern(i)}})
     top = float(frame[value].max()) if len(frame) else 0.0
     values_axis = _value_axis("count", value_title, across=True, zero=True)
     if top > 0:
@@ -339,18 +344,16 @@ def stacked_bars(frame: pd.DataFrame, *, category: str, value: str, series: str,
                  colours: dict[str, str], category_title: str, value_title: str) -> Chart:
     """Counts of ``value`` per ``category`` stacked by ``series`` (its values in ``order``, each with its colour
     and pattern), with no title of its own: the page's heading names it."""
-    categories = list(dict.fromkeys(frame[category].astype(str)))
-    position = {c: i for i, c in enumerate(categories)}
+    frame = frame.assign(**{category: frame[category].astype(str)})
+    categories = list(dict.fromkeys(frame[category]))
+    counts = frame.groupby([series, category])[value].sum()
     drawn = []
     for i, label in enumerate(order):
-        rows = frame[frame[series] == label]
-        values: list = [0] * len(categories)
-        for c, v in zip(rows[category].astype(str), rows[value]):
-            values[position[c]] += int(v)
-        drawn.append({"type": "bar", "name": plain(label), "stack": "all", "data": values, "barMaxWidth": 60,
-                      "itemStyle": {"color": colours.get(label, COLOURS[i % len(COLOURS)]),
-                                    "decal": {**PATTERNS[i % len(PATTERNS)], "color": "rgba(255, 255, 255, 0.55)"}},
-                      "tooltip": {"formatter": "{a}<br>{b}: {c}"}})
+        data = [int(counts.get((label, c), 0)) for c in categories]
+        drawn.append({"type": "bar", "name": plain(label), "stack": "all", "barMaxWidth": 60,
+                      "itemStyle": {"color": colours.get(label, COLOURS[i % len(COLOURS)]), "decal": _pattern(i)},
+                      "data": [{"value": n, "tooltip": {"formatter": tip(f"{label}\n{c}: {n}")}}
+                               for c, n in zip(categories, data)]})
     tallest = int(frame.groupby(category)[value].sum().max()) if len(frame) else 1
     values_axis = {**_value_axis("count", value_title, across=False, zero=True), "minInterval": 1,
                    "interval": max(1, math.ceil(max(tallest, 1) / 5))}
@@ -374,7 +377,7 @@ def show(chart: Chart, table: pd.DataFrame, *, alt: str, key: str, column_config
     "The same figures as a table" unless ``table_label`` says otherwise)."""
     draw(chart, key=key, alt=alt)
     with st.expander(table_label or _("The same figures as a table")):
-        tables.dataframe(table, hide_index=True, width="stretch", column_config=column_config, placeholder="—")
+        tables.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
 
 
 def percent_points(ind: Indicator, values: pd.Series) -> pd.Series:
