@@ -18,6 +18,11 @@ st.set_page_config(page_title=_("Human rights city dashboard"), page_icon="âš–ï¸
 # map out of a phone's first view. Fixed rules only (no reader text in this markup).
 st.html("""<style>
 [data-testid="stMainBlockContainer"] {padding-top: 3.5rem;}
+/* a headline figure (ui.evidence.figure): label, figure and note, sized as Streamlit sizes a metric */
+[class*="st-key-figure_"] [data-testid="stMarkdownContainer"] {margin-bottom: 0.5rem;}
+[class*="st-key-figure_"] [data-testid="stMarkdownContainer"] p {margin: 0; font-size: 0.875rem;}
+[class*="st-key-figure_"] [data-testid="stMarkdownContainer"] p:nth-child(2) {font-size: 2.25rem; line-height: 1.3;}
+[class*="st-key-figure_"] [data-testid="stMarkdownContainer"] p:nth-child(3) {opacity: 0.7;}
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] {padding-top: 3rem; padding-left: 0.8rem; padding-right: 0.8rem;}
   [data-testid="stMain"] h1 {font-size: 1.55rem; line-height: 1.2;}

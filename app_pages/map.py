@@ -52,13 +52,13 @@ if headline:
     where = fmt.period(headline["period"])
     label = _("County ({period})", period=where) if headline.get("geo_level") == "county" else _(
         "Whole city ({period})", period=where)
-    cols[0].metric(label, fmt.value(ind, headline["estimate"]),
-                   help=_("90% margin of error: {margin}",
-                          margin=fmt.margin(ind, headline["moe"]) or _("none published")))
+    evidence.figure(cols[0], "city", label, fmt.value(ind, headline["estimate"]),
+                    _("90% margin of error: {margin}", margin=fmt.margin(ind, headline["moe"]) or _("none published")))
 else:
     cols[0].caption(_("No figure for the whole city is published for this measure."))
 with_figure = result.loc[result["area_id"].isin(areas["area_id"]) & result["estimate"].notna(), "area_id"].nunique()
-cols[1].metric(_("Areas with a figure"), _("{shown} of {total}", shown=int(with_figure), total=len(areas)))
+evidence.figure(cols[1], "areas", _("Areas with a figure"),
+                _("{shown} of {total}", shown=int(with_figure), total=len(areas)))
 cols[2].caption(_("**Right:** {right}  \n**Why it matters:** {framing}", right=fmt.escape_markdown(ind.right),
                   framing=fmt.escape_markdown(ind.framing)))
 

@@ -151,7 +151,7 @@ def main() -> int:
             frames: list[str] = []
             page.on("websocket", lambda ws: ws.on("framereceived", lambda p: frames.append(_frame_kind(p))))
             page.goto(f"http://127.0.0.1:{relay.port}/")
-            page.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
+            page.wait_for_selector('[class*="st-key-figure_"]', timeout=120_000)  # the map page's figures
             page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
                                    timeout=120_000)
             page.wait_for_timeout(1500)

@@ -11,8 +11,8 @@ connections, and the page is watched until it is done. The apps:
 
 Two moments are taken from launch:
 
-- *first content*: the title (``h1``) is visible together with the first figures: for the dashboard its first
-  ``st.metric`` (the whole-city headline), for the text-only floor its line of text;
+- *first content*: the title (``h1``) is visible together with the first figures: for the dashboard the first
+  of its headline figures (``ui.evidence.figure``), for the text-only floor its line of text;
 - *rendered*: the script's last ``script_finished`` message has reached the page and, on map pages, deck.gl has
   drawn its layer: the time of the last WebGL draw call on deck.gl's canvas (``#deckgl-overlay``), taken once
   neither the websocket nor that canvas has done anything for 1 s. Both times are taken inside the page
@@ -85,7 +85,7 @@ class App:
 
 APP_SPECS = {
     "dashboard": App("dashboard", DASHBOARD,
-                     ['[data-testid="stMain"] h1', '[data-testid="stMain"] [data-testid="stMetric"]'],
+                     ['[data-testid="stMain"] h1', '[data-testid="stMain"] [class*="st-key-figure_"] p'],
                      True, "dashboard map page"),
     "floor_map": App("floor_map", APPS / "floor_map.py", ['[data-testid="stMain"] h1'], True,
                      "floor: one pydeck polygon"),

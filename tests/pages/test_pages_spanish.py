@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from indicators.metrics import catalog, compute
 from indicators.core import i18n
 from indicators.metrics.text import Words
+from tests.pages.figures import figures
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOD = "Bloomfield"
@@ -44,7 +45,7 @@ def english_labels() -> set[str]:
 def shown_labels(at: AppTest) -> set[str]:
     """Headings, metric labels, widget and button labels, expander labels and every table's column headings."""
     labels = {e.value for kind in (at.title, at.header, at.subheader) for e in kind}
-    labels |= {m.label for m in at.metric}
+    labels |= {m.label for m in at.metric} | set(figures(at))
     labels |= {w.label for kind in (at.radio, at.selectbox, at.multiselect, at.toggle, at.slider) for w in kind}
     labels |= {e.proto.label for e in at.expander} | {b.proto.label for b in at.get("download_button")}
     for table in [*at.dataframe, *at.table]:
@@ -62,9 +63,8 @@ def test_map_in_spanish(open_spanish):
     title = catalog.get("rent_burden_share", "es").title
     assert title != catalog.get("rent_burden_share").title
     assert [t.value for t in at.title] == [f"Pittsburgh: {title} (2020–2024)"]
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Toda la ciudad (2020–2024)"] == "45.3%"
-    assert metrics["Zonas con cifra"] == "90 de 90"
+    assert figures(at) == {"Toda la ciudad (2020–2024)": ["45.3%", "Margen de error al 90%: ± 1.8 puntos"],
+                           "Zonas con cifra": ["90 de 90"]}
     assert at.radio(key="map_scheme").options == ["Cuantiles (igual número de zonas)", "Cortes naturales (Fisher–Jenks)"]
     legend = next(m.value for m in at.markdown if m.value.startswith("<div"))
     assert f"<strong>{title} (2020–2024)</strong>" in legend
