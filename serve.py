@@ -55,9 +55,6 @@ def use_system_allocator_for_arrow() -> None:
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 
-use_system_allocator_for_arrow()
-
-
 class QuietStartUp(logging.Filter):
     """Drops Streamlit's warning that a thread has no page context, for the start-up's own thread only: its steps
     call the pages' cached functions outside any page on purpose (the warning said so up to 14 times a start)."""
@@ -83,6 +80,9 @@ def warm_up() -> None:
     # arrived 0.1 s later with the default)
     sys.setswitchinterval(LANDING_SWITCH_S)
     try:
+        # here, not as the module is imported: importing Arrow took 0.07 s before the server could answer the
+        # first browser, and no page has run yet
+        use_system_allocator_for_arrow()
         city = landing()
     except Exception:  # the page itself says what is wrong
         return
@@ -125,8 +125,12 @@ def give_back_memory() -> None:
 
 
 def landing() -> str:
-    """Import what the landing page imports and compute its default view of the default city; returns the city."""
-    import pydeck  # noqa: F401
+    """Import what the landing page imports, then compute its default view of the default city step by step, in
+    the page's own order, until the first reader's page starts: from then on the page computes what is left
+    itself, title and figures first, without this thread taking the interpreter from it in turns. Returns the
+    city."""
+    from functools import partial
+
     from streamlit import delta_generator, string_util
 
     # The first element of a process asks whether Streamlit runs in a REPL, by looking up the call stack with
@@ -134,25 +138,33 @@ def landing() -> str:
     # public call for it; where the name is gone, the page pays as before)
     with contextlib.suppress(Exception):
         delta_generator._maybe_print_use_warning()
+    string_util.is_emoji("⚖️")  # compiles Streamlit's emoji pattern (0.05 s), which the page icon needs first
+
+    import pydeck  # noqa: F401
 
     from indicators.core import places
     from ui import data, evidence, mapview, search, state, tables  # noqa: F401 (the map page's own imports)
 
     city = data.cities()[0]
-    # the landing page's default view: its figures, the city figure and the map's shapes (called with the same
-    # arguments as the page: a cache key counts the arguments given)
-    headline = state.default_indicator(city, "neighborhood")
-    data.indicator(city, headline, "neighborhood", None)
-    data.city_value(city, headline, None)
-    data.vintages(city, headline, "neighborhood")
-    data.areas(city, "neighborhood")
-    tiles = places.basemap(data.city_config(city))
-    streets = tiles is not None and mapview.basemap_reachable(tiles.host)
-    data.map_view(city, headline, "neighborhood", None, "quantiles", "en")
-    data.map_deck(city, headline, "neighborhood", None, "quantiles", "en", opacity=0.8, streets=streets,
-                  names_on=True, phone=False)
-    data.indicator_table(city, headline, "neighborhood", None, lang="en")
-    string_util.is_emoji("⚖️")  # compiles Streamlit's emoji pattern, which the page icon needs
+    level = "neighborhood"
+    headline = state.default_indicator(city, level)
+
+    def deck():
+        tiles = places.basemap(data.city_config(city))
+        streets = tiles is not None and mapview.basemap_reachable(tiles.host)
+        data.map_deck(city, headline, level, None, "quantiles", "en", opacity=0.8, streets=streets, names_on=True,
+                      phone=False)
+
+    # the sidebar's periods, the title's figures, the figures under the map, the map, the table (called with the
+    # same arguments as the page: a cache key counts the arguments given)
+    steps = [partial(data.vintages, city, headline, level), partial(data.indicator, city, headline, level, None),
+             partial(data.areas, city, level), partial(data.city_value, city, headline, None),
+             partial(data.map_view, city, headline, level, None, "quantiles", "en"), deck,
+             partial(data.indicator_table, city, headline, level, None, lang="en")]
+    for step in steps:
+        if _pages_running():
+            break
+        step()
     return city
 
 

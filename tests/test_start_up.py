@@ -23,6 +23,23 @@ def test_every_start_up_step_runs_outside_a_session(serve):
         step()   # raises where a step is broken
 
 
+def test_the_landing_step_stops_when_the_first_page_starts(serve, monkeypatch):
+    """The landing step computes the default view in the page's own order and leaves the rest to the first
+    reader's page once it runs: the page then sends its title and figures without this thread in turns with it."""
+    from ui import data
+
+    called = []
+    for name in ("vintages", "indicator", "areas", "city_value", "map_view", "map_deck", "indicator_table"):
+        monkeypatch.setattr(data, name, lambda *a, _name=name, **k: called.append(_name))
+    monkeypatch.setattr(serve, "_pages_running", lambda: False)
+    serve.landing()
+    assert called == ["vintages", "indicator", "areas", "city_value", "map_view", "map_deck", "indicator_table"]
+
+    called.clear()
+    monkeypatch.setattr(serve, "_pages_running", lambda: len(called) >= 2)   # a page starts after the title's figures
+    assert serve.landing() == data.cities()[0]
+    assert called == ["vintages", "indicator"]
+
 
 def test_the_map_pages_modules_leave_the_http_cache_library_unloaded():
     """The map page's search box asks the geocoder only for an address; the HTTP session's cache library (0.15 s
