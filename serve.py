@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import gc
 import logging
 import sys
 import threading
@@ -88,6 +89,8 @@ def warm_up() -> None:
         return
     finally:
         sys.setswitchinterval(DEFAULT_SWITCH_S)
+    if not _pages_running():
+        freeze_long_lived()
     wait_for_first_visit()
     # the first steps together, as soon as the first reader's browser has drawn the page or the reader clicks: the
     # next click is most likely an area's profile, and its first run was a second of imports, opening the store
@@ -108,6 +111,19 @@ def warm_up() -> None:
             step()
         except Exception:  # noqa: BLE001 - as above
             pass
+    wait_until_idle()
+    freeze_long_lived()   # and what the later steps loaded
+
+
+def freeze_long_lived() -> None:
+    """Collect what is garbage now, then set every object still alive aside from Python's cyclic garbage
+    collector (``gc.freeze``): the modules, the snapshot and the start-up's cached figures live as long as the
+    server. Python's full collections looked through all of them — 0.08 s after the landing step, about 0.11 s
+    with every page's modules loaded, in about one page run of six — and the page that set one off waited for it.
+    Objects set aside are still freed when nothing refers to them any more; only a reference cycle among them
+    would stay."""
+    gc.collect()
+    gc.freeze()
 
 
 TRIM_EVERY_S = 30.0

@@ -41,6 +41,29 @@ def test_the_landing_step_stops_when_the_first_page_starts(serve, monkeypatch):
     assert called == ["vintages", "indicator"]
 
 
+def test_what_the_start_up_loaded_is_set_aside_from_the_cyclic_collector(serve):
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    garbage = Node()
+    garbage.me = garbage       # a cycle no one refers to: collected first, never set aside
+    gone = weakref.ref(garbage)
+    del garbage
+    kept = [Node() for _ in range(100)]
+    before = gc.get_freeze_count()
+    try:
+        serve.freeze_long_lived()
+        assert gone() is None
+        assert gc.get_freeze_count() >= before + len(kept)
+        ids = {id(k) for k in kept}
+        assert not any(id(o) in ids for o in gc.get_objects())   # the live ones are set aside
+    finally:
+        gc.unfreeze()
+
+
 def test_the_map_pages_modules_leave_the_http_cache_library_unloaded():
     """The map page's search box asks the geocoder only for an address; the HTTP session's cache library (0.15 s
     of imports) loads then, not on the first page a restarted server shows."""
