@@ -111,14 +111,14 @@ def warm_up() -> None:
             step()
         except Exception:  # noqa: BLE001 - as above
             pass
-    wait_until_idle()
-    freeze_long_lived()   # and what the later steps loaded
+    wait_until_idle(limit=None)   # the collection holds the interpreter for a tenth of a second: not among pages
+    freeze_long_lived()           # and what the later steps loaded
 
 
 def freeze_long_lived() -> None:
     """Collect what is garbage now, then set every object still alive aside from Python's cyclic garbage
     collector (``gc.freeze``): the modules, the snapshot and the start-up's cached figures live as long as the
-    server. Python's full collections looked through all of them — 0.08 s after the landing step, about 0.11 s
+    server. Python's full collections looked through all of them — 0.08 s after the landing step, 0.11–0.15 s
     with every page's modules loaded, in about one page run of six — and the page that set one off waited for it.
     Objects set aside are still freed when nothing refers to them any more; only a reference cycle among them
     would stay."""
