@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.english import plain
 from ui.evidence import FIGURE_KEY
 
 
@@ -15,7 +16,7 @@ def figures(at) -> dict[str, list[str]]:
         block_id = getattr(proto, "id", "") if type(proto).__name__ == "Block" else ""
         inside = inside or block_id.rsplit("-", 1)[-1].startswith(FIGURE_KEY)
         if inside and type(node).__name__ == "Markdown":
-            label, *rest = [line.replace("\\", "") for line in node.value.split("\n\n")]
+            label, *rest = [plain(line) for line in node.value.split("\n\n")]
             found[label] = rest
         for child in getattr(node, "children", {}).values():
             walk(child, inside)
