@@ -171,12 +171,11 @@ def landing() -> str:
         data.map_deck(city, headline, level, None, "quantiles", "en", opacity=0.8, streets=streets, names_on=True,
                       phone=False)
 
-    # the sidebar's periods, the title's figures, the figures under the map, the map, the table (called with the
-    # same arguments as the page: a cache key counts the arguments given)
+    # the sidebar's periods, the title's figures, the figures under the map, the map (called with the same
+    # arguments as the page: a cache key counts the arguments given); the table, in a folded panel, comes later
     steps = [partial(data.vintages, city, headline, level), partial(data.indicator, city, headline, level, None),
              partial(data.areas, city, level), partial(data.city_value, city, headline, None),
-             partial(data.map_view, city, headline, level, None, "quantiles", "en"), deck,
-             partial(data.indicator_table, city, headline, level, None, lang="en")]
+             partial(data.map_view, city, headline, level, None, "quantiles", "en"), deck]
     for step in steps:
         if _pages_running():
             break
@@ -190,14 +189,16 @@ class WhenIdle(functools.partial):
 
 def later_steps(city: str) -> list:
     """What a reader's next pages need, most likely first, in steps short enough not to hold up a page for long:
-    a profile (its libraries, every figure of the first area, which computes the level's figures the other areas
+    the landing map's table, a profile (its libraries, every figure of the first area, which computes the level's figures the other areas
     share), then the pictures of Growth vs people (matplotlib's first figure takes seconds)."""
     from functools import partial
 
     from ui import data, state
 
     level = state.area_level(city)
-    steps = []
+    # the landing map's table, where a reader may unfold it (as the page calls it)
+    steps = [partial(data.indicator_table, city, state.default_indicator(city, "neighborhood"), "neighborhood", None,
+                     lang="en")]
     if level:
         def profile_imports():
             from ui import briefs, charts, evidence, testimony, tracker  # noqa: F401

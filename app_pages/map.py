@@ -71,28 +71,38 @@ with map_area:
 
     left, right = st.columns([4, 1])
     with right:
-        st.markdown(mapview.legend_html(f"{ind.title} ({period})",
-                                        mapview.legend_rows(ind, breaks, colours, frame["estimate"].min())),
-                    unsafe_allow_html=True)
+        # st.html, not Markdown with HTML: the page has no other raw HTML in Markdown, whose code is 190 KB more
+        # for a first visit's browser to load (the legend's text is escaped by ``legend_html``)
+        st.html(mapview.legend_html(f"{ind.title} ({period})",
+                                    mapview.legend_rows(ind, breaks, colours, frame["estimate"].min())))
         if (frame["reliability"] == "unreliable").any():
             st.caption(_("Grey areas: the margin of error is large compared with the estimate (coefficient of "
                          "variation over 30%), so the figure should not be relied on."))
-        with st.expander(_("Map options"), icon=":material/tune:"):
-            # labels bound now: a format function may be called after the run, where the reader's language is
-            # not known
-            scheme_names = {key: _(label) for key, label in mapview.SCHEMES.items()}
-            new_scheme = st.radio(_("Class breaks"), list(mapview.SCHEMES), format_func=scheme_names.get,
-                                  index=list(mapview.SCHEMES).index(scheme), key="map_scheme")
-            if new_scheme != scheme:
-                state.set_param("scheme", None if new_scheme == "quantiles" else new_scheme)
-                st.rerun()
-            opacity = st.slider(_("Fill opacity"), 0.2, 1.0, 0.8, 0.1, key="map_opacity")
-            names_on = st.toggle(_("Names on the map"), value=True, key="map_names")
-            streets = st.toggle(
-                _("Street map underneath") if reachable else _("Street map: cannot be reached from here"),
-                value=reachable, disabled=not reachable, key=f"map_streets_{reachable}",
-                help=_("Map tiles from {host}; the map works without them.",
-                       host=tiles.host) if tiles else _("This city names no street map."))
+        # the options are drawn only while their panel is open: a first visit's browser then loads no code for
+        # a slider or a toggle before it draws the map. What the reader chose stays chosen when it is folded.
+        options = st.expander(_("Map options"), icon=":material/tune:", on_change="rerun", key="map_options")
+        chosen = st.session_state.setdefault("map_chosen", {})
+        street_key = f"map_streets_{reachable}"
+        opacity, names_on = chosen.get("map_opacity", 0.8), chosen.get("map_names", True)
+        streets = chosen.get(street_key, reachable)
+        if options.open:
+            with options:
+                # labels bound now: a format function may be called after the run, where the reader's language is
+                # not known
+                scheme_names = {key: _(label) for key, label in mapview.SCHEMES.items()}
+                new_scheme = st.radio(_("Class breaks"), list(mapview.SCHEMES), format_func=scheme_names.get,
+                                      index=list(mapview.SCHEMES).index(scheme), key="map_scheme")
+                if new_scheme != scheme:
+                    state.set_param("scheme", None if new_scheme == "quantiles" else new_scheme)
+                    st.rerun()
+                opacity = st.slider(_("Fill opacity"), 0.2, 1.0, opacity, 0.1, key="map_opacity")
+                names_on = st.toggle(_("Names on the map"), value=names_on, key="map_names")
+                streets = st.toggle(
+                    _("Street map underneath") if reachable else _("Street map: cannot be reached from here"),
+                    value=streets, disabled=not reachable, key=street_key,
+                    help=_("Map tiles from {host}; the map works without them.",
+                           host=tiles.host) if tiles else _("This city names no street map."))
+            chosen.update({"map_opacity": opacity, "map_names": names_on, street_key: streets})
     if level == "tract" and "tract" not in data.available_levels(city, "displacement_typology"):
         # the typology is drawn by tract where a snapshot has its inputs; where not, say which it lacks
         typology = indicator("displacement_typology")
@@ -122,11 +132,17 @@ with map_area:
         # under the map, not above it: on a phone the map is the first thing to see
         evidence.caveats([ind])
 
-st.subheader(_("The same figures as a table"))
-shown = data.indicator_table(city, ind.id, level, view.get("year"), lang=lang())
-tables.dataframe(shown.drop(columns=["area_id", "indicator_id"]), hide_index=True, width="stretch")
-st.caption(_("Rank 1 is the area where the figure is worst; the rank range is where the area could rank given the "
-             "margins of error (90%). Unreliable figures are marked and never stand first or last unmarked."))
+# the table is made and sent only while its panel is open: its grid's code is the largest a first visit would
+# load after the map's, and a reader on a phone need not scroll past 90 rows to the downloads
+table = st.expander(_("The same figures as a table"), icon=":material/table_view:", on_change="rerun",
+                    key="map_table")
+if table.open:
+    with table:
+        shown = data.indicator_table(city, ind.id, level, view.get("year"), lang=lang())
+        tables.dataframe(shown.drop(columns=["area_id", "indicator_id"]), hide_index=True, width="stretch")
+        st.caption(_("Rank 1 is the area where the figure is worst; the rank range is where the area could rank "
+                     "given the margins of error (90%). Unreliable figures are marked and never stand first or last "
+                     "unmarked."))
 downloads = st.columns(3)
 downloads[0].download_button(_("Download this map (PNG)"), lambda: data.map_png(
     city, ind.id, level, view.get("year"), scheme, lang()), file_name=f"{city}_{ind.id}_{level}.png",

@@ -18,6 +18,7 @@ from indicators.tracker.auth import Actor
 from indicators.tracker.importer import ensure_seeded
 from indicators.tracker.store import Store
 from tests.conftest import COMMITTED_SNAPSHOT
+from tests.pages.panels import MAP_TABLE, unfold
 from indicators.metrics.text import Words
 
 fmt = Words("en")
@@ -262,7 +263,8 @@ def test_map_leads_with_stability_and_says_which_typology_inputs_are_missing(ope
     assert any("Caveats of these figures" in c.value and "Where the publisher gives 0 years" in c.value
                for c in at.caption)
     assert any("No figure for the whole city is published" in c.value for c in at.caption)
-    table = at.dataframe[0].value.set_index("Area")
+    assert not at.dataframe   # the table is in a folded panel, made when it is opened
+    table = unfold(at, MAP_TABLE).dataframe[0].value.set_index("Area")
     # Shadyside's published 0 is no figure and no rank; the five neighborhoods at 2 years share rank 1
     assert pd.isna(table.loc["Shadyside", "Estimate"]) and pd.isna(table.loc["Shadyside", "Rank (1 = worst)"])
     assert set(table.index[table["Rank (1 = worst)"] == 1]) == {

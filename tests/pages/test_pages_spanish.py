@@ -18,6 +18,7 @@ from indicators.metrics import catalog, compute
 from indicators.core import i18n
 from indicators.metrics.text import Words
 from tests.pages.figures import figures
+from tests.pages.panels import MAP_OPTIONS, MAP_TABLE, legend, unfold
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOD = "Bloomfield"
@@ -59,16 +60,16 @@ def assert_no_english_label(at: AppTest) -> None:
 
 
 def test_map_in_spanish(open_spanish):
-    at = open_spanish("app_pages/map.py", indicator="rent_burden_share")
+    at = unfold(open_spanish("app_pages/map.py", indicator="rent_burden_share"), MAP_OPTIONS, MAP_TABLE)
     title = catalog.get("rent_burden_share", "es").title
     assert title != catalog.get("rent_burden_share").title
     assert [t.value for t in at.title] == [f"Pittsburgh: {title} (2020–2024)"]
     assert figures(at) == {"Toda la ciudad (2020–2024)": ["45.3%", "Margen de error al 90%: ± 1.8 puntos"],
                            "Zonas con cifra": ["90 de 90"]}
     assert at.radio(key="map_scheme").options == ["Cuantiles (igual número de zonas)", "Cortes naturales (Fisher–Jenks)"]
-    legend = next(m.value for m in at.markdown if m.value.startswith("<div"))
-    assert f"<strong>{title} (2020–2024)</strong>" in legend
-    assert es.escape("estimación poco confiable (CV > 30%)") in legend and "<span>sin cifra</span>" in legend
+    shown = legend(at)
+    assert f"<strong>{title} (2020–2024)</strong>" in shown
+    assert es.escape("estimación poco confiable (CV > 30%)") in shown and "<span>sin cifra</span>" in shown
     table = at.dataframe[0].value
     # the table is what the CSV download holds (with the ids): its headings are Spanish too
     assert list(table.columns) == ["Zona", "Indicador", "Estimación", "Margen de error (90%)", "Unidad", "Etiqueta",
@@ -88,9 +89,9 @@ def test_map_in_spanish(open_spanish):
 
 def test_map_legend_of_a_flag_indicator_in_spanish(open_spanish):
     at = open_spanish("app_pages/map.py", level="tract", indicator="displacement_vulnerability")
-    legend = next(m.value for m in at.markdown if m.value.startswith("<div"))
+    shown = legend(at)
     for words in ("no vulnerable", "vulnerable", "indeterminado"):
-        assert f"<span>{words}</span>" in legend
+        assert f"<span>{words}</span>" in shown
     assert_no_english_label(at)
 
 

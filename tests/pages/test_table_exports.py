@@ -27,6 +27,7 @@ from indicators.tracker.auth import Actor
 from indicators.tracker.importer import ensure_seeded
 from indicators.tracker.store import Store
 from tests.conftest import COMMITTED_SNAPSHOT
+from tests.pages.panels import MAP_TABLE, unfold
 
 REPO = Path(__file__).resolve().parents[2]
 CITY = "pittsburgh"
@@ -108,7 +109,9 @@ def table_export_on():
 def open_page(deep_link, page: str):
     """Open ``page`` (with its query) after the dashboard's first run, which makes the navigation know every page."""
     at = deep_link("app_pages/map.py")
-    if page != "app_pages/map.py":
+    if page == "app_pages/map.py":
+        unfold(at, MAP_TABLE)
+    else:
         for key, value in PAGES[page].items():
             at.query_params[key] = value
         at.switch_page(page.split("#")[0]).run()

@@ -1,0 +1,21 @@
+"""Folded panels of a finished AppTest run: a panel made with ``on_change="rerun"`` draws its content only while
+it is open, as a reader's click on its heading would open it."""
+
+from __future__ import annotations
+
+#: the map page's panels: its options, and its table
+MAP_OPTIONS, MAP_TABLE = "map_options", "map_table"
+
+
+def unfold(at, *keys: str):
+    """Open the panels ``keys`` of the page ``at`` shows, as a click on each heading does, and rerun it."""
+    for key in keys:
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def legend(at) -> str:
+    """The map's legend (``ui.mapview.legend_html``, drawn with ``st.html``)."""
+    return next(h.value for h in at.get("html") if h.value.startswith("<div"))
