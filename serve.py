@@ -189,8 +189,9 @@ class WhenIdle(functools.partial):
 
 def later_steps(city: str) -> list:
     """What a reader's next pages need, most likely first, in steps short enough not to hold up a page for long:
-    the landing map's table, a profile (its libraries, every figure of the first area, which computes the level's figures the other areas
-    share), then the pictures of Growth vs people (matplotlib's first figure takes seconds)."""
+    the landing map's table, a profile (its libraries, every figure of the first area, which computes the level's
+    figures the other areas share), then the pictures of Growth vs people (matplotlib's first figure takes
+    seconds)."""
     from functools import partial
 
     from ui import data, state
