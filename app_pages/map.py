@@ -9,7 +9,6 @@ from ui import data, evidence, mapview, search, state, tables
 from ui.i18n import _, indicator, lang, words
 
 fmt = words()
-MAP_SHOWN = "map_shown"   # whether this session has been sent a map
 
 view = state.view()
 city, level, ind = view["city"], view["level"], indicator(view["indicator"])
@@ -47,18 +46,6 @@ if result is None:
 areas = data.areas(city, level)
 # the map is drawn above the figures but made after them: the title and the figures reach the reader first
 map_area = st.container()
-with map_area:
-    phone = state.on_phone()
-    size = (mapview.PHONE_MAP_WIDTH, mapview.fitted_height(areas.total_bounds, mapview.PHONE_MAP_WIDTH)) if phone \
-        else (mapview.DESKTOP_MAP_WIDTH, 560)
-    left, right = st.columns([4, 1])
-    with left:
-        map_slot = st.empty()
-        if not st.session_state.get(MAP_SHOWN):
-            # a session's first map: a blank one goes ahead into its place, and the browser loads the map's code
-            # while the figures and the map are made (drawn 0.1 s sooner on a first visit). Not on later runs:
-            # the map shown would be blanked for the length of a run.
-            map_slot.pydeck_chart(mapview.blank_deck(areas.total_bounds, size), height=size[1])
 headline = data.city_value(city, ind.id, view.get("year"))
 cols = st.columns([1, 1, 2])
 if headline:
@@ -77,8 +64,12 @@ cols[2].caption(_("**Right:** {right}  \n**Why it matters:** {framing}", right=f
 
 with map_area:
     frame, breaks, colours = data.map_view(city, ind.id, level, view.get("year"), scheme, lang())
+    phone = state.on_phone()
+    height = mapview.fitted_height(areas.total_bounds, mapview.PHONE_MAP_WIDTH) if phone else 560
     tiles = places.basemap(data.city_config(city))
     reachable = tiles is not None and mapview.basemap_reachable(tiles.host)
+
+    left, right = st.columns([4, 1])
     with right:
         # st.html, not Markdown with HTML: the page has no other raw HTML in Markdown, whose code is 190 KB more
         # for a first visit's browser to load (the legend's text is escaped by ``legend_html``)
@@ -119,9 +110,8 @@ with map_area:
     with left:
         chart = data.map_deck(city, ind.id, level, view.get("year"), scheme, lang(), opacity=opacity,
                               streets=bool(streets and tiles), names_on=names_on, phone=phone)
-        event = map_slot.pydeck_chart(chart, on_select="rerun", selection_mode="single-object", key=f"map_{level}",
-                                      height=size[1])
-        st.session_state[MAP_SHOWN] = True
+        event = st.pydeck_chart(chart, on_select="rerun", selection_mode="single-object", key=f"map_{level}",
+                                height=height)
         # a tap shows the area's figure first (a phone has no hover), with a button to its profile
         picked = ((event or {}).get("selection", {}).get("indices", {}) or {}).get("areas", [])
         if picked:

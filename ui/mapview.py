@@ -365,13 +365,6 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
-def blank_deck(bounds, size: tuple[float, float]) -> "ReadyDeck":
-    """A map with nothing on it, looking where the areas' map (of ``bounds``, ``size`` pixels) will look: sent
-    ahead of that map into its place, it has the reader's browser load the map's code (3 MB) while the server
-    makes the map."""
-    return ReadyDeck(CompactDeck(layers=[], initial_view_state=fitted_view(bounds, *size), **base_map()))
-
-
 class ReadyDeck:
     """A map already turned into deck.gl's JSON, for ``st.pydeck_chart``: made once per view (``ui.data.map_deck``)
     and sent again as it is, where building the layers and encoding 150 KB of JSON was a fifth of a map rerun."""

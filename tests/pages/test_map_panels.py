@@ -58,22 +58,3 @@ def test_the_unfolded_table_is_the_csv_download_without_its_ids(deep_link):
     assert list(table.value.columns) == [c for c in csv.columns if c not in ("area_id", "indicator_id")]
     assert list(table.value["Area"]) == list(csv["Area"]) and len(csv) == 90
     assert any("Rank 1 is the area where the figure is worst" in c.value for c in at.caption)
-
-
-def test_a_sessions_first_map_is_sent_after_a_blank_one_in_its_place(deep_link, monkeypatch):
-    """The blank map has the browser load the map's code while the server makes the map; it is sent on the
-    session's first map only, as on a later run it would blank the map shown for the length of the run."""
-    from ui import mapview
-
-    sent = []
-    blank = mapview.blank_deck
-    monkeypatch.setattr(mapview, "blank_deck", lambda *a, **k: sent.append(blank(*a, **k)) or sent[-1])
-    at = deep_link("app_pages/map.py")
-    assert len(sent) == 1
-    # where the map will look, with nothing on it; the map itself took its place
-    real = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    assert json.loads(sent[0].to_json())["initialViewState"] == real["initialViewState"]
-    assert json.loads(sent[0].to_json())["layers"] == [] and real["layers"]
-    at.sidebar.selectbox(key="sb_indicator").set_value("rent_burden_share").run()
-    assert not at.exception and len(sent) == 1
-    assert json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"]
