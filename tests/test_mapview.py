@@ -229,3 +229,49 @@ def test_the_residents_map_of_tell_us_asks_for_no_base_map_either():
 
     deck = json.loads(testimony._area_deck("pittsburgh", "neighborhood", "").to_json())
     assert deck.get("mapStyle") == _DEFAULT_MAP_STYLE_SENTINEL and "mapProvider" not in deck
+
+
+def test_shapes_are_the_rounded_geojson_of_polygons_multipolygons_holes_and_other_shapes():
+    import json
+
+    import geopandas as gpd
+    import orjson
+    import shapely
+    from shapely.geometry import LineString, MultiPolygon, Polygon
+
+    square = Polygon([(0.123456789, 0), (0, 1), (1, 1), (1, 0)], holes=[[(0.2, 0.2), (0.2, 0.4), (0.4, 0.4)]])
+    island = Polygon([(2, 2), (2, 3), (3.000004, 3)])
+    shapes_in = [square, MultiPolygon([square, island]), island, LineString([(0, 0), (1.0000049, 1)])]
+    areas = gpd.GeoDataFrame({"area_id": ["sq", "multi", "island", "line"]}, geometry=shapes_in, crs="EPSG:4326")
+
+    def expected(geometry):
+        return json.loads(json.dumps(shapely.geometry.mapping(
+            shapely.transform(geometry, lambda xy: np.round(xy, mapview.MAP_DECIMALS)))))
+
+    for frame in (areas, areas.iloc[[0, 2]], areas.iloc[[3]], areas.iloc[[1]]):
+        shapes = mapview.shapes_of(frame)
+        assert set(shapes) == set(frame["area_id"])
+        written = json.loads(orjson.dumps(shapes, option=orjson.OPT_SERIALIZE_NUMPY))
+        assert written == {a: expected(g) for a, g in zip(frame["area_id"], frame.geometry)}
+    assert mapview.shapes_of(areas)["multi"]["type"] == "MultiPolygon"
+    assert mapview.shapes_of(areas)["sq"]["coordinates"][0][0].tolist() == [0.12346, 0.0]
+    assert mapview.shapes_of(areas.iloc[[]]) == {}
+
+
+def test_a_deck_with_array_polygons_is_written_as_json_with_sorted_keys_and_null_for_a_missing_number():
+    import json
+
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    frame = gpd.GeoDataFrame({"area_id": ["a"], "tip_name": ["Café “A”"], "tip_value": ["1"], "tip_rank": [""],
+                              "tip_note": [""], "fill": [[1, 2, 3, 255]]},
+                             geometry=[Polygon([(0, 0), (0, 1), (1, 1)])], crs="EPSG:4326")
+    text = mapview.deck(frame).to_json()
+    deck = json.loads(text)
+    feature = deck["layers"][0]["data"]["features"][0]
+    assert feature["geometry"] == {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [0, 0]]]}
+    assert feature["properties"]["tip_name"] == "Café “A”"
+    assert list(deck) == sorted(deck) and list(deck["layers"][0]) == sorted(deck["layers"][0])
+    assert json.loads(mapview.CompactDeck(layers=[], map_provider=None, description=float("nan")).to_json()
+                      )["description"] is None

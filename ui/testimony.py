@@ -88,7 +88,8 @@ def _area_deck(city: str, level: str, chosen: str) -> pdk.Deck:
     layer = pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="areas",
                       pickable=True, stroked=True, filled=True, get_fill_color="properties.fill",
                       get_line_color=[60, 60, 60, 200], line_width_min_pixels=1, auto_highlight=True)
-    return pdk.Deck(layers=[layer], initial_view_state=view, tooltip={"text": "{name}"}, **mapview.base_map())
+    return mapview.CompactDeck(layers=[layer], initial_view_state=view, tooltip={"text": "{name}"},
+                               **mapview.base_map())
 
 
 def consent_fields(prefix: str, *, use: str | None = None, area: bool | None = None) -> tuple[str, bool]:
