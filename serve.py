@@ -171,10 +171,10 @@ def landing() -> str:
         data.map_deck(city, headline, level, None, "quantiles", "en", opacity=0.8, streets=streets, names_on=True,
                       phone=False)
 
-    # the sidebar's periods, the title's figures, the figures under the map, the map (called with the same
+    # the sidebar's periods, the title's figures, the city's figure, the areas, the map (called with the same
     # arguments as the page: a cache key counts the arguments given); the table, in a folded panel, comes later
     steps = [partial(data.vintages, city, headline, level), partial(data.indicator, city, headline, level, None),
-             partial(data.areas, city, level), partial(data.city_value, city, headline, None),
+             partial(data.city_value, city, headline, None), partial(data.areas, city, level),
              partial(data.map_view, city, headline, level, None, "quantiles", "en"), deck]
     for step in steps:
         if _pages_running():

@@ -41,7 +41,7 @@ def test_the_landing_step_stops_when_the_first_page_starts(serve, monkeypatch):
     monkeypatch.setattr(serve, "_pages_running", lambda: False)
     serve.landing()
     # the table is in a folded panel: not the landing step's
-    assert called == ["vintages", "indicator", "areas", "city_value", "map_view", "map_deck"]
+    assert called == ["vintages", "indicator", "city_value", "areas", "map_view", "map_deck"]
 
     called.clear()
     monkeypatch.setattr(serve, "_pages_running", lambda: len(called) >= 2)   # a page starts after the title's figures

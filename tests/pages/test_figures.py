@@ -20,6 +20,21 @@ def test_the_map_page_shows_the_city_figure_with_its_margin_in_view(deep_link):
     assert not at.metric     # no st.metric, whose code would reach the browser with the map's and the table's
 
 
+def test_the_city_figure_is_made_before_the_areas_polygons_are_read(deep_link, monkeypatch):
+    """The title and the city's figure are the page's first content: they do not wait for the polygons, whose first
+    read in a process is the slowest step before them."""
+    from ui import data
+
+    called = []
+    for name in ("city_value", "areas"):
+        real = getattr(data, name)
+        monkeypatch.setattr(data, name, lambda *a, _real=real, _name=name, **k: called.append(_name) or _real(*a, **k))
+    at = deep_link("app_pages/map.py", indicator="rent_burden_share")
+    assert called.index("city_value") < called.index("areas")
+    (city, areas) = figures(at)
+    assert city.startswith("Whole city (") and areas == "Areas with a figure"
+
+
 def test_a_figure_without_a_published_margin_says_so(deep_link):
     at = deep_link("app_pages/map.py", city="dc")
     shown = figures(at)
