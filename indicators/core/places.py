@@ -15,9 +15,12 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from indicators.core.config import CityConfig
 from indicators.core.geography import normalise_name
+
+if TYPE_CHECKING:  # for the hints only: the map code needs places' Basemap, not the configuration's models
+    from indicators.core.config import CityConfig
 
 #: the shortest search compared with the starts of words in names (shorter ones must match a name whole)
 MIN_PART = 3
