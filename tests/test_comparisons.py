@@ -169,3 +169,21 @@ def test_plus_minus_is_said_in_plain_words():
     assert said.startswith("How to read ±: 53.6% ± 10.5 points means the survey puts the figure between 43.1% and "
                            "64.1%, nine times out of ten.")
     assert EN.margin_explained(ind, 0.536, math.nan) == ""
+
+
+@pytest.mark.parametrize("rows", [1, 3, 256])
+def test_each_pair_tested_once_counts_as_every_pair_tested_both_ways(rows):
+    """The ranks' ranges test each pair once and count the result for both areas: the counts are those of every
+    ordered pair tested on its own, with tied figures, zero margins (any difference counts) and blocks of any size."""
+    import numpy as np
+
+    rng = np.random.default_rng(15)
+    for n in (1, 2, 7, 300):
+        x = rng.choice(rng.uniform(0, 1, max(1, n // 3)).round(2), n)       # many ties
+        se = rng.uniform(0, 0.2, n).round(2)
+        se[rng.uniform(size=n) < 0.25] = 0.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (x[None, :] - x[:, None]) / np.sqrt(se[:, None] ** 2 + se[None, :] ** 2)
+        higher, lower = comparisons._significantly_higher_lower(x, se, rows=rows)
+        assert higher.tolist() == (z > comparisons.Z90).sum(axis=1).tolist()
+        assert lower.tolist() == (z < -comparisons.Z90).sum(axis=1).tolist()
