@@ -14,7 +14,7 @@ import streamlit as st
 
 from indicators.metrics import catalog, comparisons, compute, housing, stability, summary
 from indicators.core import moe
-from indicators.core.config import DEFAULT_CITY, available_cities, load_city
+from indicators.core.cities import DEFAULT_CITY, available_cities
 from indicators.core.exports import to_csv_bytes
 from indicators.core.i18n import N_, translator
 from indicators.snapshot.read import Snapshot, SnapshotError, default_snapshot_dir, open_snapshot
@@ -69,7 +69,10 @@ def _manifest_city(city: str) -> dict:
 @st.cache_resource(show_spinner=False)
 def city_config(city: str):
     """The city's config (:class:`indicators.core.config.CityConfig`), or None where it has none or it does not
-    load: the pages need only its place names and street map, and work without them."""
+    load: the pages need only its place names and street map, and work without them. (The configs' schema is
+    loaded here, after the landing page's title and figures, which do not need it.)"""
+    from indicators.core.config import load_city
+
     try:
         return load_city(city)
     except Exception:
@@ -82,7 +85,7 @@ def city_name(city: str) -> str:
     if name:
         return str(name)
     try:
-        return load_city(city).name
+        return city_config(city).name
     except Exception:
         return city.replace("-", " ").replace("_", " ").title()
 

@@ -21,8 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, StrictInt, ConfigDict, Field, ValidationError, model_validator
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-CITIES_DIR = PROJECT_ROOT / "data" / "cities"
+from indicators.core.cities import CITIES_DIR, DEFAULT_CITY, PROJECT_ROOT, available_cities, default_city  # noqa: F401
 
 FIPS2 = Annotated[str, Field(pattern=r"^\d{2}$")]
 FIPS3 = Annotated[str, Field(pattern=r"^\d{3}$")]
@@ -437,23 +436,3 @@ def load_city(city: str | Path | None = None) -> CityConfig:
         raise ConfigError(f"no city config '{city}' (known cities: {known})")
     cfg = load_text(path.read_text(encoding="utf-8"), source=path.name)
     return CityConfig(raw=cfg.raw, model=cfg.model, path=path)
-
-
-def available_cities() -> list[str]:
-    return sorted(p.stem for p in CITIES_DIR.glob("*.toml"))
-
-
-def default_city() -> str:
-    """The city whose config says ``default = true`` (else the first in alphabetical order)."""
-    for name in available_cities():
-        try:
-            raw = tomllib.loads((CITIES_DIR / f"{name}.toml").read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError):
-            continue
-        if raw.get("city", {}).get("default") is True:
-            return name
-    cities = available_cities()
-    return cities[0] if cities else "city"
-
-
-DEFAULT_CITY = default_city()

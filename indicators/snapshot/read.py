@@ -28,7 +28,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from indicators.core.config import DEFAULT_CITY, PROJECT_ROOT
+from indicators.core.cities import DEFAULT_CITY, PROJECT_ROOT
 from indicators.snapshot.schema import SCHEMA_VERSION, TABLES
 
 SNAPSHOTS_DIR = PROJECT_ROOT / "data" / "snapshots"

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from indicators.core.config import DEFAULT_CITY, PROJECT_ROOT
+from indicators.core.cities import DEFAULT_CITY, PROJECT_ROOT
 from indicators.core.i18n import N_
 from indicators.tracker.errors import Message
 

@@ -1,0 +1,33 @@
+"""Where the cities' configs are and which city is the default, read without loading the configs' schema.
+
+The snapshot reader, the tracker store and the pages' city list need only these; the schema
+(:mod:`indicators.core.config`, pydantic models) is loaded where a config is read.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CITIES_DIR = PROJECT_ROOT / "data" / "cities"
+
+
+def available_cities() -> list[str]:
+    return sorted(p.stem for p in CITIES_DIR.glob("*.toml"))
+
+
+def default_city() -> str:
+    """The city whose config says ``default = true`` (else the first in alphabetical order)."""
+    for name in available_cities():
+        try:
+            raw = tomllib.loads((CITIES_DIR / f"{name}.toml").read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        if raw.get("city", {}).get("default") is True:
+            return name
+    cities = available_cities()
+    return cities[0] if cities else "city"
+
+
+DEFAULT_CITY = default_city()
