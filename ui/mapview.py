@@ -392,7 +392,7 @@ def base_map(basemap: Basemap | None | bool = None) -> dict:
 class CompactDeck(pdk.Deck):
     """A Deck whose JSON has no indentation (pydeck indents by two spaces, which for polygons was most of the bytes
     sent to the browser: a coordinate pair took five lines), written by orjson, which writes NumPy arrays (the
-    polygons of :func:`shapes_of`) without making Python objects of them, and a state's 3 MB in a tenth of the
+    polygons of :func:`shapes_of`) without making Python objects of them, and a state's 3 MB in a fifth of the
     time of the standard library. Keys are sorted, as pydeck sorts them; a missing number is ``null``."""
 
     def to_json(self) -> str:
