@@ -81,6 +81,7 @@ class App:
     first: list[str]        # selectors that must all be visible for "first content"
     has_map: bool
     label: str
+    env: dict | None = None  # for the server, beside the bench's own (``budget.py``'s variants)
 
 
 APP_SPECS = {
@@ -156,7 +157,7 @@ def measure_once(app: App, shot: bool = False) -> dict:
 
         page.on("websocket", on_ws)
         page.on("pageerror", lambda exc: page_errors.append(str(exc)[:200]))
-        srv = Server(app.script, app.name).start()
+        srv = Server(app.script, app.name, env=app.env).start()
         try:
             out["listening"] = srv.wait_listening()
             page.goto(srv.url + "/", timeout=MAX_WAIT_MS)
