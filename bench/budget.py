@@ -149,5 +149,6 @@ def main() -> None:
             line += f" {median(ratios):5.2f}× ({min(ratios):.2f}–{max(ratios):.2f})" if ratios else " " * 19
         print(line + (f"  errors: {failed[name]}" if failed[name] else ""))
 
+
 if __name__ == "__main__":
     main()
