@@ -7,12 +7,18 @@ tests that read it skip when it is absent. The committed Pittsburgh snapshot is 
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 import requests
 
-from indicators.sources import http
+# the library's own cache (remembered table checks, the HTTP cache's default folder) in a folder of this run's,
+# for the tests and the servers they start: never the user's
+os.environ["HRC_CACHE_DIR"] = tempfile.mkdtemp(prefix="hrc-cache-")
+
+from indicators.sources import http  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO / ".." / "shared" / "data"

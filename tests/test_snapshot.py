@@ -19,12 +19,13 @@ import pytest
 from indicators.build import run as build_run
 from indicators.core.config import load_city
 from indicators.build.context import BuildContext
+from indicators.snapshot import read
 from indicators.snapshot.read import SnapshotError, open_snapshot, sha256_file
 from indicators.build.run import build_snapshot
 from indicators.cli.main import record_availability
 from indicators.metrics import ready
 from indicators.snapshot.schema import SCHEMA_VERSION, TABLES
-from tests.conftest import COMMITTED_SNAPSHOT, PITTSBURGH_RAW
+from tests.conftest import COMMITTED_SNAPSHOT, PITTSBURGH_RAW, REPO
 
 #: fields of an arrest record that identify a person or a place finer than a neighborhood: as published
 #: (``ArrestData`` columns) and as the loader names them after normalising
@@ -388,3 +389,109 @@ def test_no_licensed_asking_rent_column_or_measure(snapshot):
 def test_snapshot_folder_is_at_most_10_mb(snapshot):
     total = sum(p.stat().st_size for p in snapshot.path.rglob("*") if p.is_file())
     assert total <= 10 * 1024 * 1024, f"{total / 1e6:.1f} MB"
+
+
+# ------------------------------------------------------------------------ (d) checks remembered by the bytes
+@pytest.fixture
+def checks_folder(tmp_path, monkeypatch) -> Path:
+    """An empty folder of remembered checks for this test, and a count of the schema checks actually run."""
+    from indicators.snapshot import schema
+
+    monkeypatch.setenv("HRC_CACHE_DIR", str(tmp_path / "cache"))
+    runs: list[str] = []
+    real = schema.schema_of
+
+    def counted(name):
+        runs.append(name)
+        return real(name)
+
+    monkeypatch.setattr(read, "schema_of", counted)
+    counted.runs = runs
+    return counted
+
+
+def test_a_table_whose_bytes_passed_is_not_checked_again_when_read(snapshot_copy, checks_folder):
+    first = open_snapshot(snapshot_copy, lazy=True)
+    assert len(first.table("measures")) > 0 and checks_folder.runs == ["measures"]
+    again = open_snapshot(snapshot_copy, lazy=True)
+    assert again.table("measures").equals(first.table("measures"))
+    assert checks_folder.runs == ["measures"]          # the second process's read: remembered, not checked
+    again.table("arrests")
+    assert checks_folder.runs == ["measures", "arrests"]
+
+
+def test_other_bytes_of_a_table_that_passed_are_checked_and_refused(snapshot_copy, checks_folder):
+    open_snapshot(snapshot_copy, lazy=True).table("weights_zip_neighborhood")   # the good bytes pass
+    file = snapshot_copy / "weights_zip_neighborhood.parquet"
+    frame = pd.read_parquet(file)
+    frame.loc[0, "weight"] = 1.5
+    frame.to_parquet(file, index=False)
+    manifest = json.loads((snapshot_copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["tables"]["weights_zip_neighborhood"]["sha256"] = sha256_file(file)
+    (snapshot_copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    for _ in range(2):   # a failure is never remembered
+        with pytest.raises(SnapshotError, match="table 'weights_zip_neighborhood' does not match its schema"):
+            open_snapshot(snapshot_copy, lazy=True).table("weights_zip_neighborhood")
+    assert checks_folder.runs == ["weights_zip_neighborhood"] * 3
+
+
+def test_checks_are_run_again_when_the_checking_code_changes(snapshot_copy, checks_folder, monkeypatch):
+    from indicators.snapshot import checked
+
+    open_snapshot(snapshot_copy, lazy=True).table("measures")
+    monkeypatch.setattr(checked, "fingerprint", lambda: "another-schema")
+    open_snapshot(snapshot_copy, lazy=True).table("measures")
+    assert checks_folder.runs == ["measures", "measures"]
+
+
+def test_a_full_verification_checks_every_table_whatever_was_remembered(snapshot_copy, checks_folder):
+    snap = open_snapshot(snapshot_copy)
+    tables = list(snap.manifest["tables"])
+    assert checks_folder.runs == tables
+    open_snapshot(snapshot_copy)
+    assert checks_folder.runs == tables * 2
+    # and what it checked is remembered for the app's lazy reads
+    open_snapshot(snapshot_copy, lazy=True).table("areas_neighborhoods")
+    assert checks_folder.runs == tables * 2
+
+
+def test_checks_still_run_where_nothing_can_be_remembered(snapshot_copy, checks_folder, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("HRC_CACHE_DIR", str(blocker))
+    for _ in range(2):
+        assert len(open_snapshot(snapshot_copy, lazy=True).table("measures")) > 0
+    assert checks_folder.runs == ["measures", "measures"]
+
+
+def test_reading_remembered_tables_does_not_import_pandera(snapshot_copy, tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from indicators.snapshot.read import open_snapshot; "
+            f"s = open_snapshot({str(snapshot_copy)!r}, lazy=True); s.table('measures'); s.table('areas_neighborhoods'); "
+            "print('pandera' in sys.modules)")
+    env = {**os.environ, "HRC_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+                           cwd=REPO).stdout.strip() for _ in range(2)]
+    assert runs == ["True", "False"]
+
+
+@pytest.mark.parametrize("table, column, value", [
+    ("weights_zip_neighborhood", "weight", -0.1),              # a share below 0
+    ("arrests", "count", -1),                                  # a count below 0
+    ("measures", "geo_level", "planet"),                       # a level the table does not know
+    ("measures", "area_id", None),                             # a column that may not be empty
+])
+def test_each_kind_of_column_rule_is_enforced(snapshot_copy, table, column, value):
+    file = snapshot_copy / f"{table}.parquet"
+    frame = pd.read_parquet(file)
+    dtype = frame[column].dtype
+    frame.loc[0, column] = value
+    assert value is None or frame[column].dtype == dtype   # the rule is broken, not the column's type
+    frame.to_parquet(file, index=False)
+    manifest = json.loads((snapshot_copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["tables"][table]["sha256"] = sha256_file(file)
+    (snapshot_copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(SnapshotError, match=f"table '{table}' does not match its schema"):
+        open_snapshot(snapshot_copy)

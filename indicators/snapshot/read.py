@@ -19,6 +19,7 @@ the snapshot the note names, and the next build finishes the swap.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 from dataclasses import dataclass
@@ -29,7 +30,8 @@ import geopandas as gpd
 import pandas as pd
 
 from indicators.core.cities import DEFAULT_CITY, PROJECT_ROOT
-from indicators.snapshot.schema import SCHEMA_VERSION, TABLES
+from indicators.snapshot import checked
+from indicators.snapshot.schema import SCHEMA_VERSION, TABLES, schema_of
 
 SNAPSHOTS_DIR = PROJECT_ROOT / "data" / "snapshots"
 #: an environment variable naming another folder of city snapshots
@@ -71,12 +73,20 @@ class Snapshot:
         if name not in cache:
             if not self.has(name):
                 raise SnapshotError(f"the {self.city} snapshot has no table '{name}'")
-            file = self.path / f"{name}.parquet"
-            frame = gpd.read_parquet(file) if TABLES.get(name, {}).get("geo") else pd.read_parquet(file)
+            # the bytes parsed are the bytes hashed: the check's remembered verdict is for exactly these
+            data = (self.path / f"{name}.parquet").read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            frame = (gpd.read_parquet if TABLES.get(name, {}).get("geo") else pd.read_parquet)(io.BytesIO(data))
             if self.validate_on_read:
-                _validate_table(name, frame)
+                _validate_table(name, frame, sha256=digest, remembered=True)
             cache[name] = frame
+            self.__dict__.setdefault("_sha256", {})[name] = digest
         return cache[name]
+
+    def sha256(self, name: str) -> str:
+        """The SHA-256 of the bytes a table was read from (reading it first)."""
+        self._read(name)
+        return self.__dict__["_sha256"][name]
 
     @cached_property
     def sources(self) -> dict[str, dict]:
@@ -188,18 +198,25 @@ def open_snapshot(path_or_city: str | Path = DEFAULT_CITY, *, verify: bool = Tru
     snap = Snapshot(path=path, manifest=manifest, validate_on_read=verify and lazy)
     if verify and not lazy:
         for name in manifest.get("tables", {}):
-            _validate_table(name, snap.table(name))
+            _validate_table(name, snap.table(name), sha256=snap.sha256(name))
     return snap
 
 
-def _validate_table(name: str, frame: pd.DataFrame) -> None:
+def _validate_table(name: str, frame: pd.DataFrame, *, sha256: str | None = None, remembered: bool = False) -> None:
+    """Check a table against its schema (and a geo table's geometries); raise :class:`SnapshotError` naming what
+    breaks it. With ``sha256``, the hash of the bytes the table was read from, a pass is remembered
+    (:mod:`indicators.snapshot.checked`); with ``remembered`` too, bytes that passed before are not checked again."""
     spec = TABLES.get(name)
     if spec is None:
         return
+    if remembered and sha256 is not None and checked.passed(name, sha256):
+        return
     try:
-        spec["schema"].validate(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")), lazy=True)
+        schema_of(name).validate(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")), lazy=True)
     except Exception as exc:  # pandera's SchemaErrors: keep its summary, which names columns and checks
         raise SnapshotError(f"table '{name}' does not match its schema: {str(exc)[:800]}") from None
     if spec.get("geo"):
         if "geometry" not in frame or frame.geometry.isna().any() or frame.geometry.is_empty.any():
             raise SnapshotError(f"table '{name}' has missing or empty geometries")
+    if sha256 is not None:
+        checked.record(name, sha256)

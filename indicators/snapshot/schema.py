@@ -7,62 +7,81 @@ below and a ``manifest.json``. ``SCHEMA_VERSION`` changes whenever a table or co
 
 from __future__ import annotations
 
-import pandera.pandas as pa
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from indicators.core.i18n import N_, translator
 
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
 SCHEMA_VERSION = 2
 
-_str = pa.Column(str)
-_opt_str = pa.Column(str, nullable=True)
-_float = pa.Column(float, nullable=True)
-_int = pa.Column(int)
+
+@dataclass(frozen=True)
+class Col:
+    """A column's type (a Python type, or a pandas dtype name such as ``"Int64"``) and what its values must be;
+    :func:`schema_of` makes it a pandera column. Written as data so that a reader of the tables needs pandera only
+    where it checks one."""
+
+    dtype: object
+    nullable: bool = False
+    isin: tuple | None = None
+    ge: float | None = None
+    in_range: tuple[float, float] | None = None
+
+
+_str = Col(str)
+_opt_str = Col(str, nullable=True)
+_float = Col(float, nullable=True)
+_int = Col(int)
 
 TABLES: dict[str, dict] = {
     "areas_tracts": {
         "geo": True,
         "about": N_("Census tract polygons (the tract vintage of the boundary file), simplified without gaps; "
                  "`in_city` is the share of the tract's land inside the city's neighborhoods."),
-        "schema": pa.DataFrameSchema({"area_id": _str, "name": _str, "tract_vintage": _int,
-                                      "aland": _float, "awater": _float, "in_city": _float}),
+        "columns": {"area_id": _str, "name": _str, "tract_vintage": _int,
+                    "aland": _float, "awater": _float, "in_city": _float},
     },
     "areas_neighborhoods": {
         "geo": True,
         "about": N_("The city's neighborhoods (official boundaries), simplified without gaps."),
-        "schema": pa.DataFrameSchema({"area_id": _str, "name": _str, "number": _opt_str, "land_sqmi": _float}),
+        "columns": {"area_id": _str, "name": _str, "number": _opt_str, "land_sqmi": _float},
     },
     "areas_zips": {
         "geo": True,
         "about": N_("ZIP code areas of the county (for eviction filings, published by ZIP)."),
-        "schema": pa.DataFrameSchema({"area_id": _str, "name": _opt_str}),
+        "columns": {"area_id": _str, "name": _opt_str},
     },
     "areas_extra": {
         "geo": True,
         "about": N_("Further levels of areas a city maps figures on (`level` ward, district, …), simplified."),
-        "schema": pa.DataFrameSchema({"level": _str, "area_id": _str, "name": _str}),
+        "columns": {"level": _str, "area_id": _str, "name": _str},
     },
     "weights_tract_extra": {
         "about": N_("Share of each tract's land lying in each area of a further level (by overlay)."),
-        "schema": pa.DataFrameSchema({"level": _str, "tract_id": _str, "tract_vintage": _int, "area_id": _str,
-                                      "weight": pa.Column(float, pa.Check.in_range(0, 1))}),
+        "columns": {"level": _str, "tract_id": _str, "tract_vintage": _int, "area_id": _str,
+                    "weight": Col(float, in_range=(0, 1))},
     },
     "weights_tract_neighborhood": {
         "about": N_("Share of each tract's land lying in each neighborhood, for 2010 tracts (by overlay) and 2020 "
                  "tracts (through the Census 2010–2020 relationship file). A tract wholly inside the city has "
                  "weights summing to 1."),
-        "schema": pa.DataFrameSchema({"tract_id": _str, "tract_vintage": _int, "neighborhood": _str,
-                                      "weight": pa.Column(float, pa.Check.in_range(0, 1))}),
+        "columns": {"tract_id": _str, "tract_vintage": _int, "neighborhood": _str,
+                    "weight": Col(float, in_range=(0, 1))},
     },
     "weights_zip_neighborhood": {
         "about": N_("Share of each ZIP code's land lying in each neighborhood (by overlay)."),
-        "schema": pa.DataFrameSchema({"zip": _str, "neighborhood": _str,
-                                      "weight": pa.Column(float, pa.Check.in_range(0, 1))}),
+        "columns": {"zip": _str, "neighborhood": _str,
+                    "weight": Col(float, in_range=(0, 1))},
     },
     "crosswalk_tracts_2010_2020": {
         "about": N_("Census tract relationship: share of each 2010 tract's land in each 2020 tract "
                  "(`weight_2010_to_2020`) and of each 2020 tract's land in each 2010 tract (`weight_2020_to_2010`)."),
-        "schema": pa.DataFrameSchema({"tract_2010": _str, "tract_2020": _str, "weight_2010_to_2020": _float,
-                                      "weight_2020_to_2010": _float}),
+        "columns": {"tract_2010": _str, "tract_2020": _str, "weight_2010_to_2020": _float,
+                    "weight_2020_to_2010": _float},
     },
     "measures": {
         "about": N_("Every published figure by geography and vintage: `geo_level` tract/neighborhood/city/county, "
@@ -70,78 +89,98 @@ TABLES: dict[str, dict] = {
                  "`period` (e.g. 2020–2024 for an ACS 5-year release, 2010 for a census), `year` (its last year), "
                  "`measure`, `estimate`, `moe` (90% margin of error where the source has one), `source_id` "
                  "(see the manifest) and `note` (why a value is missing, or a caveat)."),
-        "schema": pa.DataFrameSchema({
-            "geo_level": pa.Column(str, pa.Check.isin(["tract", "neighborhood", "city", "county", "zip"])),
-            "area_id": _str, "tract_vintage": pa.Column("Int64", nullable=True), "period": _str, "year": _int,
-            "measure": _str, "estimate": _float, "moe": _float, "source_id": _str, "note": _opt_str}),
+        "columns": {
+            "geo_level": Col(str, isin=("tract", "neighborhood", "city", "county", "zip")),
+            "area_id": _str, "tract_vintage": Col("Int64", nullable=True), "period": _str, "year": _int,
+            "measure": _str, "estimate": _float, "moe": _float, "source_id": _str, "note": _opt_str},
     },
     "population_by_race": {
         "about": N_("Residents by race group per area and year (decennial census by neighborhood; ACS B03002 by "
                  "tract), the denominators of rates by race."),
-        "schema": pa.DataFrameSchema({"geo_level": _str, "area_id": _str, "tract_vintage": pa.Column("Int64", nullable=True),
-                                      "year": _int, "group": _str, "count": _float, "source_id": _str,
-                                      "note": _opt_str}),
+        "columns": {"geo_level": _str, "area_id": _str, "tract_vintage": Col("Int64", nullable=True),
+                    "year": _int, "group": _str, "count": _float, "source_id": _str,
+                    "note": _opt_str},
     },
     "arrests": {
         "about": N_("Arrests counted by area, race group and period (aggregates only: no individual record leaves "
                  "the build). `geo_level` neighborhood or tract."),
-        "schema": pa.DataFrameSchema({"geo_level": _str, "area_id": _str, "tract_vintage": pa.Column("Int64", nullable=True),
-                                      "period_start": _str, "period_end": _str, "group": _str,
-                                      "count": pa.Column(int, pa.Check.ge(0)), "source_id": _str}),
+        "columns": {"geo_level": _str, "area_id": _str, "tract_vintage": Col("Int64", nullable=True),
+                    "period_start": _str, "period_end": _str, "group": _str,
+                    "count": Col(int, ge=0), "source_id": _str},
     },
     "arrests_by_year": {
         "about": N_("Arrests per neighborhood and calendar year (a published aggregate of the police arrest data)."),
-        "schema": pa.DataFrameSchema({"area_id": _str, "year": _int, "count": pa.Column(int, pa.Check.ge(0)),
-                                      "source_id": _str}),
+        "columns": {"area_id": _str, "year": _int, "count": Col(int, ge=0),
+                    "source_id": _str},
     },
     "firearm_seizures": {
         "about": N_("Firearms seized by police, by area and year (aggregates of the published records)."),
-        "schema": pa.DataFrameSchema({"geo_level": _str, "area_id": _str, "tract_vintage": pa.Column("Int64", nullable=True),
-                                      "year": _int, "count": pa.Column(int, pa.Check.ge(0)), "source_id": _str}),
+        "columns": {"geo_level": _str, "area_id": _str, "tract_vintage": Col("Int64", nullable=True),
+                    "year": _int, "count": Col(int, ge=0), "source_id": _str},
     },
     "evictions_monthly": {
         "about": N_("Eviction filings per month for the county, with the mean for the same month in 2016–2019 "
                  "(Eviction Lab's Eviction Tracking System baseline)."),
-        "schema": pa.DataFrameSchema({"area_id": _str, "month": _str, "filings": _float, "baseline": _float,
-                                      "source_id": _str}),
+        "columns": {"area_id": _str, "month": _str, "filings": _float, "baseline": _float,
+                    "source_id": _str},
     },
     "evictions_zip": {
         "about": N_("Eviction filings per ZIP code over a 12-month window, the published filing rate, the ratio to "
                  "the 2016–2019 baseline and the ZIP's racial composition."),
-        "schema": pa.DataFrameSchema({"zip": _str, "window_start": _str, "window_end": _str, "filings": _float,
-                                      "filing_rate": _float, "vs_baseline": _float, "source_id": _str,
-                                      "note": _opt_str}),
+        "columns": {"zip": _str, "window_start": _str, "window_end": _str, "filings": _float,
+                    "filing_rate": _float, "vs_baseline": _float, "source_id": _str,
+                    "note": _opt_str},
     },
     "evictions_by_group": {
         "about": N_("Eviction filings over the same window by the racial majority of the ZIP code, vs baseline."),
-        "schema": pa.DataFrameSchema({"group": _str, "filings": _float, "baseline": _float,
-                                      "baseline_share": _float, "source_id": _str}),
+        "columns": {"group": _str, "filings": _float, "baseline": _float,
+                    "baseline_share": _float, "source_id": _str},
     },
     "evictions_tracts": {
         "about": N_("Eviction filings and judgments (eviction orders) per tract and year, with the renter households "
                  "and Eviction Lab's flags (`low_flag`: counts believed too low; `imputed`, `subbed`: values filled in)."),
-        "schema": pa.DataFrameSchema({"tract_id": _str, "tract_vintage": _int, "year": _int, "filings": _float,
-                                      "judgments": _float, "renter_households": _float, "low_flag": pa.Column(bool),
-                                      "imputed": pa.Column(bool), "subbed": pa.Column(bool), "source_id": _str}),
+        "columns": {"tract_id": _str, "tract_vintage": _int, "year": _int, "filings": _float,
+                    "judgments": _float, "renter_households": _float, "low_flag": Col(bool),
+                    "imputed": Col(bool), "subbed": Col(bool), "source_id": _str},
     },
     "stops": {
         "about": N_("Police stops by police district and race group over a period, with the searches and arrests "
                  "among them (aggregates only)."),
-        "schema": pa.DataFrameSchema({"geo_level": _str, "area_id": _str, "group": _str, "period_start": _str,
-                                      "period_end": _str, "stops": pa.Column(int, pa.Check.ge(0)),
-                                      "searches": pa.Column(int, pa.Check.ge(0)),
-                                      "arrests": pa.Column(int, pa.Check.ge(0)), "source_id": _str}),
+        "columns": {"geo_level": _str, "area_id": _str, "group": _str, "period_start": _str,
+                    "period_end": _str, "stops": Col(int, ge=0),
+                    "searches": Col(int, ge=0),
+                    "arrests": Col(int, ge=0), "source_id": _str},
     },
     "fair_market_rents": {
         "about": N_("HUD Fair Market Rents (county or metro area) and Small Area FMRs (ZIP) by fiscal year and bedrooms."),
-        "schema": pa.DataFrameSchema({"geo_level": _str, "area_id": _str, "fiscal_year": _int, "bedrooms": _int,
-                                      "rent": _float, "source_id": _str}),
+        "columns": {"geo_level": _str, "area_id": _str, "fiscal_year": _int, "bedrooms": _int,
+                    "rent": _float, "source_id": _str},
     },
     "upr_recommendations": {
         "about": N_("The UPR recommendations the country received (official list), the tracker's embedded default."),
-        "schema": pa.DataFrameSchema({}, strict=False),
+        "columns": {},
     },
 }
+
+
+@functools.cache
+def schema_of(name: str) -> pa.DataFrameSchema | None:
+    """The pandera schema a table is checked against (its ``columns``; other columns are allowed), or None for a
+    table this module does not know."""
+    import pandera.pandas as pa
+
+    spec = TABLES.get(name)
+    if spec is None:
+        return None
+
+    def column(col: Col) -> pa.Column:
+        checks = [check for check in (
+            pa.Check.isin(list(col.isin)) if col.isin is not None else None,
+            pa.Check.ge(col.ge) if col.ge is not None else None,
+            pa.Check.in_range(*col.in_range) if col.in_range is not None else None) if check is not None]
+        return pa.Column(col.dtype, checks or None, nullable=col.nullable)
+
+    return pa.DataFrameSchema({name: column(col) for name, col in spec["columns"].items()})
 
 
 def table_names() -> list[str]:
@@ -157,7 +196,7 @@ def describe_markdown(lang: str | None = None) -> str:
         kind = "GeoParquet" if spec.get("geo") else "Parquet"
         lines.append(f"## `{name}.parquet` ({kind})")
         lines.append(_(spec["about"]))
-        cols = ", ".join(f"`{c}`" for c in spec["schema"].columns)
+        cols = ", ".join(f"`{c}`" for c in spec["columns"])
         if cols:
             lines.append(_("Columns: {columns}.", columns=cols + (", `geometry`" if spec.get("geo") else "")))
         lines.append("")
