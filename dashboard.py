@@ -11,7 +11,7 @@ HERE = Path(__file__).parent
 
 state.seed_language()
 # "auto": open beside the page on a wide screen, folded away on a phone, where it would cover the page
-st.set_page_config(page_title=_("Human rights city dashboard"), page_icon="⚖️", layout="wide",
+st.set_page_config(page_title=_("Human rights city dashboard"), page_icon=state.FAVICON, layout="wide",
                    initial_sidebar_state="auto")
 
 # Less empty space above the page, and headings that fit a phone: a 2.75rem title of four lines would push the

@@ -147,7 +147,7 @@ def landing() -> str:
     city."""
     from functools import partial
 
-    from streamlit import delta_generator, string_util
+    from streamlit import delta_generator
 
     # The first element of a process asks whether Streamlit runs in a REPL (to warn a user who runs a page with
     # `python` instead of `streamlit run`), by looking up the call stack with the path of every module loaded:
@@ -155,7 +155,6 @@ def landing() -> str:
     # no public switch for it; where the name is gone, the first page asks as before)
     if hasattr(delta_generator, "_use_warning_has_been_displayed"):
         delta_generator._use_warning_has_been_displayed = True
-    string_util.is_emoji("⚖️")  # compiles Streamlit's emoji pattern (0.05 s), which the page icon needs first
 
     import pydeck  # noqa: F401
 

@@ -65,7 +65,7 @@ def landing_values() -> dict:
     style = style[style.index('st.html("""') + len('st.html("""'):]
     caveats = [fmt.escape_markdown(c) for c in ind.caveats]
     texts = {
-        "page_title": say("Human rights city dashboard"),
+        "page_title": say("Human rights city dashboard"), "page_icon": state.FAVICON,
         "title": say("{city}: {indicator} ({period})", city=data.city_name(city), indicator=ind.title, period=period),
         "meaning": fmt.escape_markdown(ind.meaning),
         "find": say("Find where you live"),

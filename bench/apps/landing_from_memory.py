@@ -89,7 +89,7 @@ def elsewhere() -> None:
     st.write("(not measured)")
 
 
-st.set_page_config(page_title=T["page_title"], page_icon="⚖️", layout="wide", initial_sidebar_state="auto")
+st.set_page_config(page_title=T["page_title"], page_icon=T["page_icon"], layout="wide", initial_sidebar_state="auto")
 st.html(VALUES["style"])
 pages = {section: [st.Page(landing if url == "home" else elsewhere, title=title, url_path=url, default=url == "home")
                    for title, url in entries] for section, entries in VALUES["pages"].items()}

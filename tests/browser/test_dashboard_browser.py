@@ -64,6 +64,22 @@ def test_a_chart_is_saved_as_a_png_at_twice_its_size_from_its_toolbar(browser_pa
     assert (255, 255, 255) in colours and len(colours) > 50   # a white ground with the lines, dots and text drawn
 
 
+def test_the_tab_shows_the_scales_drawn_in_the_page_itself(browser_page):
+    page = browser_page
+    page.goto(page.base_url)
+    wait_rendered(page)
+    icon = page.locator("link[rel='shortcut icon']").get_attribute("href")
+    # the image is in the link itself: no request to another site, as with Streamlit's own emoji icons
+    assert icon.startswith("data:image/svg+xml,") and "%E2%9A%96%EF%B8%8F" in icon
+    drawn = page.evaluate("""async (href) => {
+        const img = new Image(); img.src = href; await img.decode();
+        const c = document.createElement('canvas'); c.width = c.height = 32;
+        const g = c.getContext('2d'); g.drawImage(img, 0, 0, 32, 32);
+        return g.getImageData(0, 0, 32, 32).data.filter((v, i) => i % 4 === 3 && v > 0).length;
+    }""", icon)
+    assert drawn > 20   # the character is drawn: some of its pixels are not transparent
+
+
 def test_map_shows_a_legend_and_the_city_figure(browser_page):
     page = browser_page
     page.goto(f"{page.base_url}/?indicator=rent_burden_share&level=neighborhood")
