@@ -172,10 +172,13 @@ def landing() -> str:
                       phone=False)
 
     # the sidebar's periods, the title's figures, the city's figure, the areas, the map (called with the same
-    # arguments as the page: a cache key counts the arguments given); the table, in a folded panel, comes later
+    # arguments as the page: a cache key counts the arguments given); the table, in a folded panel, comes later.
+    # The map in four steps (the city's config, with the models' import, was 0.07-0.13 s of it): a page that
+    # starts while one runs shares the interpreter with it until the step ends
     steps = [partial(data.vintages, city, headline, level), partial(data.indicator, city, headline, level, None),
              partial(data.city_value, city, headline, None), partial(data.areas, city, level),
-             partial(data.map_view, city, headline, level, None, "quantiles", "en"), deck]
+             partial(data.map_view, city, headline, level, None, "quantiles", "en"), partial(data.city_config, city),
+             partial(data.area_shapes, city, level), partial(data.label_points, city, level, "en"), deck]
     for step in steps:
         if _pages_running():
             break

@@ -36,12 +36,14 @@ def test_the_landing_step_stops_when_the_first_page_starts(serve, monkeypatch):
     from ui import data
 
     called = []
-    for name in ("vintages", "indicator", "areas", "city_value", "map_view", "map_deck", "indicator_table"):
+    for name in ("vintages", "indicator", "areas", "city_value", "map_view", "city_config", "area_shapes",
+                 "label_points", "map_deck", "indicator_table"):
         monkeypatch.setattr(data, name, lambda *a, _name=name, **k: called.append(_name))
     monkeypatch.setattr(serve, "_pages_running", lambda: False)
     serve.landing()
     # the table is in a folded panel: not the landing step's
-    assert called == ["vintages", "indicator", "city_value", "areas", "map_view", "map_deck"]
+    assert called == ["vintages", "indicator", "city_value", "areas", "map_view", "city_config", "area_shapes",
+                      "label_points", "city_config", "map_deck"]
 
     called.clear()
     monkeypatch.setattr(serve, "_pages_running", lambda: len(called) >= 2)   # a page starts after the title's figures
