@@ -80,6 +80,10 @@ def warm_up() -> None:
     # handshake: it gets the interpreter back after 0.5 ms instead of Python's 5 ms (the first page's files
     # arrived 0.1 s later with the default)
     sys.setswitchinterval(LANDING_SWITCH_S)
+    # and no cyclic garbage collection meanwhile: imports make almost no garbage, but their hundred thousand
+    # new objects set off collections that looked through every object loaded so far, again and again (0.09 s
+    # of 0.5 s of imports); what is garbage is collected just after (``freeze_long_lived``)
+    gc.disable()
     try:
         # here, not as the module is imported: importing Arrow took 0.07 s before the server could answer the
         # first browser, and no page has run yet
@@ -88,6 +92,7 @@ def warm_up() -> None:
     except Exception:  # the page itself says what is wrong
         return
     finally:
+        gc.enable()
         sys.setswitchinterval(DEFAULT_SWITCH_S)
     if not _pages_running():
         freeze_long_lived()
