@@ -82,7 +82,8 @@ def warm_up() -> None:
     sys.setswitchinterval(LANDING_SWITCH_S)
     # and no cyclic garbage collection meanwhile: imports make almost no garbage, but their hundred thousand
     # new objects set off collections that looked through every object loaded so far, again and again (0.09 s
-    # of 0.5 s of imports); what is garbage is collected just after (``freeze_long_lived``)
+    # of 0.5 s of imports). What they loaded is then set aside from the collector at once (``gc.freeze``, which
+    # looks at nothing): else the first pages after the start paid for the collections put off
     gc.disable()
     try:
         # here, not as the module is imported: importing Arrow took 0.07 s before the server could answer the
@@ -92,6 +93,7 @@ def warm_up() -> None:
     except Exception:  # the page itself says what is wrong
         return
     finally:
+        gc.freeze()
         gc.enable()
         sys.setswitchinterval(DEFAULT_SWITCH_S)
     if not _pages_running():

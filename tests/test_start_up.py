@@ -87,3 +87,24 @@ def test_the_map_pages_modules_leave_the_http_cache_library_unloaded():
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout
+
+
+def test_the_landing_step_loads_without_collections_and_sets_what_it_loaded_aside(serve, monkeypatch):
+    """No cyclic collection runs while the landing page's libraries load (they looked through every object loaded
+    so far, again and again); what was loaded is set aside at once after, and the collector is on again."""
+    import gc
+
+    seen = []
+    monkeypatch.setattr(serve, "landing", lambda: seen.append(gc.isenabled()) or "pittsburgh")
+    monkeypatch.setattr(serve, "use_system_allocator_for_arrow", lambda: None)
+    monkeypatch.setattr(serve, "_pages_running", lambda: True)   # a reader's page runs: the step ends there
+    monkeypatch.setattr(serve, "wait_for_first_visit", lambda: (_ for _ in ()).throw(RuntimeError("stop here")))
+    before = gc.get_freeze_count()
+    try:
+        with pytest.raises(RuntimeError, match="stop here"):
+            serve.warm_up()
+        assert seen == [False] and gc.isenabled()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
+        gc.enable()
