@@ -180,7 +180,7 @@ def schema_of(name: str) -> pa.DataFrameSchema | None:
             pa.Check.in_range(*col.in_range) if col.in_range is not None else None) if check is not None]
         return pa.Column(col.dtype, checks or None, nullable=col.nullable)
 
-    return pa.DataFrameSchema({name: column(col) for name, col in spec["columns"].items()})
+    return pa.DataFrameSchema({column_name: column(col) for column_name, col in spec["columns"].items()})
 
 
 def table_names() -> list[str]:
