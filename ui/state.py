@@ -20,8 +20,8 @@ AREA_PROFILE = N_("Area profile")
 
 #: the tab's icon: the scales emoji ⚖️ drawn as Streamlit draws an emoji icon (an SVG of the character), given as
 #: that image: an emoji given as text makes the server compile Streamlit's pattern of every emoji first (0.05 s)
-FAVICON = ("data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'>"
-           "<text y='.9em' font-size='90'>%E2%9A%96%EF%B8%8F</text></svg>")
+FAVICON = ("data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'>"  # i18n: not shown
+           "<text y='.9em' font-size='90'>%E2%9A%96%EF%B8%8F</text></svg>")  # i18n: not shown
 
 
 def param(name: str, default: str | None = None, allowed=None) -> str | None:
