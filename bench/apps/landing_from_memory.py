@@ -6,8 +6,9 @@ and indicator choices, its caption and link, the title, the search form, the hea
 options' panel (folded), the map (the same deck.gl JSON, with the areas' names), the sources, the table's panel
 (folded) and the three downloads. The values (the figures, the legend, the map's JSON, the lists) are the ones
 ``budget.py`` computed with the dashboard's own library from the real snapshot and wrote to
-``bench/results/landing_values.json`` (or the file ``BUDGET_VALUES`` names); this script reads them and imports nothing but Streamlit. It so costs what
-the page's elements cost in the browser, without the server's imports and computations.
+``bench/results/landing_values.json`` (or the file ``BUDGET_VALUES`` names); this script reads them and imports
+nothing but Streamlit. It so costs what the page's elements cost in the browser, without the server's imports and
+computations.
 
 ``BUDGET_LEAVE_OUT`` (comma-separated) leaves parts out, to see what each costs: ``choices`` (the sidebar's four
 choices), ``names`` (the names' layer of the map), ``search`` (the search form), ``downloads`` (the two folded

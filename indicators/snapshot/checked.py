@@ -18,13 +18,13 @@ import importlib.util
 import os
 from pathlib import Path
 
-#: the same folder as the HTTP cache's (``indicators.sources.http``)
-CACHE_ENV = "HRC_CACHE_DIR"
+from indicators.core.cities import cache_dir
+
 HERE = Path(__file__).resolve().parent
 
 
 def folder() -> Path:
-    return Path(os.environ.get(CACHE_ENV, Path.home() / ".cache" / "hrc-dashboard")) / "table-checks"
+    return cache_dir() / "table-checks"
 
 
 @functools.cache

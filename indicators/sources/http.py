@@ -33,6 +33,8 @@ from requests.adapters import HTTPAdapter
 from requests_cache.cache_keys import create_key
 from urllib3.util.retry import Retry
 
+from indicators.core.cities import cache_dir
+
 log = logging.getLogger(__name__)
 
 #: query parameters and headers that carry credentials
@@ -41,7 +43,7 @@ SECRET_HEADERS = ("Authorization", "X-App-Token")
 #: query parameters that describe a person (a home address): masked in every message, never cached
 PRIVATE_PARAMS = ("address",)
 
-DEFAULT_CACHE = Path(os.environ.get("HRC_CACHE_DIR", Path.home() / ".cache" / "hrc-dashboard")) / "http"
+DEFAULT_CACHE = cache_dir() / "http"
 USER_AGENT = "human-rights-city-dashboard/0.1 (+https://github.com/)"
 
 _session: requests_cache.CachedSession | None = None
