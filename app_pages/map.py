@@ -26,6 +26,23 @@ def open_profile(area: str) -> None:
         **({"lang": lang()} if lang() != "en" else {})})
 
 
+def picked_area(selection) -> int | None:
+    """The position in the map's frame of the area a reader tapped, from the map's selection state."""
+    picked = (((selection or {}).get("selection", {}) or {}).get("indices", {}) or {}).get("areas", [])
+    return picked[0] if picked else None
+
+
+# 'Open its profile' pressed (the button's key is true in the run it starts): the profile opens at once, before this
+# page computes its figures and sends its map again, only to be torn down by the page switch (a third of the wait)
+if st.session_state.get("map_open_profile") and level == profile_level:
+    tapped = picked_area(st.session_state.get(f"map_{level}"))
+    try:
+        tapped_frame = data.map_view(city, ind.id, level, view.get("year"), scheme, lang())[0]
+    except NotAvailable:
+        tapped = None
+    if tapped is not None and 0 <= tapped < len(tapped_frame):
+        open_profile(tapped_frame.iloc[tapped]["area_id"])
+
 try:
     result = data.indicator(city, ind.id, level, view.get("year"))
 except NotAvailable as exc:
@@ -114,9 +131,9 @@ with map_area:
         event = st.pydeck_chart(chart, on_select="rerun", selection_mode="single-object", key=f"map_{level}",
                                 height=height)
         # a tap shows the area's figure first (a phone has no hover), with a button to its profile
-        picked = ((event or {}).get("selection", {}).get("indices", {}) or {}).get("areas", [])
-        if picked:
-            row = frame.iloc[picked[0]]
+        picked = picked_area(event)
+        if picked is not None:
+            row = frame.iloc[picked]
             with st.container(border=True, horizontal=True, vertical_alignment="center"):
                 st.markdown(_("**{area}**: {value}", area=fmt.escape_markdown(row["name"]),
                               value=fmt.escape_markdown(fmt.value_with_margin(ind, row["estimate"], row["moe"])))

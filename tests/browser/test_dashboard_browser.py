@@ -131,10 +131,44 @@ def _pixel(lon, lat, center_lon, center_lat, zoom, width, height):
     return width / 2 + (x - cx), height / 2 + (y - cy)
 
 
+class Frames:
+    """What the server sends a page over its websocket, in order: each message's kind, and for an element its
+    type (a message the browser has cached, sent again by its hash, counts as the element it stands for)."""
+
+    def __init__(self, page):
+        self.kinds: list[str] = []
+        self._by_hash: dict[str, str] = {}
+        self.page = page
+        page.on("websocket", self._watch)
+
+    def _watch(self, ws):
+        if ws.url.endswith("/_stcore/stream"):
+            ws.on("framereceived", self._received)
+
+    def _received(self, payload):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = ForwardMsg()
+        msg.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+        if msg.HasField("ref_hash"):
+            kind = self._by_hash.get(msg.ref_hash, "cached message")
+        else:
+            kind = msg.WhichOneof("type") or ""
+            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                kind = msg.delta.new_element.WhichOneof("type") or ""
+            if msg.hash:
+                self._by_hash[msg.hash] = kind
+        self.kinds.append(kind)
+
+    def stop(self):
+        self.page.remove_listener("websocket", self._watch)
+
+
 def test_tapping_a_neighborhood_shows_its_figure_and_a_button_to_its_profile(browser_page):
     from ui import mapview
 
     page = browser_page
+    frames = Frames(page)
     page.goto(f"{page.base_url}/?indicator=renter_share&level=neighborhood")
     wait_rendered(page)
     hoods = open_snapshot("pittsburgh").table("areas_neighborhoods")
@@ -161,6 +195,8 @@ def test_tapping_a_neighborhood_shows_its_figure_and_a_button_to_its_profile(bro
     assert "Squirrel Hill South" in page.locator('[data-testid="stMain"]').inner_text()
     assert not page.url.rstrip("/").endswith("/profile")
     screenshot(page, "map_tapped_area")
+    wait_rendered(page)
+    sent_before = len(frames.kinds)
     opener.click()
     # Streamlit changes pages in the same document: watch the address, not a page load
     page.wait_for_function("() => location.pathname.endsWith('/profile')", timeout=30000)
@@ -168,6 +204,11 @@ def test_tapping_a_neighborhood_shows_its_figure_and_a_button_to_its_profile(bro
     assert_no_exception(page)
     assert "Squirrel Hill South" in page.locator('[data-testid="stMain"]').inner_text()
     screenshot(page, "profile_after_map_click")
+    # the button goes straight to the profile: the map page does not make and send its map again on the way
+    frames.stop()
+    after = frames.kinds[sent_before:]
+    assert "new_session" in after, after   # the runs were watched: the map page's that switches, the profile's
+    assert "deck_gl_json_chart" not in after, after
 
 
 def test_a_shared_link_works_as_the_first_visit_after_a_restart(browser_page, tmp_path):
