@@ -74,6 +74,28 @@ def _years(period: str) -> tuple[int, int] | None:
     return (digits[0], digits[-1]) if digits else None
 
 
+def _releases(snapshot: Snapshot, indicator_id: str, where: str) -> dict[int, tuple[pd.Series, pd.DataFrame]]:
+    """The indicator's result of each release the snapshot has at ``where``, as its first row and its rows by
+    area (the first row of each area), kept with the opened snapshot: every area's trend reads the same releases,
+    and looking an area up by its id spares a scan and a copy of the level's frame per release and area. Read
+    only: the frames are shared."""
+    cache = snapshot.__dict__.setdefault("_trend_releases", {})
+    key = (indicator_id, where)
+    if key not in cache:
+        releases = {}
+        for year in sorted(compute.vintages(snapshot, indicator_id, where)):
+            try:
+                out = compute.compute(snapshot, indicator_id, where, year=year)
+            except compute.NotAvailable:
+                continue
+            if where == "city" and len(out) > 1:
+                out = out[out["area_id"].isin([snapshot.manifest["city"].get("place_geoid"), "city"])]
+            if len(out):
+                releases[year] = (out.iloc[0], out.drop_duplicates("area_id").set_index("area_id"))
+        cache[key] = releases
+    return cache[key]
+
+
 def trend(snapshot: Snapshot, indicator_id: str, area_id: str | None, level: str) -> Trend | None:
     """The indicator's change for the area (``area_id`` at ``level``) between its newest period and the newest
     one before it that shares no year with it; else the city's (or county's) change; None where neither has two
@@ -88,20 +110,19 @@ def trend(snapshot: Snapshot, indicator_id: str, area_id: str | None, level: str
             candidates.append((reference, None))
             break
     for where, area in candidates:
-        years = sorted(compute.vintages(snapshot, indicator_id, where))
-        if len(years) < 2:
+        releases = _releases(snapshot, indicator_id, where)
+        if len(releases) < 2:
             continue
         rows = {}
-        for year in years:
-            try:
-                out = compute.compute(snapshot, indicator_id, where, year=year)
-            except compute.NotAvailable:
+        for year, (first, by_area) in releases.items():
+            if area is None:
+                row = first
+            elif area in by_area.index:
+                row = by_area.loc[area]
+            else:
                 continue
-            if area is None and where == "city" and len(out) > 1:
-                out = out[out["area_id"].isin([snapshot.manifest["city"].get("place_geoid"), "city"])]
-            row = out[out["area_id"] == area] if area is not None else out.head(1)
-            if len(row) and pd.notna(row["estimate"].iloc[0]):
-                rows[year] = row.iloc[0]
+            if pd.notna(row["estimate"]):
+                rows[year] = row
         if len(rows) < 2:
             continue
         end_year = max(rows)
@@ -143,15 +164,34 @@ def reference_row(snapshot: Snapshot, indicator_id: str, year: int | None = None
     return None if value is None else value.to_dict()
 
 
+def _ranked(snapshot: Snapshot, indicator_id: str, level: str) -> pd.DataFrame:
+    """The level's result ranked (:func:`indicators.metrics.comparisons.rank_areas`), kept with the opened
+    snapshot: every area's summary ranks the same areas. Read only: the frame is shared. Raises NotAvailable."""
+    cache = snapshot.__dict__.setdefault("_ranked", {})
+    key = (indicator_id, level)
+    if key not in cache:
+        ind = catalog.get(indicator_id)
+        try:
+            cache[key] = comparisons.rank_areas(compute.compute(snapshot, indicator_id, level),
+                                                direction=ind.direction, uncertainty=ind.uncertainty)
+        except compute.NotAvailable as exc:
+            cache[key] = exc
+    if isinstance(cache[key], compute.NotAvailable):
+        raise cache[key].with_traceback(None)
+    return cache[key]
+
+
 def area_part(snapshot: Snapshot, indicator_id: str, area_id: str, level: str, group: str, *,
               result: pd.DataFrame | None = None) -> Part:
     """One indicator for one area, ranked among the level's areas and tested against the city (or county)."""
     ind = catalog.get(indicator_id)
     try:
-        frame = compute.compute(snapshot, indicator_id, level) if result is None else result
+        if result is None:
+            ranked = _ranked(snapshot, indicator_id, level)
+        else:
+            ranked = comparisons.rank_areas(result, direction=ind.direction, uncertainty=ind.uncertainty)
     except compute.NotAvailable as exc:
         return Part(group, indicator_id, missing=exc)
-    ranked = comparisons.rank_areas(frame, direction=ind.direction, uncertainty=ind.uncertainty)
     mine = ranked[ranked["area_id"] == area_id]
     if mine.empty:
         return Part(group, indicator_id, missing=compute.NotAvailable(
