@@ -19,29 +19,16 @@ scheme = state.param("scheme", "quantiles", mapview.SCHEMES)
 state.keep_in_url(view, scheme=None if scheme == "quantiles" else scheme)
 
 
+def profile_params(area: str) -> dict:
+    """The profile's query for ``area``: the language and the city go along, as the sidebar does not draw its
+    choice into the profile's first URL."""
+    return {"area": area, "indicator": ind.id, **({"city": city} if view.get("several_cities") else {}),
+            **({"lang": lang()} if lang() != "en" else {})}
+
+
 def open_profile(area: str) -> None:
-    # the language and the city go along, as the sidebar does not draw its choice into the profile's first URL
-    st.switch_page("app_pages/profile.py", query_params={
-        "area": area, "indicator": ind.id, **({"city": city} if view.get("several_cities") else {}),
-        **({"lang": lang()} if lang() != "en" else {})})
+    st.switch_page("app_pages/profile.py", query_params=profile_params(area))
 
-
-def picked_area(selection) -> int | None:
-    """The position in the map's frame of the area a reader tapped, from the map's selection state."""
-    picked = (((selection or {}).get("selection", {}) or {}).get("indices", {}) or {}).get("areas", [])
-    return picked[0] if picked else None
-
-
-# 'Open its profile' pressed (the button's key is true in the run it starts): the profile opens at once, before this
-# page computes its figures and sends its map again, only for the page switch to drop them (0.1 s of the wait)
-if st.session_state.get("map_open_profile") and level == profile_level:
-    tapped = picked_area(st.session_state.get(f"map_{level}"))
-    try:
-        tapped_frame = data.map_view(city, ind.id, level, view.get("year"), scheme, lang())[0]
-    except NotAvailable:
-        tapped = None
-    if tapped is not None and 0 <= tapped < len(tapped_frame):
-        open_profile(tapped_frame.iloc[tapped]["area_id"])
 
 try:
     result = data.indicator(city, ind.id, level, view.get("year"))
@@ -130,17 +117,19 @@ with map_area:
                               streets=bool(streets and tiles), names_on=names_on, phone=phone)
         event = st.pydeck_chart(chart, on_select="rerun", selection_mode="single-object", key=f"map_{level}",
                                 height=height)
-        # a tap shows the area's figure first (a phone has no hover), with a button to its profile
-        picked = picked_area(event)
-        if picked is not None:
-            row = frame.iloc[picked]
+        # a tap shows the area's figure first (a phone has no hover), with a link to its profile
+        picked = ((event or {}).get("selection", {}).get("indices", {}) or {}).get("areas", [])
+        if picked:
+            row = frame.iloc[picked[0]]
             with st.container(border=True, horizontal=True, vertical_alignment="center"):
                 st.markdown(_("**{area}**: {value}", area=fmt.escape_markdown(row["name"]),
                               value=fmt.escape_markdown(fmt.value_with_margin(ind, row["estimate"], row["moe"])))
                             + (f" · {fmt.escape_markdown(row['tip_rank'])}" if row["tip_rank"] else ""))
-                if level == profile_level and st.button(_("Open its profile"), icon=":material/arrow_forward:",
-                                                        type="primary", key="map_open_profile"):
-                    open_profile(row["area_id"])
+                if level == profile_level:
+                    # a link, not a button: one click opens the profile without this page running again first,
+                    # and a reader can open it in a new tab or share its address
+                    st.page_link("app_pages/profile.py", label=_("Open its profile"),
+                                 icon=":material/arrow_forward:", query_params=profile_params(row["area_id"]))
         sources = fmt.escape_markdown(data.source_titles(city, result["source_ids"].iloc[0] if len(result) else ""))
         st.caption(_("Tap or click an area for its figure and its profile. Sources: {sources} — see Methods and "
                      "sources.", sources=sources) if level == profile_level else

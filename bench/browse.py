@@ -16,8 +16,8 @@ One dashboard server (``serve.py``) for each figure; the browser is Debian's Chr
 - ``click``: a fresh server, a fresh browser that opens the neighborhood map and lets it settle; then, for areas
   taken evenly from the map, the pointer moves over the area (until the map's tooltip names it: the map library
   is ready) and clicks. Two times, both inside the page (``performance.now``, checked on every animation frame):
-  **click → figure** (the area's name and the "Open its profile" button are on the page) and **button → profile**
-  (a click on that button until the profile's address, title and first table are on the page). Between areas the
+  **click → figure** (the area's name and the "Open its profile" link are on the page) and **link → profile**
+  (a click on that link until the profile's address, title and first table are on the page). Between areas the
   browser goes back to the map through the navigation. The first area is the process's first profile; the
   figures are the medians of the others, with the first shown apart.
 """
@@ -225,10 +225,10 @@ def _pixel(lon, lat, view, width, height):
     return width / 2 + (px - cx), height / 2 + (py - cy)
 
 
-SHOWN_BY = """([name, button]) => {
+SHOWN_BY = """([name, link]) => {
   const main = document.querySelector('[data-testid="stMain"]');
-  const ok = main && main.innerText.includes(name) && Array.from(main.querySelectorAll('button'))
-    .some((b) => b.innerText.includes(button));
+  const ok = main && main.innerText.includes(name) && Array.from(main.querySelectorAll('a'))
+    .some((a) => a.innerText.includes(link));
   return ok ? performance.now() : false;
 }"""
 PROFILE_BY = """([name]) => {
@@ -276,14 +276,14 @@ def click_figures(quick: bool, log=print) -> list:
                 page.mouse.click(box["x"] + x, box["y"] + y)
                 t1 = page.wait_for_function(SHOWN_BY, arg=[name, "Open its profile"], polling="raf",
                                             timeout=MAX_WAIT_S * 1000).json_value()
-                button = page.get_by_role("button", name="Open its profile")
+                link = page.get_by_role("link", name="Open its profile")
                 t2 = page.evaluate("() => performance.now()")
-                button.click()
+                link.click()
                 t3 = page.wait_for_function(PROFILE_BY, arg=[name], polling="raf",
                                             timeout=MAX_WAIT_S * 1000).json_value()
                 tapped.append((t1 - t0) / 1000)
                 opened.append((t3 - t2) / 1000)
-                log(f"    {name}: click → figure {tapped[-1]:.2f} s, button → profile {opened[-1]:.2f} s")
+                log(f"    {name}: click → figure {tapped[-1]:.2f} s, link → profile {opened[-1]:.2f} s")
             except Exception as exc:  # noqa: BLE001
                 errors.append(f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0][:100]}")
                 log(f"    {errors[-1]}")
@@ -300,7 +300,7 @@ def click_figures(quick: bool, log=print) -> list:
                1, detail=spread(tapped[1:]) + (f"; first {tapped[0]:.2f} s" if tapped else ""), error=error),
         judged("click", "Browser: 'Open its profile' → profile content (median, after the first)", median(opened[1:]),
                "s", 1, detail=spread(opened[1:]) + (f"; first {opened[0]:.2f} s" if opened else ""), error=error),
-        judged("click", "Browser: first profile of the process, button → content", opened[0] if opened else None,
+        judged("click", "Browser: first profile of the process, link → content", opened[0] if opened else None,
                "s", 1, error=error),
     ]
 

@@ -9,8 +9,8 @@ A fresh dashboard server is started for this figure (its caches empty). One clie
    the selectbox's list; one whose page draws no map (not available at this level) is passed over.
 3. **area tapped on the map**: sends the pydeck chart's selection (``key="map_<level>"``) for one polygon — what
    the browser sends on a click — so the map page runs again and shows the area's figure with an "Open its
-   profile" button (*tap → figure*); then presses that button (``key="map_open_profile"``): the map page calls
-   ``st.switch_page`` and the profile page runs, timed until the profile's run has finished (*button →
+   profile" link (*tap → figure*); then follows that link as the browser does (a rerun naming the profile page,
+   with the link's query string), timed until the profile's run has finished (*'Open its profile' →
    profile*). Between two areas the client goes back to the map page through the navigation (not timed). The
    first area's profile is the first profile page of the process (reported on its own).
 4. **profile opened with ?area=**: a rerun naming the page ``profile`` with ``area=<id>`` in the query string,
@@ -93,13 +93,12 @@ async def _session(url: str, rounds: int, n_hoods: int, log) -> dict:
             if failed(f"click on {hood!r}", run, "click"):
                 continue
             out["tap_first" if n == 0 else "tap_repeat"].append(run.seconds)
-            # the tap shows the area's figure with a button to its profile; the button switches pages
-            try:
-                button = c.widget_by_key("button", "map_open_profile")
-            except KeyError:
-                out["errors"].setdefault("click", []).append(f"click on {hood!r} showed no profile button")
+            # the tap shows the area's figure with a link to its profile, which the browser follows in the page
+            links = [link for link in c.element_of("page_link") if link.label == "Open its profile"]
+            if not links:
+                out["errors"].setdefault("click", []).append(f"click on {hood!r} showed no link to its profile")
                 continue
-            run = await c.set_widget(button.id, "trigger_value", True)
+            run = await c.follow(links[0])
             if failed(f"profile of {hood!r}", run, "click"):
                 continue
             if run.page_script_hash != c.pages["profile"]:

@@ -5,7 +5,7 @@ Figures (``--only`` names):
 - ``render``          cold render of the map page ÷ a one-polygon pydeck floor; first content ÷ a text-only page
 - ``scale_map``       cold render of ~3,400 GENERATED tracts through the app's map code ÷ the same pydeck floor
 - ``interaction``     server-side rerun time: indicator change, area tapped → figure → profile, profile ?area=
-- ``click``           in the browser: a click on the map → the area's figure; its profile button → profile content
+- ``click``           in the browser: a click on the map → the area's figure; its profile link → profile content
 - ``settle``          in the browser: every page's settle time, English and Spanish, both cities where it matters
 - ``payload``         bytes the browser receives for the map page: app data (websocket) and static assets
 - ``memory``          server RSS after 50 sessions have opened every page

@@ -109,6 +109,11 @@ class StreamlitClient:
         """What the browser sends on a click in the navigation: a rerun naming the page by its script hash."""
         return await self._rerun(self._client_state("", query_string, self.pages[url_path]))
 
+    async def follow(self, link) -> Run:
+        """What the browser sends on a click on a page link (``st.page_link``): a rerun naming its page, with its
+        query string."""
+        return await self._rerun(self._client_state("", link.query_string, link.page_script_hash))
+
     async def set_widget(self, widget_id: str, kind: str, value) -> Run:
         """Change one widget's value and rerun, as the browser does when the reader changes it."""
         from streamlit.proto.WidgetStates_pb2 import WidgetState

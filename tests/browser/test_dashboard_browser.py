@@ -164,7 +164,7 @@ class Frames:
         self.page.remove_listener("websocket", self._watch)
 
 
-def test_tapping_a_neighborhood_shows_its_figure_and_a_button_to_its_profile(browser_page):
+def test_tapping_a_neighborhood_shows_its_figure_and_a_link_to_its_profile(browser_page):
     from ui import mapview
 
     page = browser_page
@@ -189,8 +189,8 @@ def test_tapping_a_neighborhood_shows_its_figure_and_a_button_to_its_profile(bro
     else:
         pytest.fail("the map never answered the pointer with a tooltip")
     page.mouse.click(box["x"] + x, box["y"] + y)
-    # the first tap shows the figure, so a reader on a phone sees it; the button opens the profile
-    opener = page.get_by_role("button", name="Open its profile")
+    # the first tap shows the figure, so a reader on a phone sees it; the link opens the profile
+    opener = page.get_by_role("link", name="Open its profile")
     opener.wait_for(timeout=30000)
     assert "Squirrel Hill South" in page.locator('[data-testid="stMain"]').inner_text()
     assert not page.url.rstrip("/").endswith("/profile")
@@ -204,11 +204,14 @@ def test_tapping_a_neighborhood_shows_its_figure_and_a_button_to_its_profile(bro
     assert_no_exception(page)
     assert "Squirrel Hill South" in page.locator('[data-testid="stMain"]').inner_text()
     screenshot(page, "profile_after_map_click")
-    # the button goes straight to the profile: the map page does not make and send its map again on the way
+    # the link goes straight to the profile: one run, the profile's; the map page does not run and send its map
+    # again on the way
     frames.stop()
     after = frames.kinds[sent_before:]
-    assert "new_session" in after, after   # the runs were watched: the map page's that switches, the profile's
+    assert after.count("new_session") == 1, after
     assert "deck_gl_json_chart" not in after, after
+    # and it is an address a reader can open in a new tab or share
+    assert "area=Squirrel+Hill+South" in page.url or "area=Squirrel%20Hill%20South" in page.url, page.url
 
 
 def test_a_shared_link_works_as_the_first_visit_after_a_restart(browser_page, tmp_path):
