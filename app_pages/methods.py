@@ -7,8 +7,7 @@ import streamlit as st
 from indicators.metrics import catalog
 from indicators.snapshot.schema import SCHEMA_VERSION, TABLES, describe_markdown
 from indicators.snapshot.words import in_language
-from ui import data, evidence, state
-from ui import tables
+from ui import charts, data, evidence, state
 from ui.i18n import N_, _, indicator, lang, topics, words
 
 fmt = words()
@@ -120,11 +119,16 @@ for topic, question in topics().items():
             st.caption(_("Indicator id: {id}", id=e(ind.id)))
 
 st.header(_("Sources"))
-tables.dataframe(pd.DataFrame([{
-    _("Source"): s["id"], _("Title"): s["title"], _("Publisher"): s["publisher"], _("Vintage"): said(s["vintage"]),
-    _("Retrieved"): str(s["retrieved_at"])[:10], _("From"): said(s.get("retrieved_via", "")), _("Licence"): s["licence"],
-    _("Attribution"): s.get("attribution", ""), _("Address"): s.get("url") or "",
-    _("Caveats"): " | ".join(s.get("caveats", []))} for s in manifest["sources"]]), hide_index=True, width="stretch")
+# a static table whose long texts wrap (cards on a phone): the interactive grid took a quarter of this page's time
+# in the browser, for 10 to 20 rows to read, not to sort
+# in 8 columns, so that a wide screen shows them all: the source's id (which the tables' ``source_id`` columns
+# give) after its title, where it was retrieved from after when, and the address (one long word) last
+sources_table = pd.DataFrame([{
+    _("Source"): f"{s['title']} ({s['id']})", _("Publisher"): s["publisher"], _("Vintage"): said(s["vintage"]),
+    _("Retrieved"): ", ".join(part for part in (str(s["retrieved_at"])[:10], said(s.get("retrieved_via", ""))) if part),
+    _("Licence"): s["licence"], _("Attribution"): s.get("attribution", ""),
+    _("Caveats"): " | ".join(s.get("caveats", [])), _("Address"): s.get("url") or ""} for s in manifest["sources"]])
+charts.table_or_cards(sources_table, title=_("Source"))
 
 st.header(_("Snapshot tables"))
 schema = describe_markdown(lang()).splitlines()

@@ -19,3 +19,19 @@ def unfold(at, *keys: str):
 def legend(at) -> str:
     """The map's legend (``ui.mapview.legend_html``, drawn with ``st.html``)."""
     return next(h.value for h in at.get("html") if h.value.startswith("<div"))
+
+
+#: the folded panels under each page's charts that hold the chart's figures as a table (``ui.charts.show``: the
+#: chart's key and ``_table``)
+CHART_TABLES = {
+    "app_pages/profile.py": ("profile_race_chart_table",),
+    "app_pages/compare.py": ("compare_dots_table", "compare_evictions_table"),
+    "app_pages/growth.py": ("growth_med_home_value_table", "growth_med_gross_rent_table", "growth_people_table",
+                            "growth_scatter_table"),
+}
+
+
+def unfold_chart_tables(at, page: str):
+    """Open the panels of ``page``'s charts' tables (none where it has no chart), as a reader would."""
+    keys = CHART_TABLES.get(page.split("#")[0], ())
+    return unfold(at, *keys) if keys else at

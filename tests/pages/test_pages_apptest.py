@@ -18,7 +18,7 @@ from indicators.tracker.auth import Actor
 from indicators.tracker.importer import ensure_seeded
 from indicators.tracker.store import Store
 from tests.conftest import COMMITTED_SNAPSHOT
-from tests.pages.panels import MAP_TABLE, unfold
+from tests.pages.panels import MAP_TABLE, unfold, unfold_chart_tables
 from indicators.metrics.text import Words
 
 fmt = Words("en")
@@ -101,6 +101,9 @@ def test_profile_shows_bloomfield_residents_by_race_from_the_census_counts(open_
     # CensusCounts_neighborhood_2010_2020.csv, row Bloomfield: total 8,442 (2010) and 8,665 (2020),
     # +223 / 8,442 = +2.6%; White alone 6,886 -> 6,763; Black alone 739 -> 520, -219 / 739 = -29.6%
     assert any("**8,442** residents in 2010 and **8,665** in 2020 (+2.6%)" in m.value for m in at.markdown)
+    # the chart's table is made and sent once its folded panel is opened
+    assert not [d for d in at.dataframe if "Group" in d.value.columns]
+    unfold(at, "profile_race_chart_table")
     race = next(d.value for d in at.dataframe if "Group" in d.value.columns).set_index("Group")
     assert race.loc["White alone", "2010"] == 6886 and race.loc["White alone", "2020"] == 6763
     assert race.loc["Black alone", "2010"] == 739 and race.loc["Black alone", "2020"] == 520
@@ -175,7 +178,8 @@ def test_compare_sets_the_chosen_neighborhoods_side_by_side(open_page, snapshot)
     for hood in ("Bloomfield", "Hazelwood"):
         text = fmt.value_with_margin(ind, rows.loc[hood, "estimate"], rows.loc[hood, "moe"])
         assert shown[hood].startswith(fmt.escape_markdown(text))
-    dots = next(d.value for d in at.dataframe if list(d.value.columns[:2]) == ["Neighborhood", "Estimate"])
+    dots = next(d.value for d in unfold_chart_tables(at, "app_pages/compare.py").dataframe
+                if list(d.value.columns[:2]) == ["Neighborhood", "Estimate"])
     assert sorted(dots["Neighborhood"]) == ["Bloomfield", "Hazelwood"]
 
 
@@ -198,7 +202,8 @@ def test_compare_shows_arrests_by_race_and_the_evictions_by_zip_majority(open_pa
     # ArrestData_2016-08_to_2017-03.csv, INCIDENTNEIGHBORHOOD = Bloomfield, ARRESTTIME from 2016-08-01:
     # RACE W 57, B 46, U 2, A 2, H 1 = 108 arrests
     assert arrests.loc["Bloomfield", ["White", "Black", "All arrests"]].tolist() == [57, 46, 108]
-    evictions = next(d.value for d in at.dataframe if "Filings ÷ usual" in d.value.columns)
+    evictions = next(d.value for d in unfold_chart_tables(at, "app_pages/compare.py").dataframe
+                     if "Filings ÷ usual" in d.value.columns)
     white = evictions.set_index("ZIP codes with a majority of").loc["White"]
     # ets_pittsburgh_linechart_by_zip_racial_majority.csv: White 10,904 filings / 12,207.11 usual = 0.8932
     # (the file's own month_diff is 0.8932496909735)
@@ -254,6 +259,20 @@ def test_methods_documents_every_indicator_and_offers_every_table(open_page, sna
     assert [b for b in buttons if b.endswith(".csv")] == [f"{t}.csv" for t in tables]
     assert sorted(b for b in buttons if b.endswith(".geojson")) == sorted(
         f"{t}.geojson" for t in tables if t.startswith("areas_"))
+
+
+def test_methods_lists_every_source_in_a_static_table(open_page, snapshot):
+    at = open_page("app_pages/methods.py")
+    assert not at.dataframe, "the page's tables are static: read, not sorted"
+    sources = next(t.value for t in at.table if "Licence" in t.value.columns)
+    assert list(sources.columns) == ["Source", "Publisher", "Vintage", "Retrieved", "Licence", "Attribution",
+                                     "Caveats", "Address"]
+    assert len(sources) == len(snapshot.manifest["sources"])
+    for source, row in zip(snapshot.manifest["sources"], sources.to_dict("records")):
+        # each cell escaped for Markdown; the id (which the tables' source_id columns give) after the title
+        assert row["Source"] == fmt.escape_markdown(f"{source['title']} ({source['id']})")
+        assert row["Licence"] == fmt.escape_markdown(source["licence"])
+        assert row["Retrieved"].startswith(fmt.escape_markdown(str(source["retrieved_at"])[:10]))
 
 
 def test_map_leads_with_stability_and_says_which_typology_inputs_are_missing(open_page):

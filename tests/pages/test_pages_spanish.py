@@ -18,7 +18,7 @@ from indicators.metrics import catalog, compute
 from indicators.core import i18n
 from indicators.metrics.text import Words
 from tests.pages.figures import figures
-from tests.pages.panels import MAP_OPTIONS, MAP_TABLE, legend, unfold
+from tests.pages.panels import MAP_OPTIONS, MAP_TABLE, legend, unfold, unfold_chart_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOD = "Bloomfield"
@@ -113,7 +113,8 @@ def test_profile_in_spanish(open_spanish, snapshot):
     assert row["Comparado con la ciudad"] == es.escape_markdown("12.8 puntos por encima de la ciudad")
     # same census counts as in English, under Spanish group names
     assert any("tenía **8,442** residentes en 2010 y **8,665** en 2020 (+2.6%)" in m.value for m in at.markdown)
-    race = next(d.value for d in at.dataframe if "Grupo" in d.value.columns).set_index("Grupo")
+    race = next(d.value for d in unfold_chart_tables(at, "app_pages/profile.py").dataframe
+                if "Grupo" in d.value.columns).set_index("Grupo")
     assert race.loc["Blanca sola", "2010"] == 6886 and race.loc["Negra sola", "2020"] == 520
     # the recommendations stay in their official English, and the page says so
     recs = next(t.value for t in at.table if "Número" in t.value.columns)
@@ -132,7 +133,8 @@ def test_compare_in_spanish(open_spanish):
     arrests = next(d.value for d in at.dataframe if "Todos los arrestos" in d.value.columns).set_index("Zona")
     assert arrests.loc["Bloomfield", ["Blanca", "Negra", "Todos los arrestos"]].tolist() == [57, 46, 108]
     assert "Ciudad (todos los barrios)" in arrests.index
-    evictions = next(d.value for d in at.dataframe if "Demandas ÷ habituales" in d.value.columns)
+    evictions = next(d.value for d in unfold_chart_tables(at, "app_pages/compare.py").dataframe
+                     if "Demandas ÷ habituales" in d.value.columns)
     white = evictions.set_index("Códigos postales con mayoría").loc["Blanca"]
     assert white["Demandas ÷ habituales"] == pytest.approx(0.8932496909735)
     text = "\n".join(m.value for m in at.markdown)
