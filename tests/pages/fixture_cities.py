@@ -62,7 +62,10 @@ def minimal_city(root: Path) -> Path:
     measures.reset_index(drop=True).to_parquet(folder / "measures.parquet")
     file = folder / "measures.parquet"
     manifest["tables"]["measures"] = {"rows": len(measures), "sha256": sha256_file(file), "bytes": file.stat().st_size}
-    manifest["sources"] = [s for s in manifest["sources"]
+    # the sources kept, in their own words as another city's would be (Pittsburgh's name the county they came from)
+    manifest["sources"] = [json.loads(json.dumps(s, ensure_ascii=False).replace("Allegheny County", "Testville County")
+                                      .replace("Pittsburgh", "Testville"))
+                           for s in manifest["sources"]
                            if s["id"] in {"acs5_tracts", "tract_boundaries", "upr_recommendations"}]
     city = manifest["city"]
     for key in ("county_name", "neighborhood_label"):
