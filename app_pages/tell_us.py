@@ -12,8 +12,8 @@ from ui import testimony as tm
 from ui import tracker as ut
 from ui.i18n import _
 
-FIELDS = ("kind", "story", "topics", "themes", "area", "area_map", "area_map_applied", "when", "files", "consent",
-          "area_ok", "contact", "website")
+FIELDS = ("kind", "story", "topics", "themes", "area", "area_map", "area_map_applied", "area_map_open", "when", "files",
+          "consent", "area_ok", "contact", "website")
 
 city = ut.current_city()
 store = ut.store_or_stop()

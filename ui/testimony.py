@@ -70,9 +70,13 @@ def area_picker(city: str, key: str, *, with_map: bool = True) -> str:
                           format_func=ut.shown_as(options, lambda a: names.get(a, _("Not said"))),
                           help=_("No street address, please: the neighborhood is enough."))
     if with_map:
-        with st.expander(_("Or choose it on the map")):
-            st.pydeck_chart(_area_deck(city, level, chosen), on_select="rerun", selection_mode="single-object",
-                            key=picked_key, height=360)
+        # the map is made and sent only while its panel is open: a map in a folded panel is still drawn by the
+        # browser, which was the most expensive part of this form to show
+        panel = st.expander(_("Or choose it on the map"), on_change="rerun", key=f"{picked_key}_open")
+        if panel.open:
+            with panel:
+                st.pydeck_chart(_area_deck(city, level, chosen), on_select="rerun", selection_mode="single-object",
+                                key=picked_key, height=360)
     return chosen or ""
 
 

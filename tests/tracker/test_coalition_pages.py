@@ -131,6 +131,19 @@ def test_a_visitor_gives_testimony_and_gets_a_receipt_code(store, app_for):
     assert store.testimony.by_receipt(code).testimony_id == waiting.testimony_id
 
 
+def test_the_area_map_is_sent_once_its_panel_is_opened_and_nothing_typed_is_lost(store, app_for):
+    at = app_for("tell_us.py")
+    at.text_area(key="tell_story").input("The rent rose twice this year.")
+    at.selectbox(key="tell_area").set_value("Bloomfield").run()
+    assert not at.get("deck_gl_json_chart"), "a folded map is not sent"
+    at.session_state["tell_area_map_open"] = True     # as a click on the panel's heading opens it
+    at.run()
+    assert not at.exception
+    assert len(at.get("deck_gl_json_chart")) == 1
+    assert at.text_area(key="tell_story").value == "The rent rose twice this year."
+    assert at.selectbox(key="tell_area").value == "Bloomfield"
+
+
 @pytest.mark.parametrize("lang, title, reason", [
     ("en", "Testimony not saved", "seems to hold a street address ('4200 Butler Street')"),
     ("es", "No se guardó el testimonio", "parece contener una dirección ('4200 Butler Street')")])
