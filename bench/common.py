@@ -90,6 +90,19 @@ _started: list[subprocess.Popen] = []
 _ports_taken: set[int] = set()
 
 
+def compile_project() -> None:
+    """Compile the dashboard's own modules to bytecode, as ``scripts/dashboard.sh`` does when it installs: the
+    bench measures the dashboard as installed. (An editable install leaves them as source; where
+    ``PYTHONDONTWRITEBYTECODE`` is set, every launch compiled them again: 0.11 s of the server's first second
+    against 0.05 s for the same imports from bytecode.) Python checks each file's bytecode against its source, so
+    an edited module is compiled again, never read stale."""
+    import compileall
+
+    for part in ("indicators", "ui"):
+        compileall.compile_dir(str(ROOT / part), quiet=1)
+    compileall.compile_file(str(ROOT / "serve.py"), quiet=1)
+
+
 def free_port() -> int:
     """A port in 8700–8799 that nothing listens on and this run has not handed out yet."""
     for port in PORTS:

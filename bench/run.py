@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import RESULTS, ROOT, Figure, stop_everything  # noqa: E402
+from common import RESULTS, ROOT, Figure, compile_project, stop_everything  # noqa: E402
 
 GROUPS = ["scale_indicator", "render", "scale_map", "interaction", "click", "settle", "payload", "memory", "load"]
 
@@ -117,6 +117,7 @@ def main(argv=None) -> int:
     interrupted = ""
     plan = [g for g in GROUPS if g in args.groups]
     log(f"bench: {', '.join(plan)}{' (quick)' if args.quick else ''}")
+    compile_project()   # the dashboard as installed (scripts/dashboard.sh): its modules as bytecode
     try:
         for group in plan:
             if group in done:
