@@ -9,5 +9,5 @@ PY=${PYTHON:-python3}
 # The dashboard's own modules as bytecode now, as pip compiles every library it installs: an editable install
 # leaves them as source, and where the environment says not to write bytecode (PYTHONDONTWRITEBYTECODE) the
 # server would compile them again at every start, while its first visitor waits (0.1 s of a 2-CPU machine)
-.venv/bin/python -m compileall -q indicators ui serve.py >/dev/null
+.venv/bin/python -m compileall -q indicators ui serve.py
 exec .venv/bin/streamlit run serve.py "$@"
