@@ -3,6 +3,9 @@ the project; one store per city."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from indicators.core.config import DEFAULT_CITY, PROJECT_ROOT
@@ -101,3 +104,33 @@ def test_a_store_created_by_an_older_run_is_migrated_in_place(tmp_path):
     assert db.current_revision(engine) == db.head_revision() == "0003_testimony_campaign"
     engine.dispose()
     assert Store.open(url).count_recommendations() == 0
+
+
+def test_the_head_revision_the_store_checks_is_alembics_newest_migration():
+    assert db.HEAD_REVISION == db.head_revision()
+
+
+def test_a_store_already_at_the_newest_migration_opens_without_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tracker.sqlite'}"
+    Store.open(url).close()
+    assert db.recorded_revision(db.create_store_engine(url)) == db.HEAD_REVISION
+    script = ("import sys; from indicators.tracker.store import Store; "
+              f"store = Store.open({url!r}); print(store.count_recommendations(), 'alembic' in sys.modules)")
+    opened = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                            cwd=PROJECT_ROOT)
+    assert opened.returncode == 0, opened.stderr
+    assert opened.stdout.split() == ["0", "False"]
+
+
+def test_a_store_whose_version_table_says_otherwise_is_left_to_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tracker.sqlite'}"
+    engine = db.create_store_engine(url)
+    db.migrate(engine)
+    with engine.begin() as connection:   # a second row: not a state the plain query decides
+        connection.exec_driver_sql(f"INSERT INTO {db.VERSION_TABLE} VALUES ('0002_integrity')")
+    assert db.recorded_revision(engine) is None
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"DELETE FROM {db.VERSION_TABLE}")
+        connection.exec_driver_sql(f"INSERT INTO {db.VERSION_TABLE} VALUES ('0002_integrity')")
+    assert db.recorded_revision(engine) == "0002_integrity"
+    engine.dispose()
