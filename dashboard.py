@@ -92,4 +92,7 @@ else:
         st.page_link(tell_us, label=_("Tell us what happens here"), icon=":material/record_voice_over:")
     state.unknown_city_notice(cities)
 
-navigation.run()
+try:
+    navigation.run()
+finally:   # also where the page stops early or the reader's click starts it again
+    state.FIRST_PAGE_SERVED.set()

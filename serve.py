@@ -271,18 +271,28 @@ LONG_QUIET_S = 5.0          # a long pause, for the long steps
 SLICE_S = 0.25              # short steps follow each other for this long before waiting for a pause again
 FIRST_SLICE_S = 2.0         # and the first ones, which prepare the profile, for this long
 DRAWING_S = 1.0             # the first of them wait this long after the first page, or for a click
+RUN_END_S = 0.25            # and at most this long for the first page's run to end after its script
 
 
 def wait_for_first_visit() -> None:
-    deadline = time.monotonic() + FIRST_VISIT_WAIT_S
-    while time.monotonic() < deadline and _pages_running() is not False:
-        time.sleep(0.05)
+    """Until a reader's page has run to its end (``ui.state.FIRST_PAGE_SERVED``), or ``FIRST_VISIT_WAIT_S`` with
+    none. (Asking whether a session is connected and not running was not enough: a browser's session connects a
+    moment before its first run starts, and the later steps then ran beside that first page and the browser's
+    drawing of it.)"""
+    from ui import state
+
+    state.FIRST_PAGE_SERVED.wait(FIRST_VISIT_WAIT_S)
 
 
 def wait_for_drawing_or_click() -> None:
     """After the first visitor's page: for ``DRAWING_S`` (the reader's browser draws the map it was sent; on a
     2-CPU machine that also ran the server, the steps slowed that drawing), or until a page runs again (the reader
     clicked: the next click is near)."""
+    # the first page marks itself served as its script ends, a moment before its session counts as no longer
+    # running: that is not a click
+    ending = time.monotonic() + RUN_END_S
+    while _pages_running() and time.monotonic() < ending:
+        time.sleep(0.005)
     deadline = time.monotonic() + DRAWING_S
     while time.monotonic() < deadline:
         if _pages_running():

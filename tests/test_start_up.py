@@ -108,3 +108,39 @@ def test_the_landing_step_loads_without_collections_and_sets_what_it_loaded_asid
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_the_later_steps_wait_for_the_first_page_to_end_not_for_a_session_to_connect(serve, monkeypatch):
+    """A browser's session connects a moment before its first run starts: the steps for the next clicks begin
+    once a page has run to its end (or after the wait for a first visitor), not while that first page runs."""
+    import threading
+    import time
+
+    from ui import state
+
+    monkeypatch.setattr(state, "FIRST_PAGE_SERVED", threading.Event())
+    monkeypatch.setattr(serve, "_pages_running", lambda: False)   # a session connected, its page not begun
+    monkeypatch.setattr(serve, "FIRST_VISIT_WAIT_S", 0.05)
+    began = time.monotonic()
+    serve.wait_for_first_visit()
+    assert time.monotonic() - began >= 0.05    # no page had been served: it waited for a visitor in vain
+
+    state.FIRST_PAGE_SERVED.set()
+    monkeypatch.setattr(serve, "FIRST_VISIT_WAIT_S", 600)
+    began = time.monotonic()
+    serve.wait_for_first_visit()
+    assert time.monotonic() - began < 60       # a page had been served: it went on at once
+
+
+def test_a_page_that_has_run_marks_the_first_page_served(monkeypatch):
+    import threading
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import REPO
+    from ui import state
+
+    monkeypatch.setattr(state, "FIRST_PAGE_SERVED", threading.Event())
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120).run()
+    assert not at.exception
+    assert state.FIRST_PAGE_SERVED.is_set()

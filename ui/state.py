@@ -5,6 +5,8 @@ writes its choices back into the URL on every run, since Streamlit clears query 
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from indicators.metrics import catalog
@@ -17,6 +19,10 @@ DEFAULT_INDICATOR = "same_house_1yr_share"
 PROFILE_TITLES = {"neighborhood": N_("Neighborhood profile"), "ward": N_("Ward profile"),
                   "district": N_("District profile"), "tract": N_("Census tract profile")}
 AREA_PROFILE = N_("Area profile")
+
+#: set when a reader's page has run to its end for the first time in this process (``dashboard.py``): the server's
+#: start-up step (``serve.py``) waits for it before it prepares what the next clicks need
+FIRST_PAGE_SERVED = threading.Event()
 
 #: the tab's icon: the scales emoji ⚖️ drawn as Streamlit draws an emoji icon (an SVG of the character), given as
 #: that image: an emoji given as text makes the server compile Streamlit's pattern of every emoji first (0.05 s)
