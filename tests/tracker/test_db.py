@@ -113,7 +113,9 @@ def test_the_head_revision_the_store_checks_is_alembics_newest_migration():
 def test_a_store_already_at_the_newest_migration_opens_without_alembic(tmp_path):
     url = f"sqlite:///{tmp_path / 'tracker.sqlite'}"
     Store.open(url).close()
-    assert db.recorded_revision(db.create_store_engine(url)) == db.HEAD_REVISION
+    engine = db.create_store_engine(url)
+    assert db.recorded_revision(engine) == db.HEAD_REVISION
+    engine.dispose()
     script = ("import sys; from indicators.tracker.store import Store; "
               f"store = Store.open({url!r}); print(store.count_recommendations(), 'alembic' in sys.modules)")
     opened = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
@@ -122,7 +124,8 @@ def test_a_store_already_at_the_newest_migration_opens_without_alembic(tmp_path)
     assert opened.stdout.split() == ["0", "False"]
 
 
-def test_a_store_whose_version_table_says_otherwise_is_left_to_alembic(tmp_path):
+def test_only_a_version_table_of_one_row_is_read_as_the_stores_revision(tmp_path):
+    """Any other state of the table is left to alembic (a store at an older revision is migrated: test_integrity)."""
     url = f"sqlite:///{tmp_path / 'tracker.sqlite'}"
     engine = db.create_store_engine(url)
     db.migrate(engine)
